@@ -1,0 +1,34 @@
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { K8sAuditApi } from './api';
+import { LogViewerProvider } from './auditLog/logViewerProvider';
+import { createLanguageClient } from './languageClient';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): K8sAuditApi {
+  const started = performance.now();
+  const languageClient = createLanguageClient(context);
+  client = languageClient;
+  const timings: { activateMs: number; serverReadyMs: number | undefined } = { activateMs: 0, serverReadyMs: undefined };
+  // Not awaited: activation returns at once and the server starts in the background.
+  const serverReady = languageClient.start().then(() => {
+    timings.serverReadyMs = performance.now() - started;
+  });
+  serverReady.catch((error: unknown) => {
+    void vscode.window.showErrorMessage(`Kubernetes Audit: the language server failed to start: ${String(error)}`);
+  });
+
+  context.subscriptions.push(
+    languageClient,
+    LogViewerProvider.register(context, () => serverReady.then(() => languageClient)),
+    vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
+  );
+  timings.activateMs = performance.now() - started;
+  return { serverReady, timings };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

@@ -1,0 +1,61 @@
+// One esbuild script for every bundle the product ships, plus the integration-test bundle.
+// Type checking is separate (`npm run typecheck`): esbuild only strips types.
+//   node scripts/build.mjs            build once (production: minified, no sourcemaps)
+//   node scripts/build.mjs --watch    rebuild on change (development: sourcemaps)
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const watch = process.argv.includes('--watch');
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: !watch,
+  sourcemap: watch ? 'inline' : false,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
+};
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+const executable = { banner: { js: '#!/usr/bin/env node' } };
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  // Extension host: only VS Code glue. `vscode` is provided by the host at run time.
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Language server: spoken to over IPC by the client, over --stdio by any other editor.
+  { ...node, ...executable, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The CLI over the same engines.
+  { ...node, ...executable, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  // Webview code runs in the browser sandbox of the custom editor.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: ['client/webview/logViewer/main.ts'],
+    outfile: 'dist/webview/logViewer.js',
+  },
+  // The Mocha suite that runs inside VS Code. Kept out of dist/ so it never ships in the .vsix.
+  {
+    ...node,
+    minify: false,
+    entryPoints: ['test/integration/index.ts'],
+    outfile: 'out/test/integration/index.js',
+    external: ['vscode', 'mocha'],
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('watching for changes...');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`built ${builds.length} bundles in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,47 @@
+// Entry point of `k8s-audit`: the product's engines on the command line, for CI pipelines.
+import { UsageError } from './cli/args';
+import { runLint } from './cli/lint';
+import { PRODUCT_VERSION } from './version';
+
+const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
+
+Usage:
+  k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]
+      Check audit policy files the way kube-apiserver reads them.
+      Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
+  k8s-audit --help | --version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-v':
+      process.stdout.write(`${PRODUCT_VERSION}\n`);
+      return 0;
+    case 'lint':
+      return runLint(rest, process.stdout);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`k8s-audit: ${error.message}\nRun "k8s-audit --help" for usage.\n`);
+    } else {
+      process.stderr.write(`k8s-audit: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

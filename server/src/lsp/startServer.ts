@@ -1,0 +1,45 @@
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { previewJsonLines } from '../auditlog/preview';
+import { policyDiagnostics } from '../policy/policyDiagnostics';
+import { LOG_PREVIEW_METHOD, type LogPreviewParams, type LogPreviewResult } from '../protocol/logPreview';
+import { PRODUCT_VERSION } from '../version';
+import { SettingsStore, type ServerSettings } from './settings';
+
+/**
+ * Wires LSP messages to the engines. Handlers stay thin: every decision lives in policy/ or auditlog/.
+ * The transport (--stdio, --node-ipc, --socket) comes from the command line.
+ */
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  let settings: SettingsStore;
+
+  connection.onInitialize((params): InitializeResult => {
+    const canPull = params.capabilities.workspace?.configuration === true;
+    settings = new SettingsStore(connection, canPull, (params.initializationOptions ?? {}) as ServerSettings);
+    return {
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      serverInfo: { name: 'k8s-audit-language-server', version: PRODUCT_VERSION },
+    };
+  });
+
+  const validate = async (document: TextDocument): Promise<void> => {
+    const { kubernetesVersion } = await settings.get();
+    const diagnostics = policyDiagnostics(document.uri, document.getText(), { kubernetesVersion: kubernetesVersion || undefined });
+    // Non-policy YAML gets an empty list so that stale diagnostics vanish if a file stops being a policy.
+    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnostics ?? [] });
+  };
+
+  documents.onDidChangeContent((change) => void validate(change.document));
+  documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
+  connection.onDidChangeConfiguration(() => {
+    settings.invalidate();
+    documents.all().forEach((document) => void validate(document));
+  });
+
+  connection.onRequest(LOG_PREVIEW_METHOD, (params: LogPreviewParams): Promise<LogPreviewResult> => previewJsonLines(params.path, params.maxRows));
+
+  documents.listen(connection);
+  connection.listen();
+}

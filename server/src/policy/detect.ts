@@ -1,0 +1,25 @@
+import { isMap } from 'yaml';
+import { topLevelScalar, type ParsedYaml } from './parse';
+
+const AUDIT_GROUP_PREFIX = 'audit.k8s.io/';
+/** File names people give policies: audit-policy.yaml, audit_policy.yml, kube-audit-policy.yaml... */
+const POLICY_FILE_NAME = /audit[-_.]?polic(y|ies)[^/\\]*\.(ya?ml|json)$/i;
+
+/**
+ * Whether a YAML file is an audit policy we should act on. Other YAML stays untouched so that Red Hat
+ * YAML and other tools keep sole say over it.
+ */
+export function isAuditPolicy(uri: string, parsed: ParsedYaml): boolean {
+  const first = parsed.documents[0];
+  if (first && isMap(first.contents)) {
+    const apiVersion = topLevelScalar(first, 'apiVersion');
+    const kind = topLevelScalar(first, 'kind');
+    if (typeof apiVersion === 'string' && apiVersion.startsWith(AUDIT_GROUP_PREFIX)) {
+      // audit.k8s.io also has Event/EventList: those are logs, not policies.
+      return kind === undefined || kind === 'Policy';
+    }
+    if (kind === 'Policy' && apiVersion === undefined && first.contents.has('rules')) return true;
+    if (apiVersion !== undefined || (kind !== undefined && kind !== 'Policy')) return false;
+  }
+  return POLICY_FILE_NAME.test(decodeURIComponent(uri));
+}
