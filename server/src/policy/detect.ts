@@ -2,6 +2,7 @@ import { isMap } from 'yaml';
 import { topLevelScalar, type ParsedYaml } from './parse';
 
 const AUDIT_GROUP_PREFIX = 'audit.k8s.io/';
+const NOT_POLICY_KINDS = new Set(['Event', 'EventList', 'PolicyList']);
 /** File names people give policies: audit-policy.yaml, audit_policy.yml, kube-audit-policy.yaml... */
 const POLICY_FILE_NAME = /audit[-_.]?polic(y|ies)[^/\\]*\.(ya?ml|json)$/i;
 
@@ -15,8 +16,9 @@ export function isAuditPolicy(uri: string, parsed: ParsedYaml): boolean {
     const apiVersion = topLevelScalar(first, 'apiVersion');
     const kind = topLevelScalar(first, 'kind');
     if (typeof apiVersion === 'string' && apiVersion.startsWith(AUDIT_GROUP_PREFIX)) {
-      // audit.k8s.io also has Event/EventList: those are logs, not policies.
-      return kind === undefined || kind === 'Policy';
+      // audit.k8s.io also has Event/EventList: those are logs, not policies. Any other kind is a
+      // policy with a wrong kind, which kube-apiserver rejects and we should say so.
+      return typeof kind !== 'string' || !NOT_POLICY_KINDS.has(kind);
     }
     if (kind === 'Policy' && apiVersion === undefined && first.contents.has('rules')) return true;
     if (apiVersion !== undefined || (kind !== undefined && kind !== 'Policy')) return false;

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { REPO_ROOT } from '../helpers';
+
+/** A minimal LSP client over stdio: Content-Length framed JSON-RPC, as any editor speaks it. */
+class StdioClient {
+  private buffer = Buffer.alloc(0);
+  private readonly waiting: { accept: (message: any) => boolean; resolve: (message: any) => void }[] = [];
+  readonly child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+
+  constructor() {
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        const headerEnd = this.buffer.indexOf('\r\n\r\n');
+        if (headerEnd < 0) return;
+        const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())![1]);
+        if (this.buffer.length < headerEnd + 4 + length) return;
+        const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+        this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+        const index = this.waiting.findIndex((w) => w.accept(message));
+        if (index >= 0) this.waiting.splice(index, 1)[0]!.resolve(message);
+      }
+    });
+  }
+
+  send(message: object): void {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+    this.child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.child.stdin.write(body);
+  }
+
+  next(accept: (message: any) => boolean): Promise<any> {
+    return new Promise((resolve) => this.waiting.push({ accept, resolve }));
+  }
+}
+
+describe('k8s-audit-language-server --stdio', () => {
+  it('answers initialize and publishes diagnostics for a broken policy', async () => {
+    const client = new StdioClient();
+    try {
+      client.send({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      const initialized = await client.next((m) => m.id === 1);
+      assert.equal(initialized.result.serverInfo.name, 'k8s-audit-language-server');
+      assert.ok(initialized.result.capabilities.textDocumentSync);
+      client.send({ method: 'initialized', params: {} });
+      const uri = 'file:///tmp/audit-policy.yaml';
+      client.send({
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri, languageId: 'yaml', version: 1, text: 'apiVersion: audit.k8s.io/v1beta1\nkind: Policy\nrules:\n- level: None\n' } },
+      });
+      const published = await client.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
+      assert.deepEqual(
+        published.params.diagnostics.map((d: { code: string }) => d.code),
+        ['api-version-removed'],
+      );
+      client.send({ id: 2, method: 'shutdown' });
+      await client.next((m) => m.id === 2);
+      client.send({ method: 'exit' });
+      const exitCode = await new Promise((resolve) => client.child.once('exit', resolve));
+      assert.equal(exitCode, 0);
+    } finally {
+      client.child.kill();
+    }
+  });
+
+  it('prints usage and exits 2 without a transport flag', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(output, /Usage: k8s-audit-language-server --stdio/);
+  });
+});
