@@ -16,7 +16,7 @@ describe('policy reader checks (kube-apiserver loading, spec §2)', () => {
   it('rejects v1beta1 with the apiserver wording, on the value', () => {
     const [d] = policyDiagnostics(URI, 'apiVersion: audit.k8s.io/v1beta1\nkind: Policy\nrules:\n- level: Metadata\n')!;
     assert.equal(d!.code, 'api-version-removed');
-    assert.match(d!.message, /no kind "Policy" is registered for version "audit.k8s.io\/v1beta1"/);
+    assert.match(String(d!.message), /no kind "Policy" is registered for version "audit.k8s.io\/v1beta1"/);
     assert.deepEqual(d!.range, { start: { line: 0, character: 12 }, end: { line: 0, character: 32 } });
   });
 
