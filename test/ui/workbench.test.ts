@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
+
+describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('shows the broken policy error in the Problems panel and squiggles the value', async () => {
+    const { page } = workbench;
+    await quickOpen(page, 'broken-policy.yaml');
+    await page.locator('.tab.active', { hasText: 'broken-policy.yaml' }).waitFor();
+    await runCommand(page, 'View: Focus Problems');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'was removed in Kubernetes 1.24' });
+    await problem.first().waitFor({ timeout: 30_000 });
+    const text = (await problem.first().textContent()) ?? '';
+    assert.match(text, /api-version-removed/);
+    // The Problems panel shows the 1-based position of the range start: line 1, column 13.
+    assert.match(text, /\[Ln 1, Col 13\]/);
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-problems-panel.png') });
+  });
+
+  it('opens audit.log in the custom editor and renders rows in its webview', async () => {
+    const { page } = workbench;
+    await quickOpen(page, 'audit.log');
+    const webview = activeWebview(page);
+    const rows = webview.locator('#rows tbody tr');
+    await rows.first().waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+      await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-failed.png') });
+      throw error;
+    });
+    assert.equal(await rows.count(), 1000);
+    assert.match((await webview.locator('#summary').textContent()) ?? '', /1,000 events \(first part of the file\)/);
+    const headers = await webview.locator('#rows thead th').allTextContents();
+    assert.deepEqual(headers.slice(0, 4), ['Time', 'Stage', 'User', 'Verb']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer.png') });
+  });
+});

@@ -1,0 +1,84 @@
+// A VS Code workbench in Chromium with the packaged extension installed from its .vsix, the way a user
+// gets it, plus helpers to act as that user (quick open, panels, the custom editor's webview).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import {
+  ensureCodeServer,
+  installVsix,
+  launchChromium,
+  makeWorkspace,
+  REPO_ROOT,
+  startCodeServer,
+  tempDir,
+  workbenchUrl,
+  type RunningCodeServer,
+} from '../harness/codeServer';
+
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results');
+
+export interface Workbench {
+  page: Page;
+  workspace: string;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(): Promise<Workbench> {
+  const vsix = process.env.K8S_AUDIT_VSIX;
+  if (!vsix) throw new Error('K8S_AUDIT_VSIX must name the packaged extension (scripts/test.mjs sets it)');
+  const entry = await ensureCodeServer();
+  const dataDir = tempDir('k8s-audit-ui-');
+  await installVsix(entry, dataDir, vsix);
+  const workspace = await makeWorkspace(join(dataDir, 'workspace'));
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer({ entry, dataDir });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(server, workspace));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer lists the workspace once the remote file system is connected.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const openedServer = server;
+    const openedBrowser = browser;
+    return {
+      page,
+      workspace,
+      close: async () => {
+        await openedBrowser.close();
+        await openedServer.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server?.stop();
+    throw error;
+  }
+}
+
+/** Opens a workspace file through Quick Open, as a user would with Ctrl+P. */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(fileName);
+  // Wait for this query's result: the list may still show rows of the previous quick pick.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The content document of the active webview: two nested iframes deep. */
+export function activeWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
