@@ -49,6 +49,12 @@ async function nodeTests(dir) {
   return runCommand(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
 }
 
+/** The browser and unzip the VS Code stages need, from Debian, when missing (as on a fresh machine). */
+async function ensureBrowser() {
+  const { code } = await runCommand('bash', [join(root, 'scripts', 'ensure-system-packages.sh'), 'chromium', 'unzip']);
+  if (code !== 0) throw new Error('could not install chromium and unzip with apt-get');
+}
+
 async function packageExtension() {
   const { code, output } = await runCommand(process.execPath, [join(root, 'scripts', 'package.mjs')]);
   if (code !== 0) throw new Error('packaging the .vsix failed');
@@ -64,10 +70,12 @@ const STAGES = {
     return nodeTests('test/unit');
   },
   integration: async () => {
+    await ensureBrowser();
     vsix ??= await packageExtension();
     return runCommand(process.execPath, ['--import', 'tsx', 'test/harness/runIntegration.ts', relative(root, vsix)]);
   },
   ui: async () => {
+    await ensureBrowser();
     vsix ??= await packageExtension();
     process.env.K8S_AUDIT_VSIX = vsix;
     return nodeTests('test/ui');

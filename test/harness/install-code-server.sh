@@ -10,7 +10,8 @@ CACHE_ROOT=${K8S_AUDIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-audit-dev}
 DEST="$CACHE_ROOT/code-server-$VERSION"
 ENTRY="$DEST/node_modules/code-server/out/node/entry.js"
 if [ -f "$DEST/.complete" ] && [ -f "$ENTRY" ]; then echo "$ENTRY"; exit 0; fi
-command -v rg >/dev/null || { echo "ripgrep (rg) is required: apt-get install -y ripgrep" >&2; exit 1; }
+# ripgrep stands in for the binary @vscode/ripgrep would download; kerberos needs the krb5 headers.
+bash "$(dirname "$0")/../../scripts/ensure-system-packages.sh" ripgrep libkrb5-dev unzip
 rm -rf "$DEST"; mkdir -p "$DEST"; cd "$DEST"
 log() { echo "[install-code-server] $*" >&2; }
 npm init -y >/dev/null
