@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LOG_PREVIEW_METHOD, type LogPreviewParams, type LogPreviewResult } from '../../../server/src/protocol/logPreview';
+import { LogMethods, type LogCloseParams, type LogOpenParams, type LogOpenResult, type LogRowsParams, type LogRowsResult } from '../../../server/src/protocol/logSession';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
 
 const VIEW_TYPE = 'k8sAudit.logViewer';
-const PREVIEW_ROWS = 1000;
 
 /**
  * Read-only custom editor for audit logs. The file is read by the language server (never through
@@ -36,33 +35,67 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     webview.html = logViewerHtml(webview, this.extensionUri);
     const post = (message: ToWebviewMessage) => void webview.postMessage(message);
+    // One server session per editor. A webview that was hidden comes back as a new page and says
+    // `ready` again: it gets the same session.
+    let session: Promise<OpenedLog | undefined> | undefined;
+    const sessionId = () => (session ?? Promise.resolve(undefined)).then((opened) => opened?.sessionId);
     const subscription = webview.onDidReceiveMessage((message: FromWebviewMessage) => {
       switch (message.type) {
         case 'ready':
-          void this.sendPreview(document.uri, post);
+          session ??= this.open(document.uri);
+          void session.then((opened) => post(opened?.message ?? { type: 'error', message: 'The log could not be opened.' }));
+          break;
+        case 'getRows':
+          void sessionId().then((id) => (id === undefined ? undefined : this.sendRows(id, message, post)));
           break;
         case 'openRaw':
           void openRaw(document.uri, message.line);
           break;
       }
     });
-    panel.onDidDispose(() => subscription.dispose());
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      void sessionId().then(async (id) => {
+        if (id === undefined) return;
+        const params: LogCloseParams = { sessionId: id };
+        await (await this.getClient()).sendRequest(LogMethods.close, params);
+      });
+    });
   }
 
-  private async sendPreview(uri: vscode.Uri, post: (message: ToWebviewMessage) => void): Promise<void> {
+  private async open(uri: vscode.Uri): Promise<OpenedLog> {
     if (uri.scheme !== 'file') {
-      post({ type: 'error', message: `Only files on disk can be opened as audit logs (this one is ${uri.scheme}:).` });
-      return;
+      return { message: { type: 'error', message: `Only files on disk can be opened as audit logs (this one is ${uri.scheme}:).` } };
     }
     try {
       const client = await this.getClient();
-      const params: LogPreviewParams = { path: uri.fsPath, maxRows: PREVIEW_ROWS };
-      const preview = await client.sendRequest<LogPreviewResult>(LOG_PREVIEW_METHOD, params);
-      post({ type: 'preview', fileName: path.basename(uri.fsPath), ...preview });
+      const params: LogOpenParams = { path: uri.fsPath };
+      const { sessionId, ...summary } = await client.sendRequest<LogOpenResult>(LogMethods.open, params);
+      return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), ...summary } };
     } catch (error) {
-      post({ type: 'error', message: `Could not read ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}` });
+      return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };
     }
   }
+
+  private async sendRows(sessionId: number, request: Extract<FromWebviewMessage, { type: 'getRows' }>, post: (message: ToWebviewMessage) => void): Promise<void> {
+    try {
+      const params: LogRowsParams = { sessionId, start: request.start, count: request.count };
+      const result = await (await this.getClient()).sendRequest<LogRowsResult>(LogMethods.rows, params);
+      post({ type: 'rows', requestId: request.requestId, start: result.start, rows: result.rows });
+    } catch (error) {
+      post({ type: 'error', requestId: request.requestId, message: errorText(error) });
+    }
+  }
+}
+
+/** A log as the server opened it, or why it could not. */
+interface OpenedLog {
+  sessionId?: number;
+  message: ToWebviewMessage;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function activeLogUri(): vscode.Uri | undefined {

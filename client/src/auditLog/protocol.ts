@@ -6,16 +6,12 @@ export type { AuditRow, SkippedLine };
 
 export type FromWebviewMessage =
   | { type: 'ready' }
+  /** Rows [start, start + count) of the current view; answered by a `rows` message with the same id. */
+  | { type: 'getRows'; requestId: number; start: number; count: number }
   /** Open the log as text, at a 1-based line when given. */
   | { type: 'openRaw'; line?: number };
 
 export type ToWebviewMessage =
-  | {
-      type: 'preview';
-      fileName: string;
-      sizeBytes: number;
-      rows: AuditRow[];
-      skipped: SkippedLine[];
-      complete: boolean;
-    }
-  | { type: 'error'; message: string };
+  | { type: 'opened'; fileName: string; sizeBytes: number; rowCount: number; complete: boolean; skipped: SkippedLine[] }
+  | { type: 'rows'; requestId: number; start: number; rows: AuditRow[] }
+  | { type: 'error'; message: string; requestId?: number };

@@ -1,8 +1,8 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { previewJsonLines } from '../auditlog/preview';
+import { LogSessions } from '../auditlog/logSessions';
 import { policyDiagnostics } from '../policy/policyDiagnostics';
-import { LOG_PREVIEW_METHOD, type LogPreviewParams, type LogPreviewResult } from '../protocol/logPreview';
+import { LogMethods, type LogCloseParams, type LogOpenParams, type LogRowsParams } from '../protocol/logSession';
 import { PRODUCT_VERSION } from '../version';
 import { SettingsStore, type ServerSettings } from './settings';
 
@@ -38,7 +38,10 @@ export function startServer(): void {
     documents.all().forEach((document) => void validate(document));
   });
 
-  connection.onRequest(LOG_PREVIEW_METHOD, (params: LogPreviewParams): Promise<LogPreviewResult> => previewJsonLines(params.path, params.maxRows));
+  const logs = new LogSessions();
+  connection.onRequest(LogMethods.open, (params: LogOpenParams) => logs.open(params.path));
+  connection.onRequest(LogMethods.rows, (params: LogRowsParams) => logs.rows(params.sessionId, params.start, params.count));
+  connection.onRequest(LogMethods.close, (params: LogCloseParams) => logs.close(params.sessionId));
 
   documents.listen(connection);
   connection.listen();

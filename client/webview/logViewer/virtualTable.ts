@@ -1,0 +1,166 @@
+import type { AuditRow } from '../../src/auditLog/protocol';
+import type { Column } from './columns';
+import { el } from './dom';
+
+/** Fixed row height: row positions are arithmetic, so millions of rows cost nothing to lay out. */
+const ROW_HEIGHT = 22;
+const MIN_THUMB = 24;
+
+export interface VirtualTableOptions {
+  columns: readonly Column[];
+  getRow(index: number): AuditRow | undefined;
+  /** Enter or double-click on a row. */
+  onActivate(index: number, row: AuditRow): void;
+}
+
+/**
+ * A grid that draws only the rows on screen. It scrolls by row index with a scrollbar of its own, so
+ * it does not depend on the browser's maximum element height (about 33 million pixels in Chromium,
+ * 1.5 million rows): any row count scrolls the same way.
+ */
+export class VirtualTable {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly track: HTMLElement;
+  private readonly thumb: HTMLElement;
+  private rowCount = 0;
+  private top = 0;
+  private selected = -1;
+  private wheelRemainder = 0;
+
+  constructor(private readonly options: VirtualTableOptions) {
+    const template = options.columns.map((c) => c.width).join(' ');
+    const header = el('div', { class: 'vt-header', role: 'row', 'aria-rowindex': '1' }, ...options.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell' }, c.title)));
+    header.style.gridTemplateColumns = template;
+    this.body = el('div', { class: 'vt-body', role: 'rowgroup' });
+    this.body.style.setProperty('--vt-columns', template);
+    this.thumb = el('div', { class: 'vt-thumb' });
+    this.track = el('div', { class: 'vt-track', 'aria-hidden': 'true' }, this.thumb);
+    this.element = el('div', { id: 'rows', class: 'vt', role: 'grid', tabindex: '0', 'aria-colcount': String(options.columns.length) }, header, el('div', { class: 'vt-viewport' }, this.body, this.track));
+    this.element.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    this.element.addEventListener('keydown', (event) => this.onKey(event));
+    this.body.addEventListener('click', (event) => this.onClick(event, false));
+    this.body.addEventListener('dblclick', (event) => this.onClick(event, true));
+    this.track.addEventListener('pointerdown', (event) => this.onTrackPointer(event));
+    new ResizeObserver(() => this.render()).observe(this.body);
+  }
+
+  setRowCount(count: number): void {
+    this.rowCount = count;
+    this.element.setAttribute('aria-rowcount', String(count + 1));
+    this.scrollTo(this.top);
+  }
+
+  /** Repaints the visible rows, for example when a page of rows arrived. */
+  render(): void {
+    const visible = this.visibleRows();
+    const rows: HTMLElement[] = [];
+    for (let i = this.top; i < Math.min(this.rowCount, this.top + visible + 1); i++) rows.push(this.renderRow(i));
+    this.body.replaceChildren(...rows);
+    this.renderScrollbar(visible);
+  }
+
+  get selectedIndex(): number {
+    return this.selected;
+  }
+
+  private renderRow(index: number): HTMLElement {
+    const row = this.options.getRow(index);
+    const attributes: Record<string, string> = { class: 'vt-row', role: 'row', 'aria-rowindex': String(index + 2), 'data-index': String(index) };
+    if (index === this.selected) {
+      attributes.class += ' selected';
+      attributes['aria-selected'] = 'true';
+    }
+    if (!row) return el('div', attributes, el('div', { class: 'vt-cell loading', role: 'gridcell' }, '…'));
+    return el('div', attributes, ...this.options.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell' }, column.value(row))));
+  }
+
+  private visibleRows(): number {
+    return Math.max(1, Math.floor(this.body.clientHeight / ROW_HEIGHT));
+  }
+
+  private maxTop(): number {
+    return Math.max(0, this.rowCount - this.visibleRows());
+  }
+
+  private scrollTo(top: number): void {
+    this.top = Math.max(0, Math.min(Math.round(top), this.maxTop()));
+    this.render();
+  }
+
+  private select(index: number): void {
+    if (this.rowCount === 0) return;
+    this.selected = Math.max(0, Math.min(index, this.rowCount - 1));
+    const visible = this.visibleRows();
+    if (this.selected < this.top) this.top = this.selected;
+    else if (this.selected >= this.top + visible) this.top = this.selected - visible + 1;
+    this.scrollTo(this.top);
+  }
+
+  private renderScrollbar(visible: number): void {
+    const trackHeight = this.track.clientHeight;
+    const hidden = this.rowCount <= visible;
+    this.track.classList.toggle('hidden', hidden);
+    if (hidden || trackHeight === 0) return;
+    const thumbHeight = Math.max(MIN_THUMB, (trackHeight * visible) / this.rowCount);
+    this.thumb.style.height = `${thumbHeight}px`;
+    this.thumb.style.transform = `translateY(${(this.top / this.maxTop()) * (trackHeight - thumbHeight)}px)`;
+  }
+
+  private onWheel(event: WheelEvent): void {
+    event.preventDefault();
+    const pixels = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? event.deltaY * ROW_HEIGHT : event.deltaMode === WheelEvent.DOM_DELTA_PAGE ? event.deltaY * this.body.clientHeight : event.deltaY;
+    this.wheelRemainder += pixels;
+    const rows = Math.trunc(this.wheelRemainder / ROW_HEIGHT);
+    if (rows === 0) return;
+    this.wheelRemainder -= rows * ROW_HEIGHT;
+    this.scrollTo(this.top + rows);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const page = this.visibleRows() - 1;
+    const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page };
+    if (event.key in moves) this.select(this.selected + moves[event.key]!);
+    else if (event.key === 'Home') this.select(0);
+    else if (event.key === 'End') this.select(this.rowCount - 1);
+    else if (event.key === 'Enter' && this.selected >= 0) this.activate(this.selected);
+    else return;
+    event.preventDefault();
+  }
+
+  private onClick(event: MouseEvent, activate: boolean): void {
+    const rowElement = (event.target as HTMLElement).closest<HTMLElement>('.vt-row');
+    if (!rowElement) return;
+    const index = Number(rowElement.dataset.index);
+    this.element.focus();
+    this.select(index);
+    if (activate) this.activate(index);
+  }
+
+  private activate(index: number): void {
+    const row = this.options.getRow(index);
+    if (row) this.options.onActivate(index, row);
+  }
+
+  /** Click on the track pages; dragging the thumb moves proportionally through all rows. */
+  private onTrackPointer(event: PointerEvent): void {
+    event.preventDefault();
+    const trackTop = this.track.getBoundingClientRect().top;
+    const thumbHeight = this.thumb.offsetHeight;
+    const usable = Math.max(1, this.track.clientHeight - thumbHeight);
+    if (event.target !== this.thumb) {
+      const thumbTop = (this.top / Math.max(1, this.maxTop())) * usable;
+      this.scrollTo(this.top + (event.clientY - trackTop < thumbTop ? -1 : 1) * (this.visibleRows() - 1));
+      return;
+    }
+    const grabOffset = event.clientY - this.thumb.getBoundingClientRect().top;
+    this.thumb.setPointerCapture(event.pointerId);
+    const move = (moveEvent: PointerEvent) => this.scrollTo(((moveEvent.clientY - trackTop - grabOffset) / usable) * this.maxTop());
+    const up = () => {
+      this.thumb.removeEventListener('pointermove', move);
+      this.thumb.removeEventListener('pointerup', up);
+    };
+    this.thumb.addEventListener('pointermove', move);
+    this.thumb.addEventListener('pointerup', up);
+  }
+}

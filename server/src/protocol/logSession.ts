@@ -1,0 +1,40 @@
+// Client <-> language server: custom requests of the audit log viewer. The server owns the open logs
+// (it reads the files and holds their rows); the client only relays pages to its webview. Shared by
+// both sides so that method names and payload shapes cannot drift apart.
+import type { AuditRow, SkippedLine } from '../auditlog/event';
+
+export const LogMethods = {
+  open: 'k8sAudit/log/open',
+  rows: 'k8sAudit/log/rows',
+  close: 'k8sAudit/log/close',
+} as const;
+
+export interface LogOpenParams {
+  /** Absolute file system path of the log. */
+  path: string;
+}
+
+export interface LogOpenResult {
+  sessionId: number;
+  sizeBytes: number;
+  rowCount: number;
+  /** False when only the first part of the file is available. */
+  complete: boolean;
+  skipped: SkippedLine[];
+}
+
+export interface LogRowsParams {
+  sessionId: number;
+  /** 0-based index of the first row. */
+  start: number;
+  count: number;
+}
+
+export interface LogRowsResult {
+  start: number;
+  rows: AuditRow[];
+}
+
+export interface LogCloseParams {
+  sessionId: number;
+}
