@@ -56,4 +56,24 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator(`#rows .vt-row[aria-rowindex="${total + 1}"] .vt-cell:not(.loading)`).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-end.png') });
   });
+
+  it('shows the selected event redacted, reveals secrets on request, and reports skipped lines', async () => {
+    const { page } = workbench;
+    await quickOpen(page, 'secrets.audit.log');
+    const webview = activeWebview(page);
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    assert.match((await webview.locator('.skipped summary').textContent()) ?? '', /1 line\(s\) skipped/);
+    await webview.locator('#rows .vt-row[aria-rowindex="2"]').click();
+    const json = webview.locator('#details-json');
+    await json.waitFor();
+    // The pane must be on screen beside the table, not pushed out of the editor.
+    const box = await webview.locator('#details').boundingBox();
+    assert.ok(box && box.width > 200 && box.x + box.width <= 1400, JSON.stringify(box));
+    assert.match((await json.textContent()) ?? '', /‹redacted 18 chars›/);
+    assert.doesNotMatch((await json.textContent()) ?? '', /hunter2/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-details-redacted.png') });
+    await webview.locator('#reveal-secrets').click();
+    await webview.locator('#details-json', { hasText: 'hunter2-do-not-log' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-details-revealed.png') });
+  });
 });

@@ -1,7 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LogMethods, type LogCloseParams, type LogOpenParams, type LogOpenResult, type LogRowsParams, type LogRowsResult } from '../../../server/src/protocol/logSession';
+import {
+  LogMethods,
+  type LogCloseParams,
+  type LogEventParams,
+  type LogEventResult,
+  type LogOpenParams,
+  type LogOpenResult,
+  type LogRowsParams,
+  type LogRowsResult,
+} from '../../../server/src/protocol/logSession';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
 
@@ -48,6 +57,12 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
         case 'getRows':
           void sessionId().then((id) => (id === undefined ? undefined : this.sendRows(id, message, post)));
           break;
+        case 'getEvent':
+          void sessionId().then((id) => (id === undefined ? undefined : this.sendEvent(id, message, post)));
+          break;
+        case 'copy':
+          void vscode.env.clipboard.writeText(message.text);
+          break;
         case 'openRaw':
           void openRaw(document.uri, message.line);
           break;
@@ -74,6 +89,16 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), ...summary } };
     } catch (error) {
       return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };
+    }
+  }
+
+  private async sendEvent(sessionId: number, request: Extract<FromWebviewMessage, { type: 'getEvent' }>, post: (message: ToWebviewMessage) => void): Promise<void> {
+    try {
+      const params: LogEventParams = { sessionId, index: request.index, reveal: request.reveal };
+      const event = await (await this.getClient()).sendRequest<LogEventResult>(LogMethods.event, params);
+      post({ type: 'event', requestId: request.requestId, ...event });
+    } catch (error) {
+      post({ type: 'error', requestId: request.requestId, message: errorText(error) });
     }
   }
 

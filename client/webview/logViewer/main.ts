@@ -1,5 +1,6 @@
 import type { ToWebviewMessage } from '../../src/auditLog/protocol';
 import { COLUMNS } from './columns';
+import { DetailsPane } from './detailsPane';
 import { el } from './dom';
 import { RowCache } from './rowCache';
 import './style.css';
@@ -12,10 +13,12 @@ const cache = new RowCache(
   (requestId, start, count) => vscodeApi.postMessage({ type: 'getRows', requestId, start, count }),
   () => table.render(),
 );
+const details = new DetailsPane();
 const table = new VirtualTable({
   columns: COLUMNS,
   getRow: (index) => cache.get(index),
   onActivate: (_index, row) => vscodeApi.postMessage({ type: 'openRaw', line: row.line }),
+  onSelect: (index) => details.show(index),
 });
 
 function formatBytes(bytes: number): string {
@@ -42,7 +45,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
   if (message.rowCount === 0) {
     children.push(el('p', { class: 'empty' }, 'No audit events were found in this file. Is it an audit log? "Open raw" shows it as text.'));
   } else {
-    children.push(table.element);
+    children.push(el('div', { class: 'main' }, table.element, details.element));
   }
   if (message.skipped.length > 0) {
     const list = el('ul', { id: 'skipped' }, ...message.skipped.slice(0, 100).map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
@@ -62,6 +65,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case 'rows':
       cache.receive(message.requestId, message.start, message.rows);
+      break;
+    case 'event':
+      details.receive(message);
       break;
     case 'error':
       if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message), openRawButton());

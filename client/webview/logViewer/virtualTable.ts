@@ -11,6 +11,7 @@ export interface VirtualTableOptions {
   getRow(index: number): AuditRow | undefined;
   /** Enter or double-click on a row. */
   onActivate(index: number, row: AuditRow): void;
+  onSelect(index: number): void;
 }
 
 /**
@@ -91,6 +92,7 @@ export class VirtualTable {
   private select(index: number): void {
     if (this.rowCount === 0) return;
     this.selected = Math.max(0, Math.min(index, this.rowCount - 1));
+    this.options.onSelect(this.selected);
     const visible = this.visibleRows();
     if (this.selected < this.top) this.top = this.selected;
     else if (this.selected >= this.top + visible) this.top = this.selected - visible + 1;

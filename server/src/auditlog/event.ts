@@ -2,6 +2,8 @@
 export interface AuditRow {
   /** 1-based line number in the file, for "open raw line" and error reports. */
   line: number;
+  /** Byte offset of the line in the file, to re-read the whole event on demand. */
+  offset: number;
   auditID: string;
   stage: string;
   time: string;
@@ -33,7 +35,7 @@ function record(value: unknown): Record<string, unknown> {
  * Reduces a decoded audit.k8s.io Event to a row. Tolerates any shape (`{"kind": 0}` included):
  * missing or mistyped fields become empty strings, never exceptions.
  */
-export function rowFromEvent(event: unknown, line: number): AuditRow {
+export function rowFromEvent(event: unknown, line: number, offset: number): AuditRow {
   const e = record(event);
   const objectRef = record(e.objectRef);
   const user = record(e.user);
@@ -43,6 +45,7 @@ export function rowFromEvent(event: unknown, line: number): AuditRow {
   const sourceIPs = Array.isArray(e.sourceIPs) ? e.sourceIPs : [];
   return {
     line,
+    offset,
     auditID: text(e.auditID),
     stage: text(e.stage),
     time: text(e.stageTimestamp) || text(e.requestReceivedTimestamp),

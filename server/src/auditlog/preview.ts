@@ -22,23 +22,29 @@ export async function previewJsonLines(path: string, maxRows: number, maxBytes =
     const buffer = Buffer.alloc(Math.min(size, maxBytes));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const reachedEnd = bytesRead >= size;
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    const lines = text.split('\n');
-    // Without the end of the file, the last line may be cut in the middle: leave it for later.
-    if (!reachedEnd) lines.pop();
     const rows: AuditRow[] = [];
     const skipped: SkippedLine[] = [];
+    const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
     let lineNumber = 0;
-    for (const rawLine of lines) {
+    // Walk the bytes so that every row knows the byte offset of its line (to re-read it on demand).
+    for (let start = bom; start < bytesRead; ) {
+      let end = buffer.indexOf(10, start);
+      // Without the end of the file, the last line may be cut in the middle: leave it for later.
+      if (end < 0 || end >= bytesRead) {
+        if (!reachedEnd) break;
+        end = bytesRead;
+      }
       lineNumber++;
       if (rows.length >= maxRows) return { sizeBytes: size, rows, skipped, complete: false };
-      const line = rawLine.trim();
-      if (line === '') continue;
-      try {
-        rows.push(rowFromEvent(JSON.parse(line), lineNumber));
-      } catch (error) {
-        skipped.push({ line: lineNumber, reason: `not JSON: ${(error as Error).message}` });
+      const line = buffer.toString('utf8', start, end).trim();
+      if (line !== '') {
+        try {
+          rows.push(rowFromEvent(JSON.parse(line), lineNumber, start));
+        } catch (error) {
+          skipped.push({ line: lineNumber, reason: `not JSON: ${(error as Error).message}` });
+        }
       }
+      start = end + 1;
     }
     return { sizeBytes: size, rows, skipped, complete: reachedEnd };
   } finally {

@@ -2,7 +2,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LogSessions } from '../auditlog/logSessions';
 import { policyDiagnostics } from '../policy/policyDiagnostics';
-import { LogMethods, type LogCloseParams, type LogOpenParams, type LogRowsParams } from '../protocol/logSession';
+import { LogMethods, type LogCloseParams, type LogEventParams, type LogOpenParams, type LogRowsParams } from '../protocol/logSession';
 import { PRODUCT_VERSION } from '../version';
 import { SettingsStore, type ServerSettings } from './settings';
 
@@ -41,6 +41,7 @@ export function startServer(): void {
   const logs = new LogSessions();
   connection.onRequest(LogMethods.open, (params: LogOpenParams) => logs.open(params.path));
   connection.onRequest(LogMethods.rows, (params: LogRowsParams) => logs.rows(params.sessionId, params.start, params.count));
+  connection.onRequest(LogMethods.event, (params: LogEventParams) => logs.event(params.sessionId, params.index, params.reveal));
   connection.onRequest(LogMethods.close, (params: LogCloseParams) => logs.close(params.sessionId));
 
   documents.listen(connection);

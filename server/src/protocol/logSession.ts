@@ -7,6 +7,7 @@ export const LogMethods = {
   open: 'k8sAudit/log/open',
   rows: 'k8sAudit/log/rows',
   close: 'k8sAudit/log/close',
+  event: 'k8sAudit/log/event',
 } as const;
 
 export interface LogOpenParams {
@@ -37,4 +38,21 @@ export interface LogRowsResult {
 
 export interface LogCloseParams {
   sessionId: number;
+}
+
+export interface LogEventParams {
+  sessionId: number;
+  /** 0-based row index. */
+  index: number;
+  /** Show secret values instead of redaction markers. */
+  reveal: boolean;
+}
+
+export interface LogEventResult {
+  index: number;
+  line: number;
+  /** The whole event, pretty-printed JSON (redacted unless revealed), or the raw line if it is not JSON. */
+  json: string;
+  /** How many values were redacted (0 when revealed or nothing secret). */
+  redactions: number;
 }

@@ -1,0 +1,57 @@
+import type { ToWebviewMessage } from '../../src/auditLog/protocol';
+import { el } from './dom';
+import { jsonView } from './jsonView';
+import { vscodeApi } from './vscodeApi';
+
+type EventMessage = Extract<ToWebviewMessage, { type: 'event' }>;
+
+/** Waits this long after the last selection change, so holding an arrow key does not flood requests. */
+const SELECT_DEBOUNCE_MS = 60;
+
+/** The selected event in full: redacted JSON first, with reveal, copy and open-raw actions. */
+export class DetailsPane {
+  readonly element = el('aside', { id: 'details', class: 'details', 'aria-label': 'Event details' }, el('p', { class: 'hint' }, 'Select a row to see the whole event.'));
+  private requestId = 0;
+  private index = -1;
+  private revealed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private current: EventMessage | undefined;
+
+  show(index: number): void {
+    if (index === this.index) return;
+    this.index = index;
+    this.revealed = false;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.request(), SELECT_DEBOUNCE_MS);
+  }
+
+  receive(message: EventMessage): void {
+    if (message.requestId !== this.requestId) return;
+    this.current = message;
+    this.render(message);
+  }
+
+  private request(): void {
+    this.requestId++;
+    vscodeApi.postMessage({ type: 'getEvent', requestId: this.requestId, index: this.index, reveal: this.revealed });
+  }
+
+  private render(message: EventMessage): void {
+    const actions = el('div', { class: 'details-actions' });
+    if (message.redactions > 0 || this.revealed) {
+      const reveal = el('button', { type: 'button', id: 'reveal-secrets' }, this.revealed ? 'Hide secrets' : `Reveal ${message.redactions} secret value(s)`);
+      reveal.addEventListener('click', () => {
+        this.revealed = !this.revealed;
+        this.request();
+      });
+      actions.append(reveal);
+    }
+    const openLine = el('button', { type: 'button', id: 'open-raw-line' }, `Open line ${message.line}`);
+    openLine.addEventListener('click', () => vscodeApi.postMessage({ type: 'openRaw', line: message.line }));
+    const copy = el('button', { type: 'button', id: 'copy-json' }, 'Copy as JSON');
+    copy.addEventListener('click', () => this.current && vscodeApi.postMessage({ type: 'copy', text: this.current.json }));
+    actions.append(openLine, copy);
+    const note = message.redactions > 0 ? el('p', { class: 'hint' }, `${message.redactions} secret value(s) hidden.`) : el('span');
+    this.element.replaceChildren(el('h2', {}, `Event at line ${message.line}`), actions, note, jsonView(message.json));
+  }
+}
