@@ -76,4 +76,41 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator('#details-json', { hasText: 'hunter2-do-not-log' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-details-revealed.png') });
   });
+
+  it('renders a hostile log as text: no script runs, no element is injected', async () => {
+    const { page } = workbench;
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    const onDialog = (dialog: { message(): string; dismiss(): Promise<void> }) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    };
+    const onConsole = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'error' && /Content Security Policy|alert|xss|Refused/i.test(message.text())) errors.push(message.text());
+    };
+    page.on('dialog', onDialog);
+    page.on('console', onConsole);
+    try {
+      await quickOpen(page, 'hostile.audit.log');
+      const webview = activeWebview(page);
+      const rows = webview.locator('#rows .vt-row');
+      await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+      assert.equal(await rows.count(), 9);
+      // Every row, then the details of each: the payloads must show up as text.
+      for (let index = 0; index < 9; index++) {
+        await rows.nth(index).click();
+        await webview.locator('#details h2', { hasText: `line ${index + 1}` }).waitFor();
+      }
+      assert.match((await rows.first().textContent()) ?? '', /<script>alert\("xss"\)<\/script>/);
+      assert.match((await webview.locator('#details-json').textContent()) ?? '', /<a href=\\"javascript:alert\(1\)\\">click<\/a>/);
+      const injected = await webview.locator('#app script, #app img, #app svg, #app iframe, #app a, #app [onerror], #app [onload]').count();
+      assert.equal(injected, 0, 'elements from log content were created');
+      await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-hostile.png') });
+    } finally {
+      page.off('dialog', onDialog);
+      page.off('console', onConsole);
+    }
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+  });
 });
