@@ -55,6 +55,18 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     assert.equal(await last.getAttribute('aria-selected'), 'true');
     await webview.locator(`#rows .vt-row[aria-rowindex="${total + 1}"] .vt-cell:not(.loading)`).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-end.png') });
+
+    // Hiding the tab destroys the webview; its position and selection come back with it.
+    await quickOpen(page, 'audit-policy.yaml');
+    await page.locator('.tab.active', { hasText: 'audit-policy.yaml' }).waitFor();
+    await quickOpen(page, 'audit.log');
+    await activeWebview(page)
+      .locator(`#rows .vt-row[aria-rowindex="${total + 1}"][aria-selected="true"]`)
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-restore-failed.png') });
+        throw error;
+      });
   });
 
   it('shows the selected event redacted, reveals secrets on request, and reports skipped lines', async () => {

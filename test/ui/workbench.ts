@@ -64,8 +64,11 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(fileName);
-  // Wait for this query's result: the list may still show rows of the previous quick pick.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  // Wait until the best match is exactly this file: the list may still show rows of the previous quick
+  // pick or of history, and "audit.log" also matches "secrets.audit.log". The list reuses its row
+  // elements, so check the first row rather than hold on to a row element.
+  const exactName = new RegExp(`^${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator('.quick-input-list .monaco-list-row[data-index="0"] .label-name', { hasText: exactName }).waitFor();
   await page.keyboard.press('Enter');
 }
 

@@ -19,6 +19,7 @@ const table = new VirtualTable({
   getRow: (index) => cache.get(index),
   onActivate: (_index, row) => vscodeApi.postMessage({ type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
+  onViewChange: (top, selected) => vscodeApi.setState({ top, selected }),
 });
 
 function formatBytes(bytes: number): string {
@@ -53,7 +54,10 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
   }
   app.replaceChildren(...children);
   cache.clear();
+  // Read before setRowCount, which reports (and so saves) the initial position.
+  const saved = vscodeApi.getState();
   table.setRowCount(message.rowCount);
+  if (saved) table.restore(saved.top, saved.selected);
   if (message.rowCount > 0) table.element.focus();
 }
 

@@ -12,6 +12,8 @@ export interface VirtualTableOptions {
   /** Enter or double-click on a row. */
   onActivate(index: number, row: AuditRow): void;
   onSelect(index: number): void;
+  /** After every scroll or selection change, with the new position. */
+  onViewChange(top: number, selected: number): void;
 }
 
 /**
@@ -61,8 +63,10 @@ export class VirtualTable {
     this.renderScrollbar(visible);
   }
 
-  get selectedIndex(): number {
-    return this.selected;
+  /** Puts the view back where it was (a restored tab): first visible row and selection. */
+  restore(top: number, selected: number): void {
+    if (selected >= 0 && selected < this.rowCount) this.select(selected);
+    this.scrollTo(top);
   }
 
   private renderRow(index: number): HTMLElement {
@@ -87,6 +91,7 @@ export class VirtualTable {
   private scrollTo(top: number): void {
     this.top = Math.max(0, Math.min(Math.round(top), this.maxTop()));
     this.render();
+    this.options.onViewChange(this.top, this.selected);
   }
 
   private select(index: number): void {

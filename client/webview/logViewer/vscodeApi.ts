@@ -1,7 +1,15 @@
 import type { FromWebviewMessage } from '../../src/auditLog/protocol';
 
+/** What the viewer remembers across hiding and showing its tab (and reloads of the webview). */
+export interface ViewState {
+  top: number;
+  selected: number;
+}
+
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
+  getState(): ViewState | undefined;
+  setState(state: ViewState): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
