@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
@@ -124,5 +125,29 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     }
     assert.deepEqual(dialogs, []);
     assert.deepEqual(errors, []);
+  });
+
+  it('follows a growing log: appended events appear without a reload', async () => {
+    const { page, workspace } = workbench;
+    const file = join(workspace, 'growing.audit.log');
+    const event = (i: number) => `${JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', stage: 'ResponseComplete', verb: 'get', user: { username: `user-${i}` }, stageTimestamp: '2026-02-22T10:00:00.000000Z' })}\n`;
+    writeFileSync(file, [1, 2, 3].map(event).join(''));
+    // A file this new may not be in Quick Open's file search yet; the explorer shows it as it appears.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'growing.audit.log' }).dblclick({ timeout: 30_000 });
+    const webview = activeWebview(page);
+    await webview
+      .locator('#summary', { hasText: '3 events' })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-follow-failed.png') });
+        throw error;
+      });
+    await webview.locator('#follow').click();
+    assert.equal(await webview.locator('#follow').getAttribute('aria-pressed'), 'true');
+    appendFileSync(file, Array.from({ length: 97 }, (_, i) => event(i + 4)).join(''));
+    await webview.locator('#summary', { hasText: '100 events' }).waitFor({ timeout: 15_000 });
+    // Following: the newest event is on screen.
+    await webview.locator('#rows .vt-row[aria-rowindex="101"] .vt-cell', { hasText: 'user-100' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-follow.png') });
   });
 });

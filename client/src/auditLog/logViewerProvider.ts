@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   LogMethods,
+  type LogChangedParams,
   type LogCloseParams,
   type LogEventParams,
   type LogEventResult,
@@ -22,13 +23,21 @@ const VIEW_TYPE = 'k8sAudit.logViewer';
  */
 export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
   static register(context: vscode.ExtensionContext, getClient: () => Promise<LanguageClient>): vscode.Disposable {
+    const provider = new LogViewerProvider(context.extensionUri, getClient);
+    // Growth and rotation of open logs, forwarded to the webview of their session.
+    void getClient().then((client) =>
+      context.subscriptions.push(
+        client.onNotification(LogMethods.changed, ({ sessionId, ...change }: LogChangedParams) => provider.webviews.get(sessionId)?.({ type: 'changed', ...change })),
+      ),
+    );
     return vscode.Disposable.from(
-      vscode.window.registerCustomEditorProvider(VIEW_TYPE, new LogViewerProvider(context.extensionUri, getClient), {
-        supportsMultipleEditorsPerDocument: true,
-      }),
+      vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
       vscode.commands.registerCommand('k8sAudit.openRaw', (uri?: vscode.Uri) => openRaw(uri ?? activeLogUri())),
     );
   }
+
+  /** How to reach the webview of each open server session. */
+  private readonly webviews = new Map<number, (message: ToWebviewMessage) => void>();
 
   private constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,7 +61,10 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       switch (message.type) {
         case 'ready':
           session ??= this.open(document.uri);
-          void session.then((opened) => post(opened?.message ?? { type: 'error', message: 'The log could not be opened.' }));
+          void session.then((opened) => {
+            if (opened?.sessionId !== undefined) this.webviews.set(opened.sessionId, post);
+            post(opened?.message ?? { type: 'error', message: 'The log could not be opened.' });
+          });
           break;
         case 'getRows':
           void sessionId().then((id) => (id === undefined ? undefined : this.sendRows(id, message, post)));
@@ -72,6 +84,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       subscription.dispose();
       void sessionId().then(async (id) => {
         if (id === undefined) return;
+        this.webviews.delete(id);
         const params: LogCloseParams = { sessionId: id };
         await (await this.getClient()).sendRequest(LogMethods.close, params);
       });

@@ -16,7 +16,9 @@ export type FromWebviewMessage =
   | { type: 'openRaw'; line?: number };
 
 export type ToWebviewMessage =
-  | { type: 'opened'; fileName: string; sizeBytes: number; rowCount: number; complete: boolean; skipped: SkippedLine[] }
+  | { type: 'opened'; fileName: string; sizeBytes: number; rowCount: number; complete: boolean; skipped: SkippedLine[]; pendingLine?: number }
+  /** The file grew, or was replaced (`reset`: rows start over). */
+  | { type: 'changed'; sizeBytes: number; rowCount: number; complete: boolean; skipped: SkippedLine[]; reset: boolean; pendingLine?: number }
   | { type: 'rows'; requestId: number; start: number; rows: AuditRow[] }
   | { type: 'event'; requestId: number; index: number; line: number; json: string; redactions: number }
   | { type: 'error'; message: string; requestId?: number };

@@ -39,15 +39,33 @@ function openRawButton(): HTMLButtonElement {
   return button;
 }
 
+type Counts = Pick<Extract<ToWebviewMessage, { type: 'opened' }>, 'rowCount' | 'complete' | 'sizeBytes' | 'pendingLine'>;
+
+const summary = el('span', { id: 'summary' });
+const emptyNote = el('p', { class: 'empty' }, 'No audit events were found in this file (yet). Is it an audit log? "Open raw" shows it as text.');
+let following = false;
+
+function showCounts(counts: Counts): void {
+  const parts = [`${counts.rowCount.toLocaleString('en-US')} events${counts.complete ? '' : ' (first part of the file)'}`, formatBytes(counts.sizeBytes)];
+  if (counts.pendingLine !== undefined) parts.push(`line ${counts.pendingLine} still being written`);
+  summary.textContent = parts.join(' · ');
+}
+
+function followButton(): HTMLButtonElement {
+  const button = el('button', { type: 'button', id: 'follow', 'aria-pressed': String(following), title: 'Keep the newest events in view as the file grows' }, 'Follow');
+  button.addEventListener('click', () => {
+    following = !following;
+    button.setAttribute('aria-pressed', String(following));
+    if (following) table.scrollToEnd();
+  });
+  return button;
+}
+
 function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): void {
-  const summary = `${message.rowCount.toLocaleString('en-US')} events${message.complete ? '' : ' (first part of the file)'} · ${formatBytes(message.sizeBytes)}`;
-  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), el('span', { id: 'summary' }, summary), openRawButton());
-  const children: Node[] = [toolbar];
-  if (message.rowCount === 0) {
-    children.push(el('p', { class: 'empty' }, 'No audit events were found in this file. Is it an audit log? "Open raw" shows it as text.'));
-  } else {
-    children.push(el('div', { class: 'main' }, table.element, details.element));
-  }
+  showCounts(message);
+  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, followButton(), openRawButton());
+  const children: Node[] = [toolbar, emptyNote, el('div', { class: 'main' }, table.element, details.element)];
+  emptyNote.hidden = message.rowCount > 0;
   if (message.skipped.length > 0) {
     const list = el('ul', { id: 'skipped' }, ...message.skipped.slice(0, 100).map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
     children.push(el('details', { class: 'skipped' }, el('summary', {}, `${message.skipped.length.toLocaleString('en-US')} line(s) skipped`), list));
@@ -72,6 +90,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case 'event':
       details.receive(message);
+      break;
+    case 'changed':
+      if (message.reset) cache.clear();
+      else cache.invalidateFrom(table.rows);
+      showCounts(message);
+      table.setRowCount(message.rowCount);
+      emptyNote.hidden = message.rowCount > 0;
+      if (following) table.scrollToEnd();
       break;
     case 'error':
       if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message), openRawButton());

@@ -43,6 +43,13 @@ export class RowCache {
     this.onPage();
   }
 
+  /** Forgets rows from `index` on: the last page may have been short before the file grew. */
+  invalidateFrom(index: number): void {
+    const firstPage = Math.floor(index / PAGE_ROWS);
+    for (const pageIndex of [...this.pages.keys()]) if (pageIndex >= firstPage) this.pages.delete(pageIndex);
+    for (const [requestId, pageIndex] of this.pending) if (pageIndex >= firstPage) this.pending.delete(requestId);
+  }
+
   clear(): void {
     this.pages.clear();
     this.pending.clear();

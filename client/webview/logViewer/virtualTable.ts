@@ -48,8 +48,13 @@ export class VirtualTable {
     new ResizeObserver(() => this.render()).observe(this.body);
   }
 
+  get rows(): number {
+    return this.rowCount;
+  }
+
   setRowCount(count: number): void {
     this.rowCount = count;
+    if (this.selected >= count) this.selected = -1;
     this.element.setAttribute('aria-rowcount', String(count + 1));
     this.scrollTo(this.top);
   }
@@ -61,6 +66,11 @@ export class VirtualTable {
     for (let i = this.top; i < Math.min(this.rowCount, this.top + visible + 1); i++) rows.push(this.renderRow(i));
     this.body.replaceChildren(...rows);
     this.renderScrollbar(visible);
+  }
+
+  /** Shows the last rows (follow mode), keeping the selection where it is. */
+  scrollToEnd(): void {
+    this.scrollTo(this.maxTop());
   }
 
   /** Puts the view back where it was (a restored tab): first visible row and selection. */

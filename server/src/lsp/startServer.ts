@@ -38,7 +38,7 @@ export function startServer(): void {
     documents.all().forEach((document) => void validate(document));
   });
 
-  const logs = new LogSessions();
+  const logs = new LogSessions((change) => void connection.sendNotification(LogMethods.changed, change));
   connection.onRequest(LogMethods.open, (params: LogOpenParams) => logs.open(params.path));
   connection.onRequest(LogMethods.rows, (params: LogRowsParams) => logs.rows(params.sessionId, params.start, params.count));
   connection.onRequest(LogMethods.event, (params: LogEventParams) => logs.event(params.sessionId, params.index, params.reveal));

@@ -8,6 +8,8 @@ export const LogMethods = {
   rows: 'k8sAudit/log/rows',
   close: 'k8sAudit/log/close',
   event: 'k8sAudit/log/event',
+  /** Notification from the server: the file grew (rows were added) or was replaced (rotation). */
+  changed: 'k8sAudit/log/changed',
 } as const;
 
 export interface LogOpenParams {
@@ -22,6 +24,19 @@ export interface LogOpenResult {
   /** False when only the first part of the file is available. */
   complete: boolean;
   skipped: SkippedLine[];
+  pendingLine?: number;
+}
+
+export interface LogChangedParams {
+  sessionId: number;
+  sizeBytes: number;
+  rowCount: number;
+  complete: boolean;
+  skipped: SkippedLine[];
+  /** True when the file was replaced or truncated: earlier rows are gone and indexes start over. */
+  reset: boolean;
+  /** A last line still being written (not yet valid JSON), if any. */
+  pendingLine?: number;
 }
 
 export interface LogRowsParams {
