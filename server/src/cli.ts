@@ -1,6 +1,8 @@
 // Entry point of `k8s-audit`: the product's engines on the command line, for CI pipelines.
 import { UsageError } from './cli/args';
 import { runLint } from './cli/lint';
+import { runQuery } from './cli/query';
+import { runScan } from './cli/scan';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -9,6 +11,13 @@ Usage:
   k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]
       Check audit policy files the way kube-apiserver reads them.
       Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
+  k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
+                [--fail-on SEVERITY] [--detectors ID,...] [--include-disabled] [--with-rotated] [--progress]
+      Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too).
+      Exit status: 0 done, 1 a detection reached --fail-on, 2 usage or I/O failure.
+  k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
+                [--with-rotated] [--progress]
+      Print the requests a query matches; --format jq prints the same query as a jq program.
   k8s-audit --help | --version
 `;
 
@@ -27,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'lint':
       return runLint(rest, process.stdout);
+    case 'scan':
+      return runScan(rest, process.stdout, process.stderr);
+    case 'query':
+      return runQuery(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

@@ -1,0 +1,83 @@
+import type { NormalizedEvent } from '../normalizedEvent';
+import { compileQuery, type EventPredicate } from '../query/evaluate';
+import { parseQuery } from '../query/parser';
+import type { AuditRequest } from '../requests';
+import { DETECTOR_CATALOG } from './catalog';
+import { severityRank, type DetectorDefinition, type NeedsLevel, type Severity } from './types';
+
+/** `hit`: the detector fired. `unknown`: the request is in scope but was logged without the body needed to decide. */
+export type DetectorOutcome = 'hit' | 'unknown';
+
+export interface DetectorFinding {
+  detector: DetectorDefinition;
+  outcome: DetectorOutcome;
+  /** The stage the detector looked at (the request's most complete one). */
+  event: NormalizedEvent;
+  /** For `unknown`: "needs Request level (logged at Metadata)". */
+  reason?: string;
+}
+
+export interface CompiledDetector {
+  definition: DetectorDefinition;
+  matchesScope: EventPredicate;
+  matchesBody: EventPredicate | null;
+}
+
+export interface DetectorSelection {
+  /** Run detectors that are off by default too. */
+  includeDisabled?: boolean;
+  /** Only detectors at or above this severity. */
+  minSeverity?: Severity;
+  /** Only these ids. */
+  ids?: readonly string[];
+}
+
+/** The full query text of a detector (condition and body condition), as a user could paste it. */
+export function detectorQuery(definition: DetectorDefinition): string {
+  if (!definition.bodyCondition) return definition.condition;
+  return definition.condition ? `(${definition.condition}) (${definition.bodyCondition})` : definition.bodyCondition;
+}
+
+/** Parses every selected detector once; a catalog entry with a bad condition throws (a bug, caught by tests). */
+export function compileDetectors(selection: DetectorSelection = {}, catalog: readonly DetectorDefinition[] = DETECTOR_CATALOG): CompiledDetector[] {
+  const minRank = severityRank(selection.minSeverity ?? 'info');
+  return catalog
+    .filter((d) => (selection.includeDisabled || !d.disabled) && severityRank(d.severity) >= minRank && (!selection.ids || selection.ids.includes(d.id)))
+    .map((definition) => ({
+      definition,
+      matchesScope: compileQuery(parseQuery(definition.condition)),
+      matchesBody: definition.bodyCondition ? compileQuery(parseQuery(definition.bodyCondition)) : null,
+    }));
+}
+
+const LEVEL_RANK: Record<string, number> = { None: 0, Metadata: 1, Request: 2, RequestResponse: 3 };
+
+/**
+ * Whether the event carries what a body condition reads. The body itself decides (GKE and converted
+ * records have bodies but no level); the stated level only explains a missing one.
+ */
+function missingBody(event: NormalizedEvent, needs: NeedsLevel): string | null {
+  const body = needs === 'RequestResponse' ? event.event.responseObject : event.event.requestObject;
+  if (needs === 'Metadata' || (body !== undefined && body !== null)) return null;
+  const logged = event.level || 'Metadata';
+  const rank = LEVEL_RANK[logged] ?? 1;
+  const detail = rank >= LEVEL_RANK[needs]! ? `logged at ${logged} but without ${needs === 'RequestResponse' ? 'responseObject' : 'requestObject'}` : `logged at ${logged}`;
+  return `needs ${needs} level (${detail})`;
+}
+
+/** Runs detectors over one request, once, on its most complete stage. */
+export function detectRequest(request: AuditRequest, detectors: readonly CompiledDetector[]): DetectorFinding[] {
+  const event = request.primary;
+  const findings: DetectorFinding[] = [];
+  for (const detector of detectors) {
+    if (!detector.matchesScope(event)) continue;
+    if (detector.matchesBody === null) {
+      findings.push({ detector: detector.definition, outcome: 'hit', event });
+      continue;
+    }
+    const missing = missingBody(event, detector.definition.needsLevel);
+    if (missing !== null) findings.push({ detector: detector.definition, outcome: 'unknown', event, reason: missing });
+    else if (detector.matchesBody(event)) findings.push({ detector: detector.definition, outcome: 'hit', event });
+  }
+  return findings;
+}

@@ -1,0 +1,69 @@
+import type { SourceFormat } from './normalizedEvent';
+import { readAuditLog, type FileReadSummary } from './reader/readAuditLog';
+import { rotatedFileSet } from './reader/rotatedFiles';
+import { RequestGrouper, type AuditRequest } from './requests';
+
+export interface LogSetOptions {
+  /** Also read the rotated backups of each file (oldest first, before it). */
+  withRotated?: boolean;
+  onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+}
+
+export interface LogSetResult {
+  /** Every file read, in order; `NormalizedEvent.file` indexes this list. */
+  files: string[];
+  summaries: FileReadSummary[];
+  /** Files that could not be opened or read. */
+  errors: { file: string; message: string }[];
+  events: number;
+  requests: number;
+}
+
+/**
+ * Reads several logs as one stream of requests. One grouper spans all files, so a request split by
+ * rotation (RequestReceived in one file, ResponseComplete in the next) is still one request.
+ */
+export async function readLogSet(paths: readonly string[], onRequest: (request: AuditRequest) => void, options: LogSetOptions = {}): Promise<LogSetResult> {
+  const result: LogSetResult = { files: [], summaries: [], errors: [], events: 0, requests: 0 };
+  const grouper = new RequestGrouper((request) => {
+    result.requests++;
+    onRequest(request);
+  });
+  for (const path of paths) {
+    let expanded = [path];
+    if (options.withRotated) {
+      try {
+        expanded = await rotatedFileSet(path);
+      } catch (error) {
+        result.errors.push({ file: path, message: (error as Error).message });
+        continue;
+      }
+    }
+    for (const file of expanded) {
+      const index = result.files.length;
+      result.files.push(file);
+      try {
+        const summary = await readAuditLog(file, (event) => grouper.add(event), {
+          file: index,
+          ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(file, done, total) } : {}),
+        });
+        result.summaries.push(summary);
+        result.events += summary.events;
+      } catch (error) {
+        result.errors.push({ file, message: (error as Error).message });
+      }
+    }
+  }
+  grouper.finish();
+  return result;
+}
+
+/** "k8s-json", or "k8s-json, legacy-text" for a mix, most frequent first; "unknown" when nothing was read. */
+export function describeFormats(summaries: readonly FileReadSummary[]): string {
+  const totals = new Map<SourceFormat, number>();
+  for (const summary of summaries) {
+    for (const [format, count] of Object.entries(summary.formats) as [SourceFormat, number][]) totals.set(format, (totals.get(format) ?? 0) + count);
+  }
+  if (totals.size === 0) return 'unknown';
+  return [...totals].sort((a, b) => b[1] - a[1]).map(([format]) => format).join(', ');
+}

@@ -1,0 +1,78 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { NormalizedEvent } from '../normalizedEvent';
+import { AuditStreamParser, type ParseOptions, type ParseSummary } from './auditStreamParser';
+
+export interface ReadOptions extends ParseOptions {
+  /** Called after each chunk with bytes of the file read so far (compressed bytes for .gz). */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read size; 1 MiB keeps syscalls few without holding much memory. */
+  chunkBytes?: number;
+}
+
+export interface FileReadSummary extends ParseSummary {
+  path: string;
+  /** Size of the file on disk. */
+  bytes: number;
+  gzip: boolean;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * Streams one audit log file (plain or gzip, detected by its magic bytes, not its name) through the
+ * parser. Memory stays bounded by the chunk size and the longest record. A damaged gzip stream ends
+ * the file with a skipped-record entry; only failing to open or read the file rejects.
+ */
+export async function readAuditLog(path: string, onEvent: (event: NormalizedEvent) => void, options: ReadOptions = {}): Promise<FileReadSummary> {
+  const { size, gzip } = await probe(path);
+  const parser = new AuditStreamParser(onEvent, options);
+  const raw = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1024 * 1024 });
+  let bytesRead = 0;
+  raw.on('data', (chunk: Buffer | string) => {
+    bytesRead += chunk.length;
+  });
+  let source: Readable = raw;
+  if (gzip) {
+    const output = new PassThrough({ highWaterMark: 1024 * 1024 });
+    pipeline(raw, createGunzip(), output, () => undefined);
+    source = output;
+  }
+  try {
+    for await (const chunk of source) {
+      parser.push(chunk as Buffer);
+      options.onProgress?.(bytesRead, size);
+    }
+  } catch (error) {
+    if (!gzip || isIoError(error)) throw error;
+    parser.reportDamage(`gzip data damaged (${(error as Error).message}); the rest of the file was not read`);
+  }
+  return { path, bytes: size, gzip, ...parser.end() };
+}
+
+async function probe(path: string): Promise<{ size: number; gzip: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return { size, gzip: bytesRead === 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1] };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isIoError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && !code.startsWith('Z_');
+}
+
+/** Parses an in-memory log (tests, small pastes); same rules as reading a file. */
+export function parseAuditText(content: string | Buffer, onEvent: (event: NormalizedEvent) => void, options: ParseOptions = {}): ParseSummary {
+  const parser = new AuditStreamParser(onEvent, options);
+  parser.push(typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  return parser.end();
+}
