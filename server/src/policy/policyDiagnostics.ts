@@ -1,7 +1,18 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { isAuditPolicy } from './detect';
-import { parseYaml } from './parse';
+import { diagnostic, severityName } from './diagnostic';
+import { catalogDiagnostics } from './lint/catalogChecks';
+import { cisDiagnostics } from './lint/cis';
+import { levelDiagnostics } from './lint/levels';
+import { shadowingDiagnostics } from './lint/shadowing';
+import { valueDiagnostics } from './lint/values';
+import { buildPolicyModel, type PolicyModel } from './model';
+import { parsePolicyText, type PolicyText } from './parse';
 import { readerDiagnostics } from './readerChecks';
+import { schemaDiagnostics } from './schemaChecks';
+import { structureDiagnostics } from './structureChecks';
+import { validationDiagnostics } from './validate';
+import { kubernetesMinor } from './version';
 
 export interface PolicyCheckOptions {
   /** Kubernetes minor version such as "1.33"; undefined means the newest one known. */
@@ -11,11 +22,91 @@ export interface PolicyCheckOptions {
 }
 
 /**
- * Everything kube-apiserver would say about a policy file, or `undefined` when the file is not an
- * audit policy (then we stay silent and leave it to other YAML tooling).
+ * Far above any real policy (2,000 rules are about 200 KB). Larger texts are not parsed, so that a
+ * stray 10 MB file never stalls the language server.
+ */
+export const MAX_POLICY_CHARS = 1_000_000;
+
+/**
+ * Everything kube-apiserver would say about a policy file, plus what it would silently do, or
+ * `undefined` when the file is not an audit policy (then we stay silent and leave it to other YAML
+ * tooling). The text is parsed once; every check reads the same model.
  */
 export function policyDiagnostics(uri: string, text: string, options: PolicyCheckOptions = {}): Diagnostic[] | undefined {
-  const parsed = parseYaml(text);
+  if (text.length > MAX_POLICY_CHARS) return tooLarge(uri, text, options);
+  // Most YAML an editor opens is not a policy: rule it out without parsing when the text cannot be one.
+  if (!options.assumePolicy && !mayBePolicy(uri, text)) return undefined;
+  let parsed: PolicyText;
+  try {
+    parsed = parsePolicyText(text);
+  } catch {
+    // The yaml composer recurses per nesting level: absurd nesting exhausts the stack.
+    if (!options.assumePolicy && !/audit\.k8s\.io|audit[-_.]?polic/i.test(uri + text.slice(0, 4096))) return undefined;
+    return [diagnostic('yaml-too-complex', 'error', zeroRange(), 'This YAML nests too deeply to be read (thousands of levels); it cannot be an audit policy.')];
+  }
   if (!options.assumePolicy && !isAuditPolicy(uri, parsed)) return undefined;
-  return readerDiagnostics(parsed);
+  return analysePolicy(parsed, kubernetesMinor(options.kubernetesVersion), uri);
+}
+
+/**
+ * All checks over one parsed text, for a given Kubernetes minor version. With a `uri`, diagnostics
+ * that involve another place (the rule that shadows, the duplicate key kept) link to it.
+ */
+export function analysePolicy(parsed: PolicyText, minor: number, uri?: string): Diagnostic[] {
+  const reader = readerDiagnostics(parsed, minor);
+  const model = buildPolicyModel(parsed);
+  const decoding = [...structureDiagnostics(model, minor), ...schemaDiagnostics(model, minor)];
+  const all = [...reader, ...decoding, ...validationDiagnostics(model, minor)];
+  // Semantic checks only once the file loads: while the apiserver would refuse it, the first
+  // problem is what matters, and a half-typed rule would otherwise flicker with warnings.
+  const blocked = all.some((d) => severityName(d.severity) === 'error');
+  if (!blocked) all.push(...semanticDiagnostics(model, minor, uri));
+  // Without anchors no node is shared, so nothing can be reported twice.
+  return parsed.text.includes('&') ? dedupe(all) : all;
+}
+
+function semanticDiagnostics(model: PolicyModel, minor: number, uri: string | undefined): Diagnostic[] {
+  return [
+    ...valueDiagnostics(model),
+    ...catalogDiagnostics(model, minor),
+    ...shadowingDiagnostics(model, uri),
+    ...levelDiagnostics(model),
+    ...cisDiagnostics(model),
+  ];
+}
+
+/** Aliased nodes are shared, so one problem can be found once per use: report it once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** False only when isAuditPolicy would surely say no: no policy-like name, no audit group, no Policy kind. */
+function mayBePolicy(uri: string, text: string): boolean {
+  return text.includes('audit.k8s.io') || text.includes('Policy') || POLICY_NAME.test(uri);
+}
+
+const POLICY_NAME = /audit(?:[-_.]|%2[dD]|%5[fF])?polic/i;
+
+function tooLarge(uri: string, text: string, options: PolicyCheckOptions): Diagnostic[] | undefined {
+  const head = text.slice(0, 65_536);
+  if (!options.assumePolicy && !/audit[-_.]?polic/i.test(decodeURIComponent(uri)) && !/apiVersion:\s*["']?audit\.k8s\.io\//.test(head)) return undefined;
+  const megabytes = (text.length / 1_000_000).toFixed(1);
+  return [
+    diagnostic(
+      'policy-too-large',
+      'warning',
+      zeroRange(),
+      `This file has ${megabytes} million characters, far more than any audit policy (2,000 rules are about 0.2): it is not analysed.`,
+    ),
+  ];
+}
+
+function zeroRange() {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }

@@ -1,8 +1,10 @@
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
-import { rangeOf, type ParsedYaml } from './parse';
+import { rangeOf, type PolicyText } from './parse';
+import type { TreeMap } from './tree';
+import { FEATURE_MINOR, NEWEST_MINOR } from './version';
 
+const MAX_SYNTAX_ERRORS = 20;
 const SUPPORTED_API_VERSION = 'audit.k8s.io/v1';
 const REMOVED_API_VERSIONS = new Set(['audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
 
@@ -10,16 +12,28 @@ const REMOVED_API_VERSIONS = new Set(['audit.k8s.io/v1beta1', 'audit.k8s.io/v1al
  * The checks kube-apiserver's policy reader makes before validation (spec §2): YAML syntax,
  * apiVersion, kind, and "at least one rule". Each failure stops the apiserver from starting.
  */
-export function readerDiagnostics(parsed: ParsedYaml): Diagnostic[] {
+export function readerDiagnostics(parsed: PolicyText, minor: number = NEWEST_MINOR): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const document of parsed.documents) {
-    for (const error of document.errors) {
-      const [start, end] = error.pos;
-      diagnostics.push(diagnostic('yaml-syntax', 'error', rangeOf(parsed, start, Math.max(end, start + 1)), error.message));
-    }
+  // Only the first document is loaded; a broken later one still deserves its syntax errors, but a
+  // binary file can produce thousands, so only the first few are shown.
+  for (const error of parsed.syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
+    diagnostics.push(diagnostic('yaml-syntax', 'error', rangeOf(parsed, error.start, Math.max(error.end, error.start + 1)), error.message));
   }
-  const first = parsed.documents[0];
-  if (!first || first.contents === null) {
+  const root = parsed.tree.root;
+  // A document refused for its aliases is reported as such, not as empty.
+  if (!root && parsed.tree.problems.some((p) => p.kind === 'alias-bomb')) return diagnostics;
+  if ((!root || (root.kind === 'scalar' && root.value === null)) && parsed.secondDocumentStart !== undefined) {
+    diagnostics.push(
+      diagnostic(
+        'policy-empty',
+        'error',
+        rangeOf(parsed, 0, Math.min(3, parsed.text.length)),
+        'The first YAML document is empty: kube-apiserver reads only the first document, so it finds no apiVersion ("unknown group version field in policy"). Remove the "---" above the policy.',
+      ),
+    );
+    return diagnostics;
+  }
+  if (!root || (root.kind === 'scalar' && root.value === null)) {
     diagnostics.push(
       diagnostic(
         'policy-empty',
@@ -30,30 +44,35 @@ export function readerDiagnostics(parsed: ParsedYaml): Diagnostic[] {
     );
     return diagnostics;
   }
-  if (!isMap(first.contents)) {
-    const [start, end] = first.contents.range ?? [0, 0];
-    diagnostics.push(
-      diagnostic('policy-not-a-map', 'error', rangeOf(parsed, start, end), 'An audit policy must be a YAML mapping with apiVersion, kind and rules.'),
-    );
+  if (root.kind !== 'map') {
+    diagnostics.push(diagnostic('policy-not-a-map', 'error', rangeOf(parsed, root.start, root.end), 'An audit policy must be a YAML mapping with apiVersion, kind and rules.'));
     return diagnostics;
   }
-  diagnostics.push(...apiVersionDiagnostics(parsed, first), ...kindDiagnostics(parsed, first), ...ruleCountDiagnostics(parsed, first));
+  diagnostics.push(...apiVersionDiagnostics(parsed, root, minor), ...kindDiagnostics(parsed, root), ...ruleCountDiagnostics(parsed, root));
   return diagnostics;
 }
 
-function keyRange(parsed: ParsedYaml, document: Document.Parsed, key: string) {
-  const map = document.contents;
-  if (isMap(map)) {
-    const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-    const node = (pair?.value ?? pair?.key) as Node | undefined;
-    if (node?.range) return rangeOf(parsed, node.range[0], node.range[1]);
-  }
-  return rangeOf(parsed, 0, Math.max(0, parsed.text.indexOf('\n')));
+function firstLine(parsed: PolicyText): Range {
+  const newline = parsed.text.indexOf('\n');
+  return rangeOf(parsed, 0, newline < 0 ? parsed.text.length : newline);
 }
 
-function apiVersionDiagnostics(parsed: ParsedYaml, document: Document.Parsed): Diagnostic[] {
-  const value = document.get('apiVersion');
-  const range = keyRange(parsed, document, 'apiVersion');
+/** The value of a top-level key (or the key itself when the value is empty). */
+function keyRange(parsed: PolicyText, root: TreeMap, key: string): Range {
+  const entry = root.byKey.get(key);
+  if (!entry) return firstLine(parsed);
+  const value = entry.value;
+  return value.end > value.start ? rangeOf(parsed, value.start, value.end) : rangeOf(parsed, entry.keyStart, entry.keyEnd);
+}
+
+function scalarValue(root: TreeMap, key: string): unknown {
+  const value = root.byKey.get(key)?.value;
+  return value?.kind === 'scalar' ? value.value : value ? '<non-scalar>' : undefined;
+}
+
+function apiVersionDiagnostics(parsed: PolicyText, root: TreeMap, minor: number): Diagnostic[] {
+  const value = scalarValue(root, 'apiVersion');
+  const range = keyRange(parsed, root, 'apiVersion');
   if (value === undefined || value === null || value === '') {
     return [
       diagnostic(
@@ -67,6 +86,18 @@ function apiVersionDiagnostics(parsed: ParsedYaml, document: Document.Parsed): D
   }
   if (value === SUPPORTED_API_VERSION) return [];
   if (typeof value === 'string' && REMOVED_API_VERSIONS.has(value)) {
+    if (minor < FEATURE_MINOR.betaApiDeprecated) return [];
+    if (minor < FEATURE_MINOR.betaApiRemoved) {
+      return [
+        diagnostic(
+          'api-version-deprecated',
+          'warning',
+          range,
+          `${value} is deprecated since Kubernetes 1.${FEATURE_MINOR.betaApiDeprecated} and stops loading in 1.${FEATURE_MINOR.betaApiRemoved} (kube-apiserver then refuses to start). Use ${SUPPORTED_API_VERSION}; the fields are the same.`,
+          { replacement: SUPPORTED_API_VERSION },
+        ),
+      ];
+    }
     return [
       diagnostic(
         'api-version-removed',
@@ -88,15 +119,15 @@ function apiVersionDiagnostics(parsed: ParsedYaml, document: Document.Parsed): D
   ];
 }
 
-function kindDiagnostics(parsed: ParsedYaml, document: Document.Parsed): Diagnostic[] {
-  const kind = document.get('kind');
+function kindDiagnostics(parsed: PolicyText, root: TreeMap): Diagnostic[] {
+  const kind = scalarValue(root, 'kind');
   if (kind === 'Policy') return [];
   if (kind === undefined || kind === null) {
     return [
       diagnostic(
         'kind-missing',
         'warning',
-        rangeOf(parsed, 0, Math.max(0, parsed.text.indexOf('\n'))),
+        firstLine(parsed),
         'kind is missing. kube-apiserver infers "Policy" when apiVersion is set, but other tools do not: add kind: Policy.',
         { replacement: 'Policy' },
       ),
@@ -106,17 +137,17 @@ function kindDiagnostics(parsed: ParsedYaml, document: Document.Parsed): Diagnos
     diagnostic(
       'kind-wrong',
       'error',
-      keyRange(parsed, document, 'kind'),
+      keyRange(parsed, root, 'kind'),
       `kind must be Policy: kube-apiserver fails with 'no kind ${JSON.stringify(String(kind))} is registered'.`,
       { replacement: 'Policy' },
     ),
   ];
 }
 
-function ruleCountDiagnostics(parsed: ParsedYaml, document: Document.Parsed): Diagnostic[] {
-  const rules = document.get('rules', true);
-  if (isSeq(rules) && rules.items.length > 0) return [];
-  const range = rules === undefined ? rangeOf(parsed, 0, Math.max(0, parsed.text.indexOf('\n'))) : keyRange(parsed, document, 'rules');
+function ruleCountDiagnostics(parsed: PolicyText, root: TreeMap): Diagnostic[] {
+  const rules = root.byKey.get('rules')?.value;
+  if (rules?.kind === 'seq' && rules.items.length > 0) return [];
+  const range = rules === undefined ? firstLine(parsed) : keyRange(parsed, root, 'rules');
   return [
     diagnostic(
       'no-rules',

@@ -26,13 +26,19 @@ describe('policy reader checks (kube-apiserver loading, spec §2)', () => {
 
   it('rejects a wrong kind and warns on a missing one', () => {
     assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nkind: AuditPolicy\nrules:\n- level: None\n', 'file:///x/audit-policy.yaml'), ['kind-wrong']);
-    assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nrules:\n- level: None\n'), ['kind-missing']);
+    assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nrules:\n- level: Metadata\n'), ['kind-missing']);
   });
 
   it('rejects zero rules, an empty rules list and an empty file', () => {
     assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nkind: Policy\n'), ['no-rules']);
     assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n'), ['no-rules']);
     assert.deepEqual(codes(''), ['policy-empty']);
+  });
+
+  it('an empty first document hides the policy in the second one', () => {
+    const [empty] = policyDiagnostics(URI, '---\n---\napiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n')!;
+    assert.equal(empty!.code, 'policy-empty');
+    assert.match(String(empty!.message), /first YAML document is empty/);
   });
 
   it('reports YAML syntax errors with their position', () => {
