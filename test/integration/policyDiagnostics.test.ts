@@ -33,4 +33,54 @@ describe('policy diagnostics in VS Code', () => {
     await editor.edit((edit) => edit.replace(new vscode.Range(2, 0, 2, 9), 'rules:\n- level: Metadata'));
     await diagnosticsFor(policy.uri, (list) => list.length === 0);
   });
+
+  it('warns where the apiserver silently differs from the text: a dropped key and a shadowed rule', async () => {
+    const text = [
+      'apiVersion: audit.k8s.io/v1',
+      'kind: Policy',
+      'rules:',
+      '  - level: Metadata',
+      '    resources:',
+      '      - group: ""',
+      '        resources: ["secrets"]',
+      '        verbs: ["get"]',
+      '  - level: Request',
+      '    resources:',
+      '      - group: ""',
+      '        resources: ["secrets"]',
+      '  - level: Metadata',
+      '',
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+    const diagnostics = await diagnosticsFor(document.uri, (list) => list.some((d) => d.code === 'rule-shadowed'));
+    const byCode = new Map(diagnostics.map((d) => [String(d.code), d]));
+    const dropped = byCode.get('unknown-field');
+    assert.ok(dropped, JSON.stringify(diagnostics));
+    assert.equal(dropped.severity, vscode.DiagnosticSeverity.Warning);
+    // `verbs` under resources[] belongs to the rule: the warning sits on that key.
+    assert.equal(document.getText(dropped.range), 'verbs');
+    assert.equal(dropped.range.start.line, 7);
+    const shadowed = byCode.get('rule-shadowed')!;
+    assert.equal(shadowed.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(shadowed.range.start.line, 8);
+    assert.equal(document.getText(shadowed.range), 'Request');
+    assert.match(shadowed.message, /rule 1 \(line 4\)/);
+  });
+
+  it('follows k8sAudit.kubernetesVersion: group "*" is an error before 1.36 only', async () => {
+    const text = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: None\n    resources:\n      - group: "*"\n        resources: ["*/status"]\n  - level: Metadata\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+    const settings = vscode.workspace.getConfiguration('k8sAudit');
+    try {
+      await settings.update('kubernetesVersion', '1.33', vscode.ConfigurationTarget.Global);
+      const old = await diagnosticsFor(document.uri, (list) => list.some((d) => d.code === 'group-wildcard-unsupported'));
+      const error = old.find((d) => d.code === 'group-wildcard-unsupported')!;
+      assert.equal(error.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(document.getText(error.range), '"*"');
+      await settings.update('kubernetesVersion', '1.36', vscode.ConfigurationTarget.Global);
+      await diagnosticsFor(document.uri, (list) => !list.some((d) => d.code === 'group-wildcard-unsupported'));
+    } finally {
+      await settings.update('kubernetesVersion', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
