@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { K8sAuditApi } from './api';
 import { LogViewerProvider } from './auditLog/logViewerProvider';
 import { createLanguageClient } from './languageClient';
+import { registerExplainCommand } from './policyExplain';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     languageClient,
     LogViewerProvider.register(context, () => serverReady.then(() => languageClient)),
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
+    registerExplainCommand(() => serverReady.then(() => languageClient)),
   );
   timings.activateMs = performance.now() - started;
   return { serverReady, timings };

@@ -1,5 +1,6 @@
 // Entry point of `k8s-audit`: the product's engines on the command line, for CI pipelines.
 import { UsageError } from './cli/args';
+import { runExplain } from './cli/explain';
 import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
@@ -11,6 +12,9 @@ Usage:
   k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]
       Check audit policy files the way kube-apiserver reads them.
       Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
+  k8s-audit explain POLICY --verb V (--resource R | --url PATH) [--namespace N] [--name X]
+                [--user U] [--groups G1,G2] [--api-group G] [--format text|json] [--kubernetes-version 1.x]
+      Which rule decides a request's audit level, and what that level records.
   k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
                 [--fail-on SEVERITY] [--detectors ID,...] [--include-disabled] [--with-rotated] [--progress]
       Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too).
@@ -36,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'lint':
       return runLint(rest, process.stdout);
+    case 'explain':
+      return runExplain(rest, process.stdout);
     case 'scan':
       return runScan(rest, process.stdout, process.stderr);
     case 'query':

@@ -150,4 +150,34 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator('#rows .vt-row[aria-rowindex="101"] .vt-cell', { hasText: 'user-100' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-follow.png') });
   });
+
+  it('offers completion and explains a rule on hover in a policy file', async () => {
+    const { page } = workbench;
+    await quickOpen(page, 'audit-policy.yaml');
+    await page.locator('.tab.active', { hasText: 'audit-policy.yaml' }).waitFor();
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.click();
+    // A new rule at the end of the file: `level: ` then ask for suggestions.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('  - level: ');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'RequestResponse' });
+    await suggestion.first().waitFor({ timeout: 20_000 });
+    assert.ok((await page.locator('.suggest-widget .monaco-list-row', { hasText: 'Metadata' }).count()) > 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-policy-completion.png') });
+    await page.keyboard.press('Escape');
+
+    // Hover on the `- level: Request` rule (line 28): what it matches and what it logs.
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('28:7');
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Request' });
+    await hover.first().waitFor({ timeout: 20_000 });
+    assert.match((await hover.first().textContent()) ?? '', /request bod/i);
+    // The hover fades in: let its animation finish so the screenshot shows what a person reads.
+    await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-policy-hover.png') });
+    await page.keyboard.press('Escape');
+  });
 });

@@ -1,9 +1,9 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LogSessions } from '../auditlog/logSessions';
-import { policyDiagnostics } from '../policy/policyDiagnostics';
 import { LogMethods, type LogCloseParams, type LogEventParams, type LogOpenParams, type LogRowsParams } from '../protocol/logSession';
 import { PRODUCT_VERSION } from '../version';
+import { POLICY_CAPABILITIES, registerPolicyFeatures } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
 
 /**
@@ -19,24 +19,12 @@ export function startServer(): void {
     const canPull = params.capabilities.workspace?.configuration === true;
     settings = new SettingsStore(connection, canPull, (params.initializationOptions ?? {}) as ServerSettings);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...POLICY_CAPABILITIES },
       serverInfo: { name: 'k8s-audit-language-server', version: PRODUCT_VERSION },
     };
   });
 
-  const validate = async (document: TextDocument): Promise<void> => {
-    const { kubernetesVersion } = await settings.get();
-    const diagnostics = policyDiagnostics(document.uri, document.getText(), { kubernetesVersion: kubernetesVersion || undefined });
-    // Non-policy YAML gets an empty list so that stale diagnostics vanish if a file stops being a policy.
-    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnostics ?? [] });
-  };
-
-  documents.onDidChangeContent((change) => void validate(change.document));
-  documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
-  connection.onDidChangeConfiguration(() => {
-    settings.invalidate();
-    documents.all().forEach((document) => void validate(document));
-  });
+  registerPolicyFeatures(connection, documents, () => settings);
 
   const logs = new LogSessions((change) => void connection.sendNotification(LogMethods.changed, change));
   connection.onRequest(LogMethods.open, (params: LogOpenParams) => logs.open(params.path));

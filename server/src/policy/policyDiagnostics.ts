@@ -6,8 +6,9 @@ import { cisDiagnostics } from './lint/cis';
 import { levelDiagnostics } from './lint/levels';
 import { shadowingDiagnostics } from './lint/shadowing';
 import { valueDiagnostics } from './lint/values';
-import { buildPolicyModel, type PolicyModel } from './model';
-import { parsePolicyText, type PolicyText } from './parse';
+import { modelOf, parseCached } from './cache';
+import type { PolicyModel } from './model';
+import type { PolicyText } from './parse';
 import { readerDiagnostics } from './readerChecks';
 import { schemaDiagnostics } from './schemaChecks';
 import { structureDiagnostics } from './structureChecks';
@@ -38,7 +39,7 @@ export function policyDiagnostics(uri: string, text: string, options: PolicyChec
   if (!options.assumePolicy && !mayBePolicy(uri, text)) return undefined;
   let parsed: PolicyText;
   try {
-    parsed = parsePolicyText(text);
+    parsed = parseCached(text);
   } catch {
     // The yaml composer recurses per nesting level: absurd nesting exhausts the stack.
     if (!options.assumePolicy && !/audit\.k8s\.io|audit[-_.]?polic/i.test(uri + text.slice(0, 4096))) return undefined;
@@ -49,12 +50,29 @@ export function policyDiagnostics(uri: string, text: string, options: PolicyChec
 }
 
 /**
+ * The parsed policy (from the shared cache) for completion, hover, code actions and explain, with the
+ * same detection as policyDiagnostics; undefined when the text is not an audit policy.
+ */
+export function loadPolicy(uri: string, text: string, options: PolicyCheckOptions = {}): { parsed: PolicyText; model: PolicyModel; minor: number } | undefined {
+  if (text.length > MAX_POLICY_CHARS) return undefined;
+  if (!options.assumePolicy && !mayBePolicy(uri, text)) return undefined;
+  let parsed: PolicyText;
+  try {
+    parsed = parseCached(text);
+  } catch {
+    return undefined;
+  }
+  if (!options.assumePolicy && !isAuditPolicy(uri, parsed)) return undefined;
+  return { parsed, model: modelOf(parsed), minor: kubernetesMinor(options.kubernetesVersion) };
+}
+
+/**
  * All checks over one parsed text, for a given Kubernetes minor version. With a `uri`, diagnostics
  * that involve another place (the rule that shadows, the duplicate key kept) link to it.
  */
 export function analysePolicy(parsed: PolicyText, minor: number, uri?: string): Diagnostic[] {
   const reader = readerDiagnostics(parsed, minor);
-  const model = buildPolicyModel(parsed);
+  const model = modelOf(parsed);
   const decoding = [...structureDiagnostics(model, minor), ...schemaDiagnostics(model, minor)];
   const all = [...reader, ...decoding, ...validationDiagnostics(model, minor)];
   // Semantic checks only once the file loads: while the apiserver would refuse it, the first
@@ -87,7 +105,7 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 }
 
 /** False only when isAuditPolicy would surely say no: no policy-like name, no audit group, no Policy kind. */
-function mayBePolicy(uri: string, text: string): boolean {
+export function mayBePolicy(uri: string, text: string): boolean {
   return text.includes('audit.k8s.io') || text.includes('Policy') || POLICY_NAME.test(uri);
 }
 

@@ -52,3 +52,25 @@ describe('k8s-audit CLI', () => {
     assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 1, startColumn: 13, endLine: 1, endColumn: 33 });
   });
 });
+
+describe('k8s-audit explain', () => {
+  it('names the rule that decides a request and what it records', () => {
+    const policy = join(FIXTURES, 'workspace', 'audit-policy.yaml');
+    const exec = runCli(['explain', policy, '--verb', 'create', '--resource', 'pods/exec', '--namespace', 'prod', '--user', 'alice', '--format', 'json']);
+    assert.equal(exec.status, 0, exec.stderr);
+    const result = JSON.parse(exec.stdout);
+    assert.equal(result.level, 'Request');
+    assert.equal(result.requestBodyLogged, true);
+    assert.equal(result.responseBodyLogged, false);
+    const health = runCli(['explain', policy, '--verb', 'get', '--url', '/healthz', '--user', 'kubelet']);
+    assert.equal(health.status, 0);
+    assert.match(health.stdout, /None/);
+  });
+
+  it('exits 2 without a verb or target, and 1 for a policy the apiserver would refuse', () => {
+    assert.equal(runCli(['explain', join(FIXTURES, 'workspace', 'audit-policy.yaml'), '--verb', 'get']).status, 2);
+    const broken = runCli(['explain', join(FIXTURES, 'workspace', 'broken-policy.yaml'), '--verb', 'get', '--resource', 'pods']);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stdout, /would not load/);
+  });
+});

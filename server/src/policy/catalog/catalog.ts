@@ -62,6 +62,12 @@ function computeGroupsServing(resource: string, minor: number): string[] {
   return [...new Set(groups)].filter((group) => resourceFacts(group, resource, minor) !== undefined);
 }
 
+/** Every API group the catalog knows for a minor version ("" is the core group). */
+export function groupNames(minor: number): string[] {
+  const groups = [...Object.keys(builtIn), ...Object.keys(aggregated), ...data.addedResources.filter((a) => a.addedIn <= minor).map((a) => a.group)];
+  return [...new Set(groups)].filter((group) => !removedGroups.has(group) || removedGroups.get(group)!.removedIn > minor);
+}
+
 export function resourceNames(group: string, minor: number): string[] {
   return Object.keys(resourcesOf(group, minor) ?? {});
 }
