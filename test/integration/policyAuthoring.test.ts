@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { QUICK_FIX_CASES } from '../fixtures/quickFixCases';
 import { activateExtension, diagnosticsFor } from './helpers';
 
 const POLICY_HEAD = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n';
@@ -81,4 +82,24 @@ describe('policy authoring in VS Code: completion, hover, quick fixes, explain',
     assert.equal(unmatched.level, 'None');
     assert.equal(unmatched.ruleIndex, 0);
   });
+
+  for (const { code, text } of QUICK_FIX_CASES) {
+    it(`quick fix for ${code}: applied in the editor, the diagnostic goes and no error appears`, async () => {
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+      const diagnostics = await diagnosticsFor(document.uri, (list) => list.some((d) => d.code === code));
+      const target = diagnostics.find((d) => d.code === code)!;
+      const before = diagnostics.filter((d) => d.code === code).length;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, target.range, vscode.CodeActionKind.QuickFix.value);
+      const candidates = actions.filter((action) => action.edit && action.kind?.value === vscode.CodeActionKind.QuickFix.value);
+      const fix = candidates.find((action) => action.isPreferred) ?? candidates[0];
+      assert.ok(fix, `no quick fix for ${code}; offered: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      const after = await diagnosticsFor(document.uri, (list) => list.filter((d) => d.code === code).length < before);
+      assert.deepEqual(
+        after.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => `${d.code}: ${d.message}`),
+        [],
+        `after "${fix.title}":\n${document.getText()}`,
+      );
+    });
+  }
 });
