@@ -71,13 +71,19 @@ export function detectRequest(request: AuditRequest, detectors: readonly Compile
   const findings: DetectorFinding[] = [];
   for (const detector of detectors) {
     if (!detector.matchesScope(event)) continue;
-    if (detector.matchesBody === null) {
-      findings.push({ detector: detector.definition, outcome: 'hit', event });
-      continue;
-    }
-    const missing = missingBody(event, detector.definition.needsLevel);
-    if (missing !== null) findings.push({ detector: detector.definition, outcome: 'unknown', event, reason: missing });
-    else if (detector.matchesBody(event)) findings.push({ detector: detector.definition, outcome: 'hit', event });
+    const finding = decideInScope(detector, event);
+    if (finding !== null) findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * The outcome for an event already known to be in the detector's scope: a hit, unknown (the body
+ * it reads was not logged) or nothing. Shared with the log index, which decides scope on its columns.
+ */
+export function decideInScope(detector: CompiledDetector, event: NormalizedEvent): DetectorFinding | null {
+  if (detector.matchesBody === null) return { detector: detector.definition, outcome: 'hit', event };
+  const missing = missingBody(event, detector.definition.needsLevel);
+  if (missing !== null) return { detector: detector.definition, outcome: 'unknown', event, reason: missing };
+  return detector.matchesBody(event) ? { detector: detector.definition, outcome: 'hit', event } : null;
 }

@@ -40,7 +40,7 @@ export function compileQuery(node: QueryNode): EventPredicate {
  * text, the decoded exec command, and JSON paths into bodies last. Detector conditions then reject
  * most requests on verb or resource before touching a body.
  */
-function cheapestFirst(items: QueryNode[]): QueryNode[] {
+export function cheapestFirst(items: QueryNode[]): QueryNode[] {
   return items.map((item, i) => ({ item, i, cost: cost(item) })).sort((a, b) => a.cost - b.cost || a.i - b.i).map(({ item }) => item);
 }
 

@@ -1,0 +1,202 @@
+import type { NormalizedEvent } from '../normalizedEvent';
+import type { AuditRequest } from '../requests';
+import type { RowColumns } from './rowColumns';
+import { GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS, FLAG_INCOMPLETE, FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from './schema';
+
+/**
+ * Rows encoded by one segment reader, ready to cross a thread boundary: only typed arrays and
+ * strings (structured clone copies them cheaply; the typed arrays are transferred). Text values use
+ * the segment's own dictionary ids; `newStrings` carries the strings that got ids since the last
+ * batch, so the index can map local ids to its global ones without ever seeing a string twice.
+ */
+export interface RowBatch {
+  segment: number;
+  rows: number;
+  /** rows × STRING_COLUMNS, local ids. */
+  strings: Uint32Array;
+  /** Per string column, the strings whose local ids follow the ones sent before. */
+  newStrings: string[][];
+  /** rows × NUMBER_COLUMNS. */
+  numbers: Float64Array;
+  /** rows × 2: line of the first stage, line of the primary stage (1-based, relative to the segment). */
+  lines: Uint32Array;
+  /** rows × 2: stage mask, flags. */
+  masks: Uint8Array;
+  /** auditIDs, UTF-8, back to back. */
+  auditIdBytes: Uint8Array;
+  auditIdLengths: Uint16Array;
+  /** Per row, how many detector entries; entries back to back (see packDetector). */
+  detectorCounts: Uint16Array;
+  detectorEntries: Uint16Array;
+}
+
+class LocalDictionary {
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private sent = 0;
+
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.ids.set(value, id);
+      this.strings.push(value);
+    }
+    return id;
+  }
+
+  takeNew(): string[] {
+    const taken = this.strings.slice(this.sent);
+    this.sent = this.strings.length;
+    return taken;
+  }
+}
+
+/** Decides the detectors of the row just encoded (row number within the pending batch); pushes packed entries. */
+export type RowDecider = (row: number, event: NormalizedEvent, entries: number[]) => void;
+
+const encoder = new TextEncoder();
+// Local copies: hot loops then read a constant, not an imported binding (a getter under tsx's CommonJS output).
+const STRIDE = STRING_COLUMN_COUNT;
+const NUMBERS = NUMBER_COLUMN_COUNT;
+const bitOf = stageBit;
+const INCOMPLETE = FLAG_INCOMPLETE;
+const REQUEST_OBJECT = FLAG_REQUEST_OBJECT;
+const RESPONSE_OBJECT = FLAG_RESPONSE_OBJECT;
+
+/**
+ * Builds row batches from grouped requests. It is also the RowColumns of its pending rows, so the
+ * detectors can be decided on a row's dictionary ids right after it is encoded.
+ */
+export class RowEncoder implements RowColumns {
+  private readonly dictionaries = STRING_COLUMNS.map(() => new LocalDictionary());
+  private strings: number[] = [];
+  private numbers: number[] = [];
+  private lines: number[] = [];
+  private masks: number[] = [];
+  private auditIds: string[] = [];
+  private detectorCounts: number[] = [];
+  private detectorEntries: number[] = [];
+  private rowCount = 0;
+
+  /** Set once the detectors are compiled against this encoder. */
+  decide: RowDecider | null = null;
+
+  constructor(private readonly segment: number) {}
+
+  stringId(row: number, column: number): number {
+    return this.strings[row * STRIDE + column]!;
+  }
+
+  dictionaryStrings(column: number): readonly string[] {
+    return this.dictionaries[column]!.strings;
+  }
+
+  number(row: number, column: number): number {
+    return this.numbers[row * NUMBERS + column]!;
+  }
+
+  flags(row: number): number {
+    return this.masks[row * 2 + 1]!;
+  }
+
+  auditID(row: number): string {
+    return this.auditIds[row]!;
+  }
+
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  add(request: AuditRequest, incomplete: boolean): void {
+    const p = request.primary;
+    const first = request.stages[0]!;
+    const d = this.dictionaries;
+    const annotations = p.event.annotations;
+    const decision = annotationText(annotations, 'authorization.k8s.io/decision');
+    const reason = annotationText(annotations, 'authorization.k8s.io/reason');
+    // Order must follow STRING_COLUMNS.
+    this.strings.push(
+      d[0]!.id(p.user),
+      d[1]!.id(p.impersonatedUser),
+      d[2]!.id(p.verb),
+      d[3]!.id(p.apiGroup),
+      d[4]!.id(p.resource),
+      d[5]!.id(p.subresource),
+      d[6]!.id(p.subresource !== '' ? `${p.resource}/${p.subresource}` : p.resource),
+      d[7]!.id(p.namespace),
+      d[8]!.id(p.name),
+      d[9]!.id(p.requestURI),
+      d[10]!.id(p.sourceIP),
+      d[11]!.id(p.userAgent),
+      d[12]!.id(p.level),
+      d[13]!.id(p.stage),
+      d[14]!.id(decision),
+      d[15]!.id(reason),
+      d[16]!.id(p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR)),
+    );
+    this.numbers.push(p.time, p.latencyMs ?? NaN, p.code ?? NaN, first.offset, p.offset);
+    this.lines.push(first.line, p.line);
+    let mask = 0;
+    for (const stage of request.stages) mask |= bitOf(stage.stage);
+    let flags = incomplete && request.auditID !== '' ? INCOMPLETE : 0;
+    if (p.event.requestObject !== undefined && p.event.requestObject !== null) flags |= REQUEST_OBJECT;
+    if (p.event.responseObject !== undefined && p.event.responseObject !== null) flags |= RESPONSE_OBJECT;
+    this.masks.push(mask, flags);
+    this.auditIds.push(request.auditID);
+    const before = this.detectorEntries.length;
+    this.decide?.(this.rowCount, p, this.detectorEntries);
+    this.detectorCounts.push(this.detectorEntries.length - before);
+    this.rowCount++;
+  }
+
+  /** The rows added since the last call, as a batch (null when there are none). */
+  flush(): RowBatch | null {
+    if (this.rowCount === 0) return null;
+    // An auditID is a UUID; a longer one (hostile input) is cut so its length fits the Uint16 column.
+    const idBytes = this.auditIds.map((id) => {
+      const bytes = encoder.encode(id);
+      return bytes.length > 0xffff ? bytes.subarray(0, 0xffff) : bytes;
+    });
+    const auditIdBytes = new Uint8Array(idBytes.reduce((sum, bytes) => sum + bytes.length, 0));
+    let at = 0;
+    for (const bytes of idBytes) {
+      auditIdBytes.set(bytes, at);
+      at += bytes.length;
+    }
+    const batch: RowBatch = {
+      segment: this.segment,
+      rows: this.rowCount,
+      strings: Uint32Array.from(this.strings),
+      newStrings: this.dictionaries.map((dictionary) => dictionary.takeNew()),
+      numbers: Float64Array.from(this.numbers),
+      lines: Uint32Array.from(this.lines),
+      masks: Uint8Array.from(this.masks),
+      auditIdBytes,
+      auditIdLengths: Uint16Array.from(idBytes.map((bytes) => bytes.length)),
+      detectorCounts: Uint16Array.from(this.detectorCounts),
+      detectorEntries: Uint16Array.from(this.detectorEntries),
+    };
+    this.strings = [];
+    this.numbers = [];
+    this.lines = [];
+    this.masks = [];
+    this.auditIds = [];
+    this.detectorCounts = [];
+    this.detectorEntries = [];
+    this.rowCount = 0;
+    return batch;
+  }
+}
+
+/** The typed arrays of a batch, to transfer rather than copy them to another thread. */
+export function batchTransferList(batch: RowBatch): ArrayBuffer[] {
+  return [batch.strings, batch.numbers, batch.lines, batch.masks, batch.auditIdBytes, batch.auditIdLengths, batch.detectorCounts, batch.detectorEntries].map((a) => a.buffer as ArrayBuffer);
+}
+
+function annotationText(annotations: unknown, key: string): string {
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return '';
+  const value = (annotations as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : '';
+}
+
