@@ -31,6 +31,8 @@ const builds = [
   { ...node, ...executable, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   // The CLI over the same engines.
   { ...node, ...executable, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  // Worker thread of the log index (server and CLI start it from dist/ when indexing big files).
+  { ...node, entryPoints: ['server/src/auditlog/index/worker.ts'], outfile: 'dist/indexWorker.js' },
   // Webview code runs in the browser sandbox of the custom editor.
   {
     ...common,

@@ -2,32 +2,44 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  LogMethods,
-  type LogChangedParams,
-  type LogCloseParams,
-  type LogEventParams,
-  type LogEventResult,
-  type LogOpenParams,
-  type LogOpenResult,
-  type LogRowsParams,
-  type LogRowsResult,
-} from '../../../server/src/protocol/logSession';
+  ViewerMethods,
+  type FacetFieldName,
+  type ViewerCloseParams,
+  type ViewerEventParams,
+  type ViewerEventResult,
+  type ViewerFacet,
+  type ViewerFacetsParams,
+  type ViewerOpenParams,
+  type ViewerOpenResult,
+  type ViewerQueryParams,
+  type ViewerQueryResult,
+  type ViewerRowsParams,
+  type ViewerRowsResult,
+  type ViewerStatusParams,
+} from '../../../server/src/protocol/logViewer';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
 
 const VIEW_TYPE = 'k8sAudit.logViewer';
+const FACET_FIELDS: FacetFieldName[] = ['user', 'verb', 'resource', 'namespace', 'code', 'userAgent'];
+
+type Post = (message: ToWebviewMessage) => void;
 
 /**
- * Read-only custom editor for audit logs. The file is read by the language server (never through
- * VS Code's text model, which refuses files over 50 MB); the webview only receives rows.
+ * Read-only custom editor for audit logs. The language server reads and indexes the file (never
+ * VS Code's text model, which refuses files over 50 MB); this provider only relays the webview's
+ * requests and the server's answers.
  */
 export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
+  /** How to reach the webview of each open server session. */
+  private readonly webviews = new Map<number, Post>();
+
   static register(context: vscode.ExtensionContext, getClient: () => Promise<LanguageClient>): vscode.Disposable {
     const provider = new LogViewerProvider(context.extensionUri, getClient);
-    // Growth and rotation of open logs, forwarded to the webview of their session.
+    // Indexing progress, growth and rotation of open logs, forwarded to the webview of their session.
     void getClient().then((client) =>
       context.subscriptions.push(
-        client.onNotification(LogMethods.changed, ({ sessionId, ...change }: LogChangedParams) => provider.webviews.get(sessionId)?.({ type: 'changed', ...change })),
+        client.onNotification(ViewerMethods.status, ({ sessionId, status, reset }: ViewerStatusParams) => provider.webviews.get(sessionId)?.({ type: 'status', status, reset })),
       ),
     );
     return vscode.Disposable.from(
@@ -35,9 +47,6 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       vscode.commands.registerCommand('k8sAudit.openRaw', (uri?: vscode.Uri) => openRaw(uri ?? activeLogUri())),
     );
   }
-
-  /** How to reach the webview of each open server session. */
-  private readonly webviews = new Map<number, (message: ToWebviewMessage) => void>();
 
   private constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,25 +61,55 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     webview.html = logViewerHtml(webview, this.extensionUri);
-    const post = (message: ToWebviewMessage) => void webview.postMessage(message);
+    const post: Post = (message) => void webview.postMessage(message);
     // One server session per editor. A webview that was hidden comes back as a new page and says
     // `ready` again: it gets the same session.
-    let session: Promise<OpenedLog | undefined> | undefined;
-    const sessionId = () => (session ?? Promise.resolve(undefined)).then((opened) => opened?.sessionId);
+    let session: Promise<OpenedLog> | undefined;
+    const withSession = async <T>(requestId: number, work: (client: LanguageClient, sessionId: number) => Promise<T>, reply: (value: T) => ToWebviewMessage) => {
+      const opened = await session;
+      if (opened?.sessionId === undefined) return;
+      try {
+        post(reply(await work(await this.getClient(), opened.sessionId)));
+      } catch (error) {
+        post({ type: 'error', requestId, message: errorText(error) });
+      }
+    };
     const subscription = webview.onDidReceiveMessage((message: FromWebviewMessage) => {
       switch (message.type) {
         case 'ready':
           session ??= this.open(document.uri);
           void session.then((opened) => {
-            if (opened?.sessionId !== undefined) this.webviews.set(opened.sessionId, post);
-            post(opened?.message ?? { type: 'error', message: 'The log could not be opened.' });
+            if (opened.sessionId !== undefined) this.webviews.set(opened.sessionId, post);
+            post(opened.message);
           });
           break;
         case 'getRows':
-          void sessionId().then((id) => (id === undefined ? undefined : this.sendRows(id, message, post)));
+          void withSession(
+            message.requestId,
+            (client, sessionId) => client.sendRequest<ViewerRowsResult>(ViewerMethods.rows, { sessionId, start: message.start, count: message.count } satisfies ViewerRowsParams),
+            (result) => ({ type: 'rows', requestId: message.requestId, start: result.start, rows: result.rows }),
+          );
+          break;
+        case 'setQuery':
+          void withSession(
+            message.requestId,
+            (client, sessionId) => client.sendRequest<ViewerQueryResult>(ViewerMethods.query, { sessionId, query: message.query } satisfies ViewerQueryParams),
+            (result) => ({ type: 'queryResult', requestId: message.requestId, result }),
+          );
+          break;
+        case 'getFacets':
+          void withSession(
+            message.requestId,
+            (client, sessionId) => client.sendRequest<ViewerFacet[]>(ViewerMethods.facets, { sessionId, fields: FACET_FIELDS } satisfies ViewerFacetsParams),
+            (facets) => ({ type: 'facets', requestId: message.requestId, facets }),
+          );
           break;
         case 'getEvent':
-          void sessionId().then((id) => (id === undefined ? undefined : this.sendEvent(id, message, post)));
+          void withSession(
+            message.requestId,
+            (client, sessionId) => client.sendRequest<ViewerEventResult>(ViewerMethods.event, { sessionId, position: message.position, reveal: message.reveal } satisfies ViewerEventParams),
+            (event) => ({ type: 'event', requestId: message.requestId, ...event }),
+          );
           break;
         case 'copy':
           void vscode.env.clipboard.writeText(message.text);
@@ -82,11 +121,10 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     });
     panel.onDidDispose(() => {
       subscription.dispose();
-      void sessionId().then(async (id) => {
-        if (id === undefined) return;
-        this.webviews.delete(id);
-        const params: LogCloseParams = { sessionId: id };
-        await (await this.getClient()).sendRequest(LogMethods.close, params);
+      void session?.then(async ({ sessionId }) => {
+        if (sessionId === undefined) return;
+        this.webviews.delete(sessionId);
+        await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);
       });
     });
   }
@@ -97,31 +135,10 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     }
     try {
       const client = await this.getClient();
-      const params: LogOpenParams = { path: uri.fsPath };
-      const { sessionId, ...summary } = await client.sendRequest<LogOpenResult>(LogMethods.open, params);
-      return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), ...summary } };
+      const { sessionId, status } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
+      return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), status } };
     } catch (error) {
       return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };
-    }
-  }
-
-  private async sendEvent(sessionId: number, request: Extract<FromWebviewMessage, { type: 'getEvent' }>, post: (message: ToWebviewMessage) => void): Promise<void> {
-    try {
-      const params: LogEventParams = { sessionId, index: request.index, reveal: request.reveal };
-      const event = await (await this.getClient()).sendRequest<LogEventResult>(LogMethods.event, params);
-      post({ type: 'event', requestId: request.requestId, ...event });
-    } catch (error) {
-      post({ type: 'error', requestId: request.requestId, message: errorText(error) });
-    }
-  }
-
-  private async sendRows(sessionId: number, request: Extract<FromWebviewMessage, { type: 'getRows' }>, post: (message: ToWebviewMessage) => void): Promise<void> {
-    try {
-      const params: LogRowsParams = { sessionId, start: request.start, count: request.count };
-      const result = await (await this.getClient()).sendRequest<LogRowsResult>(LogMethods.rows, params);
-      post({ type: 'rows', requestId: request.requestId, start: result.start, rows: result.rows });
-    } catch (error) {
-      post({ type: 'error', requestId: request.requestId, message: errorText(error) });
     }
   }
 }

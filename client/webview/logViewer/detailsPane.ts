@@ -17,6 +17,13 @@ export class DetailsPane {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: EventMessage | undefined;
 
+  /** Forget the shown event (the result changed under it). */
+  clear(): void {
+    this.index = -1;
+    this.current = undefined;
+    this.element.replaceChildren(el('p', { class: 'hint' }, 'Select a row to see the whole event.'));
+  }
+
   show(index: number): void {
     if (index === this.index) return;
     this.index = index;
@@ -33,7 +40,7 @@ export class DetailsPane {
 
   private request(): void {
     this.requestId++;
-    vscodeApi.postMessage({ type: 'getEvent', requestId: this.requestId, index: this.index, reveal: this.revealed });
+    vscodeApi.postMessage({ type: 'getEvent', requestId: this.requestId, position: this.index, reveal: this.revealed });
   }
 
   private render(message: EventMessage): void {
@@ -46,12 +53,24 @@ export class DetailsPane {
       });
       actions.append(reveal);
     }
-    const openLine = el('button', { type: 'button', id: 'open-raw-line' }, `Open line ${message.line}`);
-    openLine.addEventListener('click', () => vscodeApi.postMessage({ type: 'openRaw', line: message.line }));
+    const line = message.line;
+    const openLine = el('button', { type: 'button', id: 'open-raw-line' }, line === null ? 'Open raw' : `Open line ${line}`);
+    openLine.addEventListener('click', () => vscodeApi.postMessage(line === null ? { type: 'openRaw' } : { type: 'openRaw', line }));
     const copy = el('button', { type: 'button', id: 'copy-json' }, 'Copy as JSON');
     copy.addEventListener('click', () => this.current && vscodeApi.postMessage({ type: 'copy', text: this.current.json }));
     actions.append(openLine, copy);
     const note = message.redactions > 0 ? el('p', { class: 'hint' }, `${message.redactions} secret value(s) hidden.`) : el('span');
-    this.element.replaceChildren(el('h2', {}, `Event at line ${message.line}`), actions, note, jsonView(message.json));
+    const detections = message.detections.map((d) =>
+      el(
+        'li',
+        { class: `detection severity-${d.outcome === 'unknown' ? 'unknown' : d.severity}` },
+        el('strong', {}, `${d.outcome === 'unknown' ? 'unknown (needs Request level)' : d.severity}: ${d.title}`),
+        el('p', {}, d.description),
+        el('p', { class: 'hint' }, `Remediation: ${d.remediation}`),
+        el('p', { class: 'hint' }, d.references.join(' · ')),
+      ),
+    );
+    const detectionList = detections.length > 0 ? el('ul', { id: 'details-detections', class: 'detections' }, ...detections) : el('span');
+    this.element.replaceChildren(el('h2', {}, `Event at line ${message.line ?? '?'}`), actions, detectionList, note, jsonView(message.json));
   }
 }

@@ -1,13 +1,20 @@
-import type { ToWebviewMessage } from '../../src/auditLog/protocol';
+import type { ToWebviewMessage, ViewerStatus } from '../../src/auditLog/protocol';
 import { COLUMNS } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
+import { QueryBar, term } from './queryBar';
 import { RowCache } from './rowCache';
+import { Sidebar } from './sidebar';
 import './style.css';
 import { VirtualTable } from './virtualTable';
 import { vscodeApi } from './vscodeApi';
 
 const app = document.getElementById('app')!;
+let nextRequestId = 1;
+let queryRequest = 0;
+let facetsRequest = 0;
+let following = false;
+let lastStatus: ViewerStatus | undefined;
 
 const cache = new RowCache(
   (requestId, start, count) => vscodeApi.postMessage({ type: 'getRows', requestId, start, count }),
@@ -17,10 +24,17 @@ const details = new DetailsPane();
 const table = new VirtualTable({
   columns: COLUMNS,
   getRow: (index) => cache.get(index),
-  onActivate: (_index, row) => vscodeApi.postMessage({ type: 'openRaw', line: row.line }),
+  onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
-  onViewChange: (top, selected) => vscodeApi.setState({ top, selected }),
+  onViewChange: (top, selected) => vscodeApi.setState({ top, selected, query: queryBar.value }),
 });
+const queryBar = new QueryBar((query) => runQuery(query));
+const sidebar = new Sidebar({
+  filterDetector: (query) => queryBar.set(query, true),
+  filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
+});
+const summary = el('span', { id: 'summary' });
+const emptyNote = el('p', { class: 'empty' }, 'No audit events were found in this file (yet). Is it an audit log? "Open raw" shows it as text.');
 
 function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -33,50 +47,57 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-function openRawButton(): HTMLButtonElement {
-  const button = el('button', { type: 'button', class: 'open-raw', title: 'Open the log as text' }, 'Open raw');
-  button.addEventListener('click', () => vscodeApi.postMessage({ type: 'openRaw' }));
-  return button;
-}
-
-type Counts = Pick<Extract<ToWebviewMessage, { type: 'opened' }>, 'rowCount' | 'complete' | 'sizeBytes' | 'pendingLine'>;
-
-const summary = el('span', { id: 'summary' });
-const emptyNote = el('p', { class: 'empty' }, 'No audit events were found in this file (yet). Is it an audit log? "Open raw" shows it as text.');
-let following = false;
-
-function showCounts(counts: Counts): void {
-  const parts = [`${counts.rowCount.toLocaleString('en-US')} events${counts.complete ? '' : ' (first part of the file)'}`, formatBytes(counts.sizeBytes)];
-  if (counts.pendingLine !== undefined) parts.push(`line ${counts.pendingLine} still being written`);
+function showStatus(status: ViewerStatus): void {
+  lastStatus = status;
+  const parts = [`${status.matchingRows.toLocaleString('en-US')} of ${status.totalRows.toLocaleString('en-US')} requests`];
+  if (status.formats.length > 0) parts.push(status.formats.join(', '));
+  parts.push(formatBytes(status.totalBytes));
+  if (status.indexing) parts.push(`indexing ${status.totalBytes > 0 ? Math.floor((100 * status.bytesRead) / status.totalBytes) : 0}%`);
+  if (status.skippedCount > 0) parts.push(`${status.skippedCount.toLocaleString('en-US')} lines skipped`);
   summary.textContent = parts.join(' · ');
+  emptyNote.hidden = status.totalRows > 0 || status.indexing;
+  skippedList.replaceChildren(...status.skipped.map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
+  skippedDetails.hidden = status.skippedCount === 0;
+  sidebar.showDetections(status);
+  cache.clear();
+  table.setRowCount(status.matchingRows);
+  if (following) table.scrollToEnd();
+  requestFacets();
 }
 
-function followButton(): HTMLButtonElement {
-  const button = el('button', { type: 'button', id: 'follow', 'aria-pressed': String(following), title: 'Keep the newest events in view as the file grows' }, 'Follow');
-  button.addEventListener('click', () => {
-    following = !following;
-    button.setAttribute('aria-pressed', String(following));
-    if (following) table.scrollToEnd();
-  });
-  return button;
+function runQuery(query: string): void {
+  queryRequest = nextRequestId++;
+  vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query });
 }
+
+function requestFacets(): void {
+  facetsRequest = nextRequestId++;
+  vscodeApi.postMessage({ type: 'getFacets', requestId: facetsRequest });
+}
+
+function button(label: string, attributes: Record<string, string>, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
+  const element = el('button', { type: 'button', ...attributes }, label);
+  element.addEventListener('click', () => onClick(element));
+  return element;
+}
+
+const skippedList = el('ul', { id: 'skipped' });
+const skippedDetails = el('details', { class: 'skipped' }, el('summary', {}, 'Skipped lines'), skippedList);
 
 function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): void {
-  showCounts(message);
-  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, followButton(), openRawButton());
-  const children: Node[] = [toolbar, emptyNote, el('div', { class: 'main' }, table.element, details.element)];
-  emptyNote.hidden = message.rowCount > 0;
-  if (message.skipped.length > 0) {
-    const list = el('ul', { id: 'skipped' }, ...message.skipped.slice(0, 100).map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
-    children.push(el('details', { class: 'skipped' }, el('summary', {}, `${message.skipped.length.toLocaleString('en-US')} line(s) skipped`), list));
-  }
-  app.replaceChildren(...children);
-  cache.clear();
-  // Read before setRowCount, which reports (and so saves) the initial position.
+  const follow = button('Follow', { id: 'follow', 'aria-pressed': 'false', title: 'Keep the newest requests in view as the file grows' }, (element) => {
+    following = !following;
+    element.setAttribute('aria-pressed', String(following));
+    if (following) table.scrollToEnd();
+  });
+  const openRaw = button('Open raw', { class: 'open-raw', title: 'Open the log as text' }, () => vscodeApi.postMessage({ type: 'openRaw' }));
+  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, openRaw);
+  app.replaceChildren(toolbar, queryBar.element, emptyNote, el('div', { class: 'main' }, sidebar.element, table.element, details.element), skippedDetails);
   const saved = vscodeApi.getState();
-  table.setRowCount(message.rowCount);
+  showStatus(message.status);
+  if (saved?.query) queryBar.set(saved.query, true);
   if (saved) table.restore(saved.top, saved.selected);
-  if (message.rowCount > 0) table.element.focus();
+  table.element.focus();
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
@@ -85,23 +106,41 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'opened':
       renderOpened(message);
       break;
+    case 'status':
+      if (message.reset) details.clear();
+      // The server re-ran the current query over the new rows.
+      showStatus(message.status);
+      break;
     case 'rows':
       cache.receive(message.requestId, message.start, message.rows);
+      break;
+    case 'queryResult':
+      if (message.requestId !== queryRequest) break;
+      if (!message.result.ok) {
+        queryBar.showError(queryBar.value, message.result.error);
+        break;
+      }
+      queryBar.showResult(`${message.result.matchingRows.toLocaleString('en-US')} matching · ${message.result.elapsedMs} ms`);
+      details.clear();
+      if (lastStatus) showStatus({ ...lastStatus, matchingRows: message.result.matchingRows });
+      break;
+    case 'facets':
+      if (message.requestId === facetsRequest) sidebar.showFacets(message.facets);
       break;
     case 'event':
       details.receive(message);
       break;
-    case 'changed':
-      if (message.reset) cache.clear();
-      else cache.invalidateFrom(table.rows);
-      showCounts(message);
-      table.setRowCount(message.rowCount);
-      emptyNote.hidden = message.rowCount > 0;
-      if (following) table.scrollToEnd();
-      break;
     case 'error':
-      if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message), openRawButton());
+      if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
+      else if (message.requestId === queryRequest) queryBar.showResult(`Error: ${message.message}`);
       break;
+  }
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === '/' && document.activeElement !== queryBar.input) {
+    event.preventDefault();
+    queryBar.input.focus();
   }
 });
 

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../../src/auditLog/protocol';
+import type { ViewerRow } from '../../src/auditLog/protocol';
 
 const PAGE_ROWS = 100;
 /** Pages kept in memory: the webview holds what is on screen plus this small LRU, never the log. */
@@ -10,7 +10,7 @@ const MAX_PAGES = 60;
  * the page arrives, when `onPage` fires so the table can repaint.
  */
 export class RowCache {
-  private readonly pages = new Map<number, AuditRow[]>();
+  private readonly pages = new Map<number, ViewerRow[]>();
   private readonly pending = new Map<number, number>();
   private nextRequestId = 1;
 
@@ -19,7 +19,7 @@ export class RowCache {
     private readonly onPage: () => void,
   ) {}
 
-  get(index: number): AuditRow | undefined {
+  get(index: number): ViewerRow | undefined {
     const pageIndex = Math.floor(index / PAGE_ROWS);
     const page = this.pages.get(pageIndex);
     if (!page) {
@@ -33,7 +33,7 @@ export class RowCache {
   }
 
   /** Called with the answer to a request this cache made; other answers are ignored. */
-  receive(requestId: number, start: number, rows: AuditRow[]): void {
+  receive(requestId: number, start: number, rows: ViewerRow[]): void {
     const pageIndex = this.pending.get(requestId);
     if (pageIndex === undefined) return;
     this.pending.delete(requestId);

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../../src/auditLog/protocol';
+import type { ViewerRow } from '../../src/auditLog/protocol';
 import type { Column } from './columns';
 import { el } from './dom';
 
@@ -8,9 +8,9 @@ const MIN_THUMB = 24;
 
 export interface VirtualTableOptions {
   columns: readonly Column[];
-  getRow(index: number): AuditRow | undefined;
+  getRow(index: number): ViewerRow | undefined;
   /** Enter or double-click on a row. */
-  onActivate(index: number, row: AuditRow): void;
+  onActivate(index: number, row: ViewerRow): void;
   onSelect(index: number): void;
   /** After every scroll or selection change, with the new position. */
   onViewChange(top: number, selected: number): void;
@@ -87,6 +87,10 @@ export class VirtualTable {
       attributes['aria-selected'] = 'true';
     }
     if (!row) return el('div', attributes, el('div', { class: 'vt-cell loading', role: 'gridcell' }, '…'));
+    if (row.mark) {
+      attributes.class += ` mark-${row.mark}`;
+      attributes.title = row.detectors.join('\n');
+    }
     return el('div', attributes, ...this.options.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell' }, column.value(row))));
   }
 

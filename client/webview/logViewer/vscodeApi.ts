@@ -4,6 +4,7 @@ import type { FromWebviewMessage } from '../../src/auditLog/protocol';
 export interface ViewState {
   top: number;
   selected: number;
+  query: string;
 }
 
 interface VsCodeApi {

@@ -1,7 +1,17 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LogSessions } from '../auditlog/logSessions';
-import { LogMethods, type LogCloseParams, type LogEventParams, type LogOpenParams, type LogRowsParams } from '../protocol/logSession';
+import { ViewerSessions } from '../auditlog/viewer/viewerSessions';
+import {
+  ViewerMethods,
+  type ViewerCloseParams,
+  type ViewerEventParams,
+  type ViewerFacetsParams,
+  type ViewerOpenParams,
+  type ViewerOpenResult,
+  type ViewerQueryParams,
+  type ViewerRowsParams,
+  type ViewerStatusParams,
+} from '../protocol/logViewer';
 import { PRODUCT_VERSION } from '../version';
 import { POLICY_CAPABILITIES, registerPolicyFeatures } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
@@ -26,11 +36,16 @@ export function startServer(): void {
 
   registerPolicyFeatures(connection, documents, () => settings);
 
-  const logs = new LogSessions((change) => void connection.sendNotification(LogMethods.changed, change));
-  connection.onRequest(LogMethods.open, (params: LogOpenParams) => logs.open(params.path));
-  connection.onRequest(LogMethods.rows, (params: LogRowsParams) => logs.rows(params.sessionId, params.start, params.count));
-  connection.onRequest(LogMethods.event, (params: LogEventParams) => logs.event(params.sessionId, params.index, params.reveal));
-  connection.onRequest(LogMethods.close, (params: LogCloseParams) => logs.close(params.sessionId));
+  const viewers = new ViewerSessions((sessionId, status, reset) => {
+    const params: ViewerStatusParams = { sessionId, status, reset };
+    void connection.sendNotification(ViewerMethods.status, params);
+  });
+  connection.onRequest(ViewerMethods.open, (params: ViewerOpenParams): Promise<ViewerOpenResult> => viewers.open(params.path));
+  connection.onRequest(ViewerMethods.query, (params: ViewerQueryParams) => viewers.get(params.sessionId).setQuery(params.query));
+  connection.onRequest(ViewerMethods.rows, (params: ViewerRowsParams) => ({ start: params.start, rows: viewers.get(params.sessionId).rows(params.start, params.count) }));
+  connection.onRequest(ViewerMethods.facets, (params: ViewerFacetsParams) => viewers.get(params.sessionId).facets(params.fields));
+  connection.onRequest(ViewerMethods.event, (params: ViewerEventParams) => viewers.get(params.sessionId).event(params.position, params.reveal));
+  connection.onRequest(ViewerMethods.close, (params: ViewerCloseParams) => viewers.close(params.sessionId));
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,56 @@
+import type { ViewerRow } from '../../protocol/logViewer';
+import { DETECTOR_CATALOG, detectorQuery, severityRank, type DetectorDefinition, type Severity } from '../detectors';
+import type { IndexRow } from '../index';
+
+const BY_ID = new Map<string, DetectorDefinition>(DETECTOR_CATALOG.map((definition) => [definition.id, definition]));
+
+export interface DetectorInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  remediation: string;
+  references: string[];
+  /** The detector's condition in the query language: what the viewer filters by when it is clicked. */
+  query: string;
+}
+
+export function detectorInfo(id: string): DetectorInfo {
+  const definition = BY_ID.get(id);
+  if (!definition) return { id, title: id, severity: 'info', description: '', remediation: '', references: [], query: '' };
+  const { title, severity, description, remediation, references } = definition;
+  return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };
+}
+
+/** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
+export function viewerRow(row: IndexRow, position: number): ViewerRow {
+  let mark: ViewerRow['mark'] = '';
+  const titles: string[] = [];
+  for (const { id, outcome } of row.detectors) {
+    const info = detectorInfo(id);
+    titles.push(outcome === 'unknown' ? `${info.title} (unknown: needs a body)` : info.title);
+    if (outcome === 'unknown') {
+      if (mark === '') mark = 'unknown';
+    } else if (mark === '' || mark === 'unknown' || severityRank(info.severity) > severityRank(mark)) {
+      mark = info.severity;
+    }
+  }
+  return {
+    position,
+    line: row.line,
+    time: row.time === null ? '' : new Date(row.time).toISOString(),
+    stages: row.stages.join(', '),
+    user: row.user,
+    impersonatedUser: row.impersonatedUser,
+    verb: row.verb,
+    resource: row.resource ? (row.subresource ? `${row.resource}/${row.subresource}` : row.resource) : row.requestURI,
+    namespace: row.namespace,
+    name: row.name,
+    code: row.code,
+    latencyMs: row.latencyMs,
+    sourceIP: row.sourceIP,
+    userAgent: row.userAgent,
+    mark,
+    detectors: titles,
+  };
+}

@@ -1,0 +1,188 @@
+import type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerStatus, FacetFieldName } from '../../protocol/logViewer';
+import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, type IndexBuild, type LogIndex } from '../index';
+import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
+import { redactEvent } from '../redact';
+import { detectorInfo, viewerRow } from './viewerRow';
+import { readPrimaryEvent } from './readPrimaryEvent';
+
+/** Skipped records listed by name; the rest are counted. */
+const MAX_LISTED_SKIPPED = 100;
+/** How long opening waits for a small file to be indexed completely before showing what is there. */
+const FIRST_ROWS_WAIT_MS = 400;
+/** While indexing, the current query is re-run at most this often to keep counts fresh. */
+const REQUERY_MS = 250;
+
+/**
+ * One open log in a viewer: its index (being built, then followed as the file grows), the current
+ * query and its result rows. Everything the viewer shows is computed here, in the language server.
+ */
+export class ViewerSession {
+  private index: LogIndex;
+  private building: IndexBuild | undefined;
+  private result: Uint32Array = new Uint32Array(0);
+  private query: QueryNode = parseQuery('');
+  private indexing = true;
+  private bytes = { read: 0, total: 0 };
+  private lastRequery = 0;
+  private requerying: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly path: string,
+    private readonly onStatus: (status: ViewerStatus, reset: boolean) => void,
+  ) {
+    this.building = this.startBuild();
+    this.index = this.building.index;
+  }
+
+  /**
+   * Starts indexing and resolves when the index is complete or, for a big file, after a short wait
+   * with the first rows in: the viewer shows them while indexing goes on.
+   */
+  static async open(path: string, onStatus: (status: ViewerStatus, reset: boolean) => void): Promise<ViewerSession> {
+    const session = new ViewerSession(path, onStatus);
+    const done = session.building?.done.then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([done, delay(FIRST_ROWS_WAIT_MS)]);
+    while (session.indexing && session.index.requestCount === 0) await Promise.race([done, delay(20)]);
+    await session.requery();
+    return session;
+  }
+
+  status(): ViewerStatus {
+    const skipped = this.index.skipped();
+    const detections = this.detectionCounts();
+    return {
+      totalRows: this.index.requestCount,
+      matchingRows: this.result.length,
+      bytesRead: this.bytes.read,
+      totalBytes: this.bytes.total,
+      indexing: this.indexing,
+      formats: [...new Set(this.index.files.flatMap((file) => Object.keys(file.formats)))],
+      skippedCount: this.index.segments.reduce((sum, segment) => sum + segment.skippedCount, 0),
+      skipped: skipped.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      detections,
+    };
+  }
+
+  async setQuery(text: string): Promise<ViewerQueryResult> {
+    let query: QueryNode;
+    try {
+      query = parseQuery(text);
+    } catch (error) {
+      if (error instanceof QuerySyntaxError) return { ok: false, error: { offset: error.offset, length: error.length, message: error.message } };
+      throw error;
+    }
+    const started = Date.now();
+    this.query = query;
+    await this.requery();
+    return { ok: true, matchingRows: this.result.length, elapsedMs: Date.now() - started, jq: toJq(query) };
+  }
+
+  rows(start: number, count: number): ViewerRow[] {
+    return pageRows(this.index, this.result, start, Math.min(count, 2000)).map((row, i) => viewerRow(row, start + i));
+  }
+
+  facets(fields: readonly FacetFieldName[]): ViewerFacet[] {
+    return fields.map((field) => {
+      const counted = facet(this.index, field, this.result, 8);
+      return { field, distinct: counted.distinct, top: counted.top.map((entry) => ({ value: entry.value === null ? '' : String(entry.value), count: entry.count })) };
+    });
+  }
+
+  async event(position: number, reveal: boolean): Promise<ViewerEventResult> {
+    const id = this.result[position];
+    if (id === undefined) throw new Error(`row ${position} is not in the current result`);
+    const row = readRow(this.index, id);
+    const event = await readPrimaryEvent(this.index, row);
+    const detections = row.detectors.map(({ id: detector, outcome }) => {
+      const { query: _query, ...info } = detectorInfo(detector);
+      return { ...info, outcome };
+    });
+    if (event === undefined) return { position, line: row.line, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0, detections };
+    if (reveal) return { position, line: row.line, json: JSON.stringify(event, null, 2), redactions: 0, detections };
+    const redacted = redactEvent(event);
+    return { position, line: row.line, json: JSON.stringify(redacted.value, null, 2), redactions: redacted.redactions.length, detections };
+  }
+
+  /** Follows the file: appended records become rows; a rotated file is indexed again. */
+  async refresh(): Promise<void> {
+    if (this.indexing || this.closed) return;
+    const refresh = await refreshLogIndex(this.index);
+    if (refresh.outcome === 'unchanged') return;
+    const reset = refresh.outcome === 'rebuilt';
+    this.index = refresh.index;
+    this.indexing = true;
+    await refresh.done.catch(() => null);
+    this.indexing = false;
+    await this.requery();
+    this.onStatus(this.status(), reset);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.building?.cancel();
+  }
+
+  private startBuild(): IndexBuild {
+    const build = buildLogIndex([this.path], {
+      onProgress: (progress) => {
+        this.bytes = { read: progress.bytesRead, total: progress.totalBytes };
+        if (Date.now() - this.lastRequery > REQUERY_MS) void this.requeryAndReport();
+      },
+    });
+    build.done
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.indexing = false;
+        this.building = undefined;
+        if (!this.closed) void this.requeryAndReport();
+      });
+    return build;
+  }
+
+  private async requeryAndReport(): Promise<void> {
+    await this.requery();
+    if (!this.closed) this.onStatus(this.status(), false);
+  }
+
+  /** Re-runs the current query over the rows indexed so far (one run at a time). */
+  private async requery(): Promise<void> {
+    while (this.requerying) await this.requerying;
+    this.lastRequery = Date.now();
+    this.requerying = queryIndex(this.index, this.query).then((result) => {
+      this.result = result.rows;
+    });
+    try {
+      await this.requerying;
+    } finally {
+      this.requerying = undefined;
+    }
+  }
+
+  private detectionCounts(): ViewerStatus['detections'] {
+    const hits = new Map<string, { hits: number; unknown: number }>();
+    for (let row = 0; row < this.index.requestCount; row++) {
+      for (const entry of this.index.detectorsOf(row)) {
+        const id = this.index.detectorIds[entry >> 1]!;
+        const count = hits.get(id) ?? { hits: 0, unknown: 0 };
+        if (entry & 1) count.unknown++;
+        else count.hits++;
+        hits.set(id, count);
+      }
+    }
+    return [...hits].map(([id, count]) => {
+      const info = detectorInfo(id);
+      return { id, title: info.title, severity: info.severity, query: info.query, ...count };
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

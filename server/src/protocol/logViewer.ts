@@ -1,0 +1,120 @@
+// Client <-> language server: custom requests of the audit log viewer. The server owns each open log
+// (its index, the current query's result); the client only relays pages to its webview. Shared by
+// both sides so that method names and payload shapes cannot drift apart.
+import type { Severity } from '../auditlog/detectors';
+
+export const ViewerMethods = {
+  open: 'k8sAudit/viewer/open',
+  query: 'k8sAudit/viewer/query',
+  rows: 'k8sAudit/viewer/rows',
+  facets: 'k8sAudit/viewer/facets',
+  event: 'k8sAudit/viewer/event',
+  close: 'k8sAudit/viewer/close',
+  /** Notification from the server: indexing progressed, the file grew, or it was rotated. */
+  status: 'k8sAudit/viewer/status',
+} as const;
+
+/** One request as a table row. Every string is untrusted text from the log. */
+export interface ViewerRow {
+  /** Position in the current result (0-based). */
+  position: number;
+  line: number | null;
+  time: string;
+  stages: string;
+  user: string;
+  impersonatedUser: string;
+  verb: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  code: number | null;
+  latencyMs: number | null;
+  sourceIP: string;
+  userAgent: string;
+  /** Worst detector severity that fired, 'unknown' when only undecidable ones apply, '' when none. */
+  mark: Severity | 'unknown' | '';
+  detectors: string[];
+}
+
+export interface ViewerStatus {
+  /** Requests indexed so far, and how many match the current query. */
+  totalRows: number;
+  matchingRows: number;
+  bytesRead: number;
+  totalBytes: number;
+  indexing: boolean;
+  formats: string[];
+  skippedCount: number;
+  /** The first skipped records, with 1-based line numbers and reasons. */
+  skipped: { line: number; reason: string }[];
+  /** Detections over all indexed requests: detector id -> hits and unknowns. */
+  detections: { id: string; title: string; severity: Severity; hits: number; unknown: number; query: string }[];
+}
+
+export interface ViewerOpenParams {
+  path: string;
+}
+
+export interface ViewerOpenResult {
+  sessionId: number;
+  status: ViewerStatus;
+}
+
+export interface ViewerQueryParams {
+  sessionId: number;
+  query: string;
+}
+
+export type ViewerQueryResult =
+  | { ok: true; matchingRows: number; elapsedMs: number; jq: string }
+  | { ok: false; error: { offset: number; length: number; message: string } };
+
+export interface ViewerRowsParams {
+  sessionId: number;
+  start: number;
+  count: number;
+}
+
+export interface ViewerRowsResult {
+  start: number;
+  rows: ViewerRow[];
+}
+
+export type FacetFieldName = 'user' | 'verb' | 'resource' | 'namespace' | 'code' | 'userAgent';
+
+export interface ViewerFacetsParams {
+  sessionId: number;
+  fields: FacetFieldName[];
+}
+
+export interface ViewerFacet {
+  field: FacetFieldName;
+  top: { value: string; count: number }[];
+  distinct: number;
+}
+
+export interface ViewerEventParams {
+  sessionId: number;
+  position: number;
+  reveal: boolean;
+}
+
+export interface ViewerEventResult {
+  position: number;
+  line: number | null;
+  /** The event of the request's most complete stage as pretty JSON, redacted unless revealed. */
+  json: string;
+  redactions: number;
+  detections: { id: string; title: string; severity: Severity; outcome: 'hit' | 'unknown'; description: string; remediation: string; references: string[] }[];
+}
+
+export interface ViewerStatusParams {
+  sessionId: number;
+  status: ViewerStatus;
+  /** The file was replaced (rotation): positions start over. */
+  reset: boolean;
+}
+
+export interface ViewerCloseParams {
+  sessionId: number;
+}

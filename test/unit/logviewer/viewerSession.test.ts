@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
+import type { ViewerStatus } from '../../../server/src/protocol/logViewer';
+import { FIXTURES } from '../helpers';
+
+const SECRETS_LOG = join(FIXTURES, 'workspace', 'secrets.audit.log');
+
+describe('viewer sessions over the log index', () => {
+  it('opens a log: requests, formats, skipped lines with numbers, detections', async () => {
+    const sessions = new ViewerSessions();
+    const { sessionId, status } = await sessions.open(SECRETS_LOG);
+    try {
+      assert.equal(status.totalRows, 3);
+      assert.equal(status.matchingRows, 3);
+      assert.equal(status.indexing, false);
+      assert.deepEqual(status.formats, ['k8s-json']);
+      assert.equal(status.skippedCount, 1);
+      assert.equal(status.skipped[0]!.line, 3);
+      assert.ok(status.detections.some((d) => d.hits > 0), JSON.stringify(status.detections));
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('filters with the query language, pages rows, counts facets, and reports query errors with positions', async () => {
+    const sessions = new ViewerSessions();
+    const { sessionId } = await sessions.open(SECRETS_LOG);
+    try {
+      const session = sessions.get(sessionId);
+      const result = await session.setQuery('verb:create');
+      assert.ok(result.ok);
+      assert.equal(result.matchingRows, 2);
+      assert.match(result.jq, /select/);
+      const rows = session.rows(0, 10);
+      assert.deepEqual(rows.map((r) => [r.position, r.verb, r.resource, r.line]), [
+        [0, 'create', 'secrets', 1],
+        [1, 'create', 'tokenreviews', 4],
+      ]);
+      const [users] = session.facets(['user']);
+      assert.deepEqual(users!.top, [
+        { value: 'alice@example.com', count: 1 },
+        { value: 'system:kube-apiserver', count: 1 },
+      ]);
+      const bad = await session.setQuery('verb:(create');
+      assert.equal(bad.ok, false);
+      if (!bad.ok) assert.ok(bad.error.offset >= 5, JSON.stringify(bad.error));
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('shows the whole event redacted, with its detections', async () => {
+    const sessions = new ViewerSessions();
+    const { sessionId } = await sessions.open(SECRETS_LOG);
+    try {
+      const session = sessions.get(sessionId);
+      const event = await session.event(0, false);
+      assert.equal(event.line, 1);
+      assert.ok(!event.json.includes('hunter2-do-not-log'));
+      assert.equal(event.redactions, 2);
+      assert.match((await session.event(0, true)).json, /hunter2-do-not-log/);
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('follows a growing file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-viewer-')), 'audit.log');
+    const event = (i: number) => `${JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: `id-${i}`, stage: 'ResponseComplete', verb: 'get', user: { username: `u${i}` } })}\n`;
+    writeFileSync(file, event(1) + event(2));
+    const statuses: ViewerStatus[] = [];
+    const sessions = new ViewerSessions((_id, status) => statuses.push(status), 20);
+    const { sessionId, status } = await sessions.open(file);
+    try {
+      assert.equal(status.totalRows, 2);
+      appendFileSync(file, event(3) + event(4) + event(5));
+      const deadline = Date.now() + 5000;
+      while (!statuses.some((s) => s.totalRows === 5) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(statuses.some((s) => s.totalRows === 5 && s.matchingRows === 5), JSON.stringify(statuses.map((s) => s.totalRows)));
+      assert.deepEqual(sessions.get(sessionId).rows(0, 10).map((r) => r.user), ['u1', 'u2', 'u3', 'u4', 'u5']);
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('re-reads events by byte offset after multi-byte characters, CRLF and a BOM', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-offsets-')), 'audit.log');
+    const event = (id: string, user: string) => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: id, verb: 'get', user: { username: user }, stage: 'ResponseComplete' });
+    writeFileSync(file, `\uFEFF${event('a', 'zoë ✓')}\r\n${event('b', '名前')}\r\n${event('c', 'last')}`);
+    const sessions = new ViewerSessions();
+    const { sessionId, status } = await sessions.open(file);
+    try {
+      assert.equal(status.totalRows, 3);
+      const session = sessions.get(sessionId);
+      const users = await Promise.all([0, 1, 2].map(async (position) => JSON.parse((await session.event(position, false)).json).user.username));
+      assert.deepEqual(users.sort(), ['last', 'zoë ✓', '名前'].sort());
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+});
