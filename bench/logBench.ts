@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { IndexMeasurement } from './indexBench';
 
 const ROOT = join(__dirname, '..');
 const DATA = join(__dirname, 'data');
@@ -42,8 +43,16 @@ export function ensureLog(mb: number): string {
   return file;
 }
 
-export function runLogBench(sizesMb: number[]): string[] {
+export interface LogBenchTables {
+  streaming: string[];
+  index: string[];
+  queries: string[];
+}
+
+export function runLogBench(sizesMb: number[]): LogBenchTables {
   const rows: string[] = [];
+  const indexRows: string[] = [];
+  const queryRows: string[] = [];
   for (const mb of sizesMb) {
     const file = ensureLog(mb);
     const bytes = statSync(file).size;
@@ -58,9 +67,18 @@ export function runLogBench(sizesMb: number[]): string[] {
     const jqCount = Number(jq.stdout.trim());
     const queryCount = Number(query.stdout.trim());
     const agree = jqCount === queryCount ? 'same' : `**DIFFER: jq ${jqCount}, ours ${queryCount}**`;
+    console.log(`${mb} MB: log index...`);
+    const indexRun = measure(process.execPath, ['--import', 'tsx', join(__dirname, 'indexBench.ts'), file]);
+    const index = JSON.parse(indexRun.stdout.trim().split('\n').pop()!) as IndexMeasurement;
+    const indexAgree = index.execRequests === jqCount ? 'same' : `**DIFFER: jq ${jqCount}, index ${index.execRequests}**`;
+    indexRows.push(
+      `| ${mb} MB | ${jq.seconds.toFixed(2)} s | ${index.buildSeconds.toFixed(2)} s (${mbps(index.buildSeconds)}), **${(jq.seconds / index.buildSeconds).toFixed(1)}x jq** | ${index.firstRowsMs.toFixed(0)} ms | ${index.requests.toLocaleString('en-US')} requests / ${index.events.toLocaleString('en-US')} events | ${(indexRun.peakKb / 1024).toFixed(0)} MB peak RSS, index ${index.indexBytesPerEvent.toFixed(0)} B/event | ${indexAgree} |`,
+    );
+    for (const q of index.queries) queryRows.push(`| ${mb} MB | \`${q.query}\` | ${q.ms.toFixed(0)} ms | ${q.rows.toLocaleString('en-US')} |`);
+    queryRows.push(`| ${mb} MB | 6 facets (user, verb, resource, namespace, user agent, code) over all rows | ${index.facetsMs.toFixed(0)} ms | |`);
     rows.push(
       `| ${mb} MB, ${report.events.toLocaleString('en-US')} events | jq select: ${jq.seconds.toFixed(2)} s (${mbps(jq.seconds)}) | query: ${query.seconds.toFixed(2)} s (${mbps(query.seconds)}), **${(jq.seconds / query.seconds).toFixed(1)}x jq**, ${(query.peakKb / 1024).toFixed(0)} MB peak | scan, ${report.detections.length.toLocaleString('en-US')} detections: ${scan.seconds.toFixed(2)} s (${mbps(scan.seconds)}), **${(jq.seconds / scan.seconds).toFixed(1)}x jq**, ${(scan.peakKb / 1024).toFixed(0)} MB peak, ${((scan.peakKb * 1024) / report.events).toFixed(0)} B/event | ${jqCount} requests, ${agree} |`,
     );
   }
-  return rows;
+  return { streaming: rows, index: indexRows, queries: queryRows };
 }
