@@ -1,8 +1,15 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../harness/codeServer';
 import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
+
+/** What the CLI (the same engine, streaming) counts for a query: the viewer must show the same. */
+function cliCount(file: string, query: string): number {
+  return Number(execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'query', file, query, '--format', 'count'], { encoding: 'utf8' }).trim());
+}
 
 describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
   let workbench: Workbench;
@@ -49,7 +56,8 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     assert.ok(drawn > 5 && drawn < 100, `${drawn} rows drawn`);
     const headers = await webview.locator('#rows [role=columnheader]').allTextContents();
     // The first column is the detector mark (its title is empty), then the request itself.
-    assert.deepEqual(headers.slice(0, 4), ['', 'Time', 'User', 'Verb']);
+    assert.deepEqual(headers.slice(0, 4), ['', 'Time ▲', 'User', 'Verb']);
+    assert.equal(await webview.locator('#rows [data-column="time"]').getAttribute('aria-sort'), 'ascending');
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer.png') });
 
     await webview.locator('#rows').press('End');
@@ -183,5 +191,74 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-policy-hover.png') });
     await page.keyboard.press('Escape');
+  });
+
+  it('narrows rows by query, facet click, facet exclusion, detector and timeline brush, as the CLI counts them', async () => {
+    const { page, workspace } = workbench;
+    const log = join(workspace, 'audit.log');
+    await quickOpen(page, 'audit.log');
+    const webview = activeWebview(page);
+    const query = webview.locator('#query');
+    await query.waitFor({ timeout: 30_000 });
+    const matching = async (expected: number) => {
+      await webview.locator('#summary', { hasText: `${expected.toLocaleString('en-US')} of 2,000 requests` }).waitFor({ timeout: 15_000 });
+      assert.equal(await webview.locator('#rows').getAttribute('aria-rowcount'), String(expected + 1));
+    };
+
+    await query.fill('verb:create resource:pods/exec');
+    await query.press('Enter');
+    const exec = cliCount(log, 'verb:create resource:pods/exec');
+    assert.ok(exec > 0);
+    await matching(exec);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-query.png') });
+
+    // A facet click adds its term to the query; alt-click excludes the value.
+    await query.fill('');
+    await query.press('Enter');
+    await matching(2000);
+    await webview.locator('[data-facet="verb"] button', { hasText: 'patch' }).first().click();
+    assert.equal(await query.inputValue(), 'verb:patch');
+    await matching(cliCount(log, 'verb:patch'));
+    const firstUser = webview.locator('[data-facet="user"] button').first();
+    const user = (await firstUser.locator('.facet-name').textContent()) ?? '';
+    await firstUser.click({ modifiers: ['Alt'] });
+    // Values with a colon (system:node:...) are quoted in the query.
+    const excluded = `verb:patch -user:${/[\s():"]/.test(user) ? `"${user}"` : user}`;
+    assert.equal(await query.inputValue(), excluded);
+    await matching(cliCount(log, excluded));
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-facets.png') });
+
+    // A detector filters by its own condition (detectors are queries in the same language).
+    await webview.locator('#detections button').first().click();
+    const detectorQuery = await query.inputValue();
+    assert.notEqual(detectorQuery, '');
+    await matching(cliCount(log, detectorQuery));
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-detector.png') });
+
+    // Brushing the timeline adds a time range.
+    await query.fill('');
+    await query.press('Enter');
+    await matching(2000);
+    const canvas = webview.locator('#timeline');
+    const box = (await canvas.boundingBox())!;
+    await canvas.hover({ position: { x: box.width * 0.25, y: 20 } });
+    await page.mouse.down();
+    await canvas.hover({ position: { x: box.width * 0.6, y: 20 } });
+    await page.mouse.up();
+    const brushed = await query.inputValue();
+    assert.match(brushed, /^after:\S+ before:\S+$/);
+    const inRange = cliCount(log, brushed);
+    assert.ok(inRange > 0 && inRange < 2000, `${inRange} requests in ${brushed}`);
+    await matching(inRange);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-timeline.png') });
+
+    // Sorting by latency, slowest first.
+    await webview.locator('#rows [data-column="latency"]').click();
+    await webview.locator('#rows [data-column="latency"]').click();
+    assert.equal(await webview.locator('#rows [data-column="latency"]').getAttribute('aria-sort'), 'descending');
+    const latencies = webview.locator('#rows .vt-row .vt-cell:nth-child(9)');
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor();
+    const [first, second] = [await latencies.nth(0).textContent(), await latencies.nth(1).textContent()].map((text) => parseFloat(text ?? ''));
+    assert.ok(first! >= second!, `${first} then ${second}`);
   });
 });

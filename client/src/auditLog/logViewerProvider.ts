@@ -7,6 +7,8 @@ import {
   type ViewerCloseParams,
   type ViewerEventParams,
   type ViewerEventResult,
+  type ViewerExportParams,
+  type ViewerExportResult,
   type ViewerFacet,
   type ViewerFacetsParams,
   type ViewerOpenParams,
@@ -16,6 +18,8 @@ import {
   type ViewerRowsParams,
   type ViewerRowsResult,
   type ViewerStatusParams,
+  type ViewerTimeline,
+  type ViewerTimelineParams,
 } from '../../../server/src/protocol/logViewer';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
@@ -93,7 +97,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
         case 'setQuery':
           void withSession(
             message.requestId,
-            (client, sessionId) => client.sendRequest<ViewerQueryResult>(ViewerMethods.query, { sessionId, query: message.query } satisfies ViewerQueryParams),
+            (client, sessionId) => client.sendRequest<ViewerQueryResult>(ViewerMethods.query, { sessionId, query: message.query, sort: message.sort } satisfies ViewerQueryParams),
             (result) => ({ type: 'queryResult', requestId: message.requestId, result }),
           );
           break;
@@ -103,6 +107,16 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
             (client, sessionId) => client.sendRequest<ViewerFacet[]>(ViewerMethods.facets, { sessionId, fields: FACET_FIELDS } satisfies ViewerFacetsParams),
             (facets) => ({ type: 'facets', requestId: message.requestId, facets }),
           );
+          break;
+        case 'getTimeline':
+          void withSession(
+            message.requestId,
+            (client, sessionId) => client.sendRequest<ViewerTimeline>(ViewerMethods.timeline, { sessionId, buckets: message.buckets } satisfies ViewerTimelineParams),
+            (timeline) => ({ type: 'timeline', requestId: message.requestId, timeline }),
+          );
+          break;
+        case 'export':
+          void session?.then(({ sessionId }) => (sessionId === undefined ? undefined : this.export(document.uri, sessionId, message.format)));
           break;
         case 'getEvent':
           void withSession(
@@ -127,6 +141,25 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
         await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);
       });
     });
+  }
+
+  /** Asks where to save the filtered rows, then has the server write them, with progress. */
+  private async export(uri: vscode.Uri, sessionId: number, format: 'jsonl' | 'csv'): Promise<void> {
+    const base = path.basename(uri.fsPath).replace(/\.(log|jsonl?|gz)$/i, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(uri, '..', `${base}-filtered.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON lines': ['jsonl'] },
+      title: 'Export the filtered requests',
+    });
+    if (!target) return;
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${path.basename(target.fsPath)}...` }, async () =>
+        (await this.getClient()).sendRequest<ViewerExportResult>(ViewerMethods.export, { sessionId, format, path: target.fsPath } satisfies ViewerExportParams),
+      );
+      void vscode.window.showInformationMessage(`Exported ${result.rows.toLocaleString('en-US')} requests to ${target.fsPath}.`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Export failed: ${errorText(error)}`);
+    }
   }
 
   private async open(uri: vscode.Uri): Promise<OpenedLog> {

@@ -1,15 +1,19 @@
 // Messages between the audit log webview and the extension host. Both sides import this file, so a
 // message that one side sends and the other does not understand is a type error.
-import type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerStatus } from '../../../server/src/protocol/logViewer';
+import type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewer';
 
-export type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerStatus };
+export type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline };
 
 export type FromWebviewMessage =
   | { type: 'ready' }
   /** Rows [start, start + count) of the current result; answered by `rows` with the same id. */
   | { type: 'getRows'; requestId: number; start: number; count: number }
   /** Filter with the query language; answered by `queryResult`. */
-  | { type: 'setQuery'; requestId: number; query: string }
+  | { type: 'setQuery'; requestId: number; query: string; sort: ViewerSort }
+  /** Requests per time bucket over the current result; answered by `timeline`. */
+  | { type: 'getTimeline'; requestId: number; buckets: number }
+  /** Save the current result to a file the user picks. */
+  | { type: 'export'; format: 'jsonl' | 'csv' }
   /** Top values of the facet fields over the current result; answered by `facets`. */
   | { type: 'getFacets'; requestId: number }
   /** The whole event of a row of the current result, secrets redacted unless `reveal`. */
@@ -26,5 +30,6 @@ export type ToWebviewMessage =
   | { type: 'rows'; requestId: number; start: number; rows: ViewerRow[] }
   | { type: 'queryResult'; requestId: number; result: ViewerQueryResult }
   | { type: 'facets'; requestId: number; facets: ViewerFacet[] }
+  | { type: 'timeline'; requestId: number; timeline: ViewerTimeline }
   | ({ type: 'event'; requestId: number } & ViewerEventResult)
   | { type: 'error'; message: string; requestId?: number };

@@ -1,4 +1,4 @@
-import type { ToWebviewMessage, ViewerStatus } from '../../src/auditLog/protocol';
+import type { ToWebviewMessage, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
 import { COLUMNS } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
@@ -6,6 +6,7 @@ import { QueryBar, term } from './queryBar';
 import { RowCache } from './rowCache';
 import { Sidebar } from './sidebar';
 import './style.css';
+import { Timeline } from './timeline';
 import { VirtualTable } from './virtualTable';
 import { vscodeApi } from './vscodeApi';
 
@@ -13,8 +14,12 @@ const app = document.getElementById('app')!;
 let nextRequestId = 1;
 let queryRequest = 0;
 let facetsRequest = 0;
+let timelineRequest = 0;
 let following = false;
 let lastStatus: ViewerStatus | undefined;
+let lastJq = '';
+let sort: ViewerSort = { key: 'time', direction: 'asc' };
+const SORTABLE = new Set(['time', 'latency', 'code']);
 
 const cache = new RowCache(
   (requestId, start, count) => vscodeApi.postMessage({ type: 'getRows', requestId, start, count }),
@@ -27,6 +32,18 @@ const table = new VirtualTable({
   onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
   onViewChange: (top, selected) => vscodeApi.setState({ top, selected, query: queryBar.value }),
+  onHeaderClick: (columnId) => {
+    if (!SORTABLE.has(columnId)) return;
+    const key = columnId as ViewerSort['key'];
+    sort = { key, direction: sort.key === key && sort.direction === 'asc' ? 'desc' : 'asc' };
+    table.setSort(key, sort.direction);
+    runQuery(queryBar.value);
+  },
+});
+const timeline = new Timeline((after, before) => {
+  // One time range at a time: drop earlier after:/before: terms, then add the brushed range.
+  const rest = queryBar.value.replace(/(^|\s)-?(after|before):\S+/g, ' ').trim();
+  queryBar.set(`${rest} after:${after.toISOString()} before:${before.toISOString()}`.trim(), true);
 });
 const queryBar = new QueryBar((query) => runQuery(query));
 const sidebar = new Sidebar({
@@ -63,11 +80,17 @@ function showStatus(status: ViewerStatus): void {
   table.setRowCount(status.matchingRows);
   if (following) table.scrollToEnd();
   requestFacets();
+  requestTimeline();
+}
+
+function requestTimeline(): void {
+  timelineRequest = nextRequestId++;
+  vscodeApi.postMessage({ type: 'getTimeline', requestId: timelineRequest, buckets: timeline.wantedBuckets });
 }
 
 function runQuery(query: string): void {
   queryRequest = nextRequestId++;
-  vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query });
+  vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query, sort });
 }
 
 function requestFacets(): void {
@@ -91,8 +114,14 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
     if (following) table.scrollToEnd();
   });
   const openRaw = button('Open raw', { class: 'open-raw', title: 'Open the log as text' }, () => vscodeApi.postMessage({ type: 'openRaw' }));
-  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, openRaw);
-  app.replaceChildren(toolbar, queryBar.element, emptyNote, el('div', { class: 'main' }, sidebar.element, table.element, details.element), skippedDetails);
+  const exportCsv = button('Export CSV', { id: 'export-csv', title: 'Save the filtered requests as CSV' }, () => vscodeApi.postMessage({ type: 'export', format: 'csv' }));
+  const exportJsonl = button('Export JSON lines', { id: 'export-jsonl', title: 'Save the events of the filtered requests as JSON lines' }, () =>
+    vscodeApi.postMessage({ type: 'export', format: 'jsonl' }),
+  );
+  const copyJq = button('Copy query as jq', { id: 'copy-jq', title: 'The same filter as a jq program' }, () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }));
+  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, exportCsv, exportJsonl, copyJq, openRaw);
+  app.replaceChildren(toolbar, queryBar.element, timeline.element, emptyNote, el('div', { class: 'main' }, sidebar.element, table.element, details.element), skippedDetails);
+  table.setSort(sort.key, sort.direction);
   const saved = vscodeApi.getState();
   showStatus(message.status);
   if (saved?.query) queryBar.set(saved.query, true);
@@ -120,9 +149,13 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
         queryBar.showError(queryBar.value, message.result.error);
         break;
       }
+      lastJq = message.result.jq;
       queryBar.showResult(`${message.result.matchingRows.toLocaleString('en-US')} matching · ${message.result.elapsedMs} ms`);
       details.clear();
       if (lastStatus) showStatus({ ...lastStatus, matchingRows: message.result.matchingRows });
+      break;
+    case 'timeline':
+      if (message.requestId === timelineRequest) timeline.show(message.timeline);
       break;
     case 'facets':
       if (message.requestId === facetsRequest) sidebar.showFacets(message.facets);

@@ -14,6 +14,8 @@ export interface VirtualTableOptions {
   onSelect(index: number): void;
   /** After every scroll or selection change, with the new position. */
   onViewChange(top: number, selected: number): void;
+  /** A click on a column header (sorting). */
+  onHeaderClick(columnId: string): void;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface VirtualTableOptions {
 export class VirtualTable {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly header: HTMLElement;
   private readonly track: HTMLElement;
   private readonly thumb: HTMLElement;
   private rowCount = 0;
@@ -33,7 +36,16 @@ export class VirtualTable {
 
   constructor(private readonly options: VirtualTableOptions) {
     const template = options.columns.map((c) => c.width).join(' ');
-    const header = el('div', { class: 'vt-header', role: 'row', 'aria-rowindex': '1' }, ...options.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell' }, c.title)));
+    const header = el(
+      'div',
+      { class: 'vt-header', role: 'row', 'aria-rowindex': '1' },
+      ...options.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell', 'data-column': c.id, title: c.title }, c.title)),
+    );
+    header.addEventListener('click', (event) => {
+      const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-column]');
+      if (cell?.dataset.column) options.onHeaderClick(cell.dataset.column);
+    });
+    this.header = header;
     header.style.gridTemplateColumns = template;
     this.body = el('div', { class: 'vt-body', role: 'rowgroup' });
     this.body.style.setProperty('--vt-columns', template);
@@ -66,6 +78,17 @@ export class VirtualTable {
     for (let i = this.top; i < Math.min(this.rowCount, this.top + visible + 1); i++) rows.push(this.renderRow(i));
     this.body.replaceChildren(...rows);
     this.renderScrollbar(visible);
+  }
+
+  /** Marks the sorted column (aria-sort and an arrow); other columns are unmarked. */
+  setSort(columnId: string, direction: 'asc' | 'desc'): void {
+    for (const cell of this.header.querySelectorAll<HTMLElement>('[data-column]')) {
+      const column = this.options.columns.find((c) => c.id === cell.dataset.column)!;
+      const sorted = cell.dataset.column === columnId;
+      if (sorted) cell.setAttribute('aria-sort', direction === 'asc' ? 'ascending' : 'descending');
+      else cell.removeAttribute('aria-sort');
+      cell.textContent = sorted ? `${column.title} ${direction === 'asc' ? '▲' : '▼'}` : column.title;
+    }
   }
 
   /** Shows the last rows (follow mode), keeping the selection where it is. */

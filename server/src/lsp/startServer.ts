@@ -5,12 +5,14 @@ import {
   ViewerMethods,
   type ViewerCloseParams,
   type ViewerEventParams,
+  type ViewerExportParams,
   type ViewerFacetsParams,
   type ViewerOpenParams,
   type ViewerOpenResult,
   type ViewerQueryParams,
   type ViewerRowsParams,
   type ViewerStatusParams,
+  type ViewerTimelineParams,
 } from '../protocol/logViewer';
 import { PRODUCT_VERSION } from '../version';
 import { POLICY_CAPABILITIES, registerPolicyFeatures } from './policyFeatures';
@@ -41,7 +43,9 @@ export function startServer(): void {
     void connection.sendNotification(ViewerMethods.status, params);
   });
   connection.onRequest(ViewerMethods.open, (params: ViewerOpenParams): Promise<ViewerOpenResult> => viewers.open(params.path));
-  connection.onRequest(ViewerMethods.query, (params: ViewerQueryParams) => viewers.get(params.sessionId).setQuery(params.query));
+  connection.onRequest(ViewerMethods.query, (params: ViewerQueryParams) => viewers.get(params.sessionId).setQuery(params.query, params.sort));
+  connection.onRequest(ViewerMethods.timeline, (params: ViewerTimelineParams) => viewers.get(params.sessionId).timeline(params.buckets));
+  connection.onRequest(ViewerMethods.export, (params: ViewerExportParams) => viewers.get(params.sessionId).export(params.format, params.path));
   connection.onRequest(ViewerMethods.rows, (params: ViewerRowsParams) => ({ start: params.start, rows: viewers.get(params.sessionId).rows(params.start, params.count) }));
   connection.onRequest(ViewerMethods.facets, (params: ViewerFacetsParams) => viewers.get(params.sessionId).facets(params.fields));
   connection.onRequest(ViewerMethods.event, (params: ViewerEventParams) => viewers.get(params.sessionId).event(params.position, params.reveal));

@@ -10,6 +10,8 @@ export const ViewerMethods = {
   facets: 'k8sAudit/viewer/facets',
   event: 'k8sAudit/viewer/event',
   close: 'k8sAudit/viewer/close',
+  timeline: 'k8sAudit/viewer/timeline',
+  export: 'k8sAudit/viewer/export',
   /** Notification from the server: indexing progressed, the file grew, or it was rotated. */
   status: 'k8sAudit/viewer/status',
 } as const;
@@ -60,9 +62,16 @@ export interface ViewerOpenResult {
   status: ViewerStatus;
 }
 
+export interface ViewerSort {
+  key: 'time' | 'latency' | 'code';
+  direction: 'asc' | 'desc';
+}
+
 export interface ViewerQueryParams {
   sessionId: number;
   query: string;
+  /** Default: time, ascending. */
+  sort?: ViewerSort;
 }
 
 export type ViewerQueryResult =
@@ -117,4 +126,33 @@ export interface ViewerStatusParams {
 
 export interface ViewerCloseParams {
   sessionId: number;
+}
+
+export interface ViewerTimelineParams {
+  sessionId: number;
+  buckets: number;
+}
+
+/** Requests of the current result over time, for the histogram above the table. */
+export interface ViewerTimeline {
+  /** Epoch ms of the first bucket's start and one bucket's width; 0 buckets when no row has a time. */
+  start: number;
+  bucketMs: number;
+  requests: number[];
+  /** Of those, responses with a code of 400 or more. */
+  errors: number[];
+  /** Of those, requests with a detector hit. */
+  detections: number[];
+}
+
+export interface ViewerExportParams {
+  sessionId: number;
+  format: 'jsonl' | 'csv';
+  /** File to write (the client asks the user where). */
+  path: string;
+}
+
+export interface ViewerExportResult {
+  rows: number;
+  bytes: number;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -98,6 +98,52 @@ describe('viewer sessions over the log index', () => {
       const session = sessions.get(sessionId);
       const users = await Promise.all([0, 1, 2].map(async (position) => JSON.parse((await session.event(position, false)).json).user.username));
       assert.deepEqual(users.sort(), ['last', 'zoë ✓', '名前'].sort());
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('sorts, draws a timeline of the result, and exports it as CSV and JSON lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-export-'));
+    const file = join(dir, 'audit.log');
+    const event = (i: number, code: number, latency: number, user: string) =>
+      JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        auditID: `r-${i}`,
+        stage: 'ResponseComplete',
+        verb: 'get',
+        user: { username: user },
+        objectRef: { resource: 'pods', namespace: 'prod' },
+        responseStatus: { code },
+        requestReceivedTimestamp: `2026-02-22T10:0${i}:00.000000Z`,
+        stageTimestamp: `2026-02-22T10:0${i}:00.${String(latency).padStart(3, '0')}000Z`,
+      });
+    writeFileSync(file, [event(1, 200, 5, 'alice'), event(2, 403, 50, '=HYPERLINK("x")'), event(3, 500, 20, 'bob, "the" admin')].join('\n') + '\n');
+    const sessions = new ViewerSessions();
+    const { sessionId } = await sessions.open(file);
+    try {
+      const session = sessions.get(sessionId);
+      await session.setQuery('', { key: 'latency', direction: 'desc' });
+      assert.deepEqual(session.rows(0, 3).map((r) => r.latencyMs), [50, 20, 5]);
+      await session.setQuery('', { key: 'time', direction: 'asc' });
+      const chart = session.timeline(3);
+      assert.equal(chart.bucketMs, 60_000);
+      assert.equal(chart.start, Date.parse('2026-02-22T10:01:00Z'));
+      assert.deepEqual(chart.requests, [1, 1, 1]);
+      assert.deepEqual(chart.errors, [0, 1, 1]);
+      await session.setQuery('code>=400');
+      const csvFile = join(dir, 'out.csv');
+      assert.deepEqual(await session.export('csv', csvFile), { rows: 2, bytes: readFileSync(csvFile).length });
+      const csv = readFileSync(csvFile, 'utf8').split('\n');
+      assert.match(csv[0]!, /^time,user,/);
+      // Spreadsheet formulas from log content are neutralised; quotes and commas are escaped.
+      assert.match(csv[1]!, /,"'=HYPERLINK\(""x""\)",/);
+      assert.match(csv[2]!, /,"bob, ""the"" admin",/);
+      const jsonlFile = join(dir, 'out.jsonl');
+      await session.export('jsonl', jsonlFile);
+      const events = readFileSync(jsonlFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      assert.deepEqual(events.map((e) => e.auditID), ['r-2', 'r-3']);
     } finally {
       sessions.close(sessionId);
     }

@@ -1,5 +1,17 @@
-import type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerStatus, FacetFieldName } from '../../protocol/logViewer';
-import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, type IndexBuild, type LogIndex } from '../index';
+import type {
+  FacetFieldName,
+  ViewerEventResult,
+  ViewerExportResult,
+  ViewerFacet,
+  ViewerQueryResult,
+  ViewerRow,
+  ViewerSort,
+  ViewerStatus,
+  ViewerTimeline,
+} from '../../protocol/logViewer';
+import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
+import { exportRows } from './exportRows';
+import { timeline } from './timeline';
 import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
@@ -21,6 +33,7 @@ export class ViewerSession {
   private building: IndexBuild | undefined;
   private result: Uint32Array = new Uint32Array(0);
   private query: QueryNode = parseQuery('');
+  private sort: ViewerSort = { key: 'time', direction: 'asc' };
   private indexing = true;
   private bytes = { read: 0, total: 0 };
   private lastRequery = 0;
@@ -67,7 +80,7 @@ export class ViewerSession {
     };
   }
 
-  async setQuery(text: string): Promise<ViewerQueryResult> {
+  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
     let query: QueryNode;
     try {
       query = parseQuery(text);
@@ -77,6 +90,7 @@ export class ViewerSession {
     }
     const started = Date.now();
     this.query = query;
+    if (sort) this.sort = sort;
     await this.requery();
     return { ok: true, matchingRows: this.result.length, elapsedMs: Date.now() - started, jq: toJq(query) };
   }
@@ -105,6 +119,14 @@ export class ViewerSession {
     if (reveal) return { position, line: row.line, json: JSON.stringify(event, null, 2), redactions: 0, detections };
     const redacted = redactEvent(event);
     return { position, line: row.line, json: JSON.stringify(redacted.value, null, 2), redactions: redacted.redactions.length, detections };
+  }
+
+  timeline(buckets: number): ViewerTimeline {
+    return timeline(this.index, this.result, Math.max(1, Math.min(buckets, 1000)));
+  }
+
+  export(format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
+    return exportRows(this.index, this.result, format, path);
   }
 
   /** Follows the file: appended records become rows; a rotated file is indexed again. */
@@ -156,7 +178,9 @@ export class ViewerSession {
     while (this.requerying) await this.requerying;
     this.lastRequery = Date.now();
     this.requerying = queryIndex(this.index, this.query).then((result) => {
-      this.result = result.rows;
+      // Results come in time order; other orders are a sort of the matching rows only.
+      const { key, direction } = this.sort;
+      this.result = key === 'time' && direction === 'asc' ? result.rows : sortRows(this.index, result.rows, key, direction);
     });
     try {
       await this.requerying;

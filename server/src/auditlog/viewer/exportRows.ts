@@ -1,0 +1,51 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { ViewerExportResult } from '../../protocol/logViewer';
+import { readRow, type LogIndex } from '../index';
+import { readPrimaryEvent } from './readPrimaryEvent';
+import { viewerRow } from './viewerRow';
+
+const CSV_COLUMNS = ['time', 'user', 'impersonatedUser', 'verb', 'resource', 'namespace', 'name', 'code', 'latencyMs', 'sourceIP', 'userAgent', 'stages', 'detectors', 'line'] as const;
+/** Records read from disk at once when exporting JSON lines. */
+const PARALLEL_READS = 32;
+
+/**
+ * Writes the rows of a result to a file: CSV of the table's columns (from the index alone), or JSON
+ * lines of each request's primary event as logged (re-read from the log; secrets are not redacted: an
+ * export is the user's explicit copy of the data).
+ */
+export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
+  const out = createWriteStream(path);
+  let bytes = 0;
+  const write = async (text: string) => {
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  try {
+    if (format === 'csv') {
+      await write(`${CSV_COLUMNS.join(',')}\n`);
+      for (let i = 0; i < rows.length; i++) {
+        const row = viewerRow(readRow(index, rows[i]!), i);
+        const cells = CSV_COLUMNS.map((column) => csvCell(column === 'detectors' ? row.detectors.join('; ') : row[column]));
+        await write(`${cells.join(',')}\n`);
+      }
+    } else {
+      for (let from = 0; from < rows.length; from += PARALLEL_READS) {
+        const group = Array.from(rows.subarray(from, from + PARALLEL_READS), (id) => readPrimaryEvent(index, readRow(index, id)));
+        for (const event of await Promise.all(group)) if (event) await write(`${JSON.stringify(event)}\n`);
+      }
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return { rows: rows.length, bytes };
+}
+
+/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so that spreadsheets do not run log content as formulas. */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
