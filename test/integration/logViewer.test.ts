@@ -16,4 +16,13 @@ describe('audit log custom editor', () => {
     assert.equal(input.uri.toString(), uri.toString());
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('is offered by "Open With" for other log files (JSON lines, gzip)', async () => {
+    const uri = workspaceFile('audit.log');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'k8sAudit.logViewer.openWith');
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(input instanceof vscode.TabInputCustom);
+    assert.equal(input.viewType, 'k8sAudit.logViewer.openWith');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });

@@ -24,7 +24,8 @@ import {
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
 
-const VIEW_TYPE = 'k8sAudit.logViewer';
+/** The default editor of audit.log-like names, and the same viewer offered by "Open With..." for other logs. */
+const VIEW_TYPES = ['k8sAudit.logViewer', 'k8sAudit.logViewer.openWith'];
 const FACET_FIELDS: FacetFieldName[] = ['user', 'verb', 'resource', 'namespace', 'code', 'userAgent'];
 
 type Post = (message: ToWebviewMessage) => void;
@@ -47,7 +48,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       ),
     );
     return vscode.Disposable.from(
-      vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
+      ...VIEW_TYPES.map((viewType) => vscode.window.registerCustomEditorProvider(viewType, provider, { supportsMultipleEditorsPerDocument: true })),
       vscode.commands.registerCommand('k8sAudit.openRaw', (uri?: vscode.Uri) => openRaw(uri ?? activeLogUri())),
     );
   }

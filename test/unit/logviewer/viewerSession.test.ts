@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
 import type { ViewerStatus } from '../../../server/src/protocol/logViewer';
 import { FIXTURES } from '../helpers';
@@ -144,6 +145,21 @@ describe('viewer sessions over the log index', () => {
       await session.export('jsonl', jsonlFile);
       const events = readFileSync(jsonlFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
       assert.deepEqual(events.map((e) => e.auditID), ['r-2', 'r-3']);
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('opens a gzip log and shows whole events from it too', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-gz-')), 'audit.log.gz');
+    writeFileSync(file, gzipSync(readFileSync(SECRETS_LOG)));
+    const sessions = new ViewerSessions();
+    const { sessionId, status } = await sessions.open(file);
+    try {
+      assert.equal(status.totalRows, 3);
+      const event = await sessions.get(sessionId).event(0, false);
+      assert.equal(JSON.parse(event.json).objectRef.name, 'db-credentials');
+      assert.ok(!event.json.includes('hunter2-do-not-log'));
     } finally {
       sessions.close(sessionId);
     }
