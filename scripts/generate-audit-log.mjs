@@ -1,7 +1,8 @@
 // Deterministic generator of realistic audit.k8s.io/v1 JSON-lines logs: controllers, kubelets and
 // people doing ordinary work, with a few security-relevant requests mixed in (exec into a pod, secret
 // reads, RBAC changes, a privileged pod, 403s). Same seed, same bytes.
-//   node scripts/generate-audit-log.mjs --out FILE [--requests N | --mb N] [--seed N]
+//   node scripts/generate-audit-log.mjs --out FILE [--requests N | --mb N] [--seed N] [--compact]
+// --compact writes what a policy with omitStages: [RequestReceived] and no allow annotations logs.
 import { createWriteStream } from 'node:fs';
 
 /** Small, fast, seedable PRNG (mulberry32): reproducible logs without a dependency. */
@@ -86,7 +87,7 @@ function requestURI(request) {
   return `${prefix}${ns}/${request.resource}${name}${sub}${request.query ?? ''}`;
 }
 
-function events(random, request, at) {
+function events(random, request, at, compact) {
   const auditID = uuid(random);
   const received = new Date(at).toISOString().replace('Z', '000Z');
   const done = new Date(at + 1 + Math.floor(random() * 40)).toISOString().replace('Z', '000Z');
@@ -104,13 +105,14 @@ function events(random, request, at) {
   if (!request.nonResource) {
     base.objectRef = { resource: request.resource, namespace: request.namespace || undefined, name: request.name || undefined, apiGroup: request.group || undefined, apiVersion: 'v1', subresource: request.subresource };
   }
-  const stages = [{ ...base, stage: 'RequestReceived', requestReceivedTimestamp: received, stageTimestamp: received }];
+  // Compact logs are what a policy with omitStages: [RequestReceived] writes: no first stage.
+  const stages = compact ? [] : [{ ...base, stage: 'RequestReceived', requestReceivedTimestamp: received, stageTimestamp: received }];
   if (request.subresource === 'exec') stages.push({ ...base, stage: 'ResponseStarted', responseStatus: { metadata: {}, code: 101 }, requestReceivedTimestamp: received, stageTimestamp: done });
   const complete = { ...base, stage: 'ResponseComplete', responseStatus: { metadata: {}, code: request.code }, requestReceivedTimestamp: received, stageTimestamp: done };
   if (request.code === 403) {
     complete.responseStatus = { metadata: {}, status: 'Failure', message: `secrets is forbidden: User "${request.user.username}" cannot list resource "secrets"`, reason: 'Forbidden', code: 403 };
     complete.annotations = { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' };
-  } else {
+  } else if (!compact) {
     complete.annotations = { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding' };
   }
   if (request.privileged) {
@@ -120,7 +122,7 @@ function events(random, request, at) {
   return stages;
 }
 
-export async function generateAuditLog({ out, requests = Infinity, bytes = Infinity, seed = 1, start = Date.parse('2026-02-22T10:00:00Z') }) {
+export async function generateAuditLog({ out, requests = Infinity, bytes = Infinity, seed = 1, start = Date.parse('2026-02-22T10:00:00Z'), compact = false }) {
   const random = prng(seed);
   const stream = createWriteStream(out);
   let written = 0;
@@ -129,7 +131,7 @@ export async function generateAuditLog({ out, requests = Infinity, bytes = Infin
   let batch = '';
   while (count < requests && written < bytes) {
     at += Math.floor(random() * 20);
-    for (const event of events(random, makeRequest(random), at)) batch += `${JSON.stringify(event)}\n`;
+    for (const event of events(random, makeRequest(random), at, compact)) batch += `${JSON.stringify(event)}\n`;
     count++;
     if (batch.length > 1 << 20 || count >= requests) {
       written += Buffer.byteLength(batch);
@@ -153,7 +155,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const out = value('out');
   if (!out) {
-    console.error('usage: generate-audit-log.mjs --out FILE [--requests N | --mb N] [--seed N]');
+    console.error('usage: generate-audit-log.mjs --out FILE [--requests N | --mb N] [--seed N] [--compact]');
     process.exit(2);
   }
   const mb = value('mb');
@@ -162,6 +164,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     requests: value('requests') ? Number(value('requests')) : mb ? Infinity : 1000,
     bytes: mb ? Number(mb) * 1024 * 1024 : Infinity,
     seed: Number(value('seed') ?? 1),
+    compact: args.includes('--compact'),
   });
   console.error(`wrote ${result.requests} requests (${(result.bytes / 1048576).toFixed(1)} MB) to ${out}`);
 }

@@ -2,6 +2,7 @@
 // browser), opens a demo workspace with a sample policy and a generated audit log, and prints the URL.
 //   PORT=8080 DEMO_REQUESTS=20000 npm start
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCodeServer, installVsix, makeWorkspace, REPO_ROOT, startCodeServer, tempDir, workbenchUrl } from '../test/harness/codeServer';
 
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
   console.log(`\nKubernetes Audit demo is running in VS Code (code-server):\n\n  ${workbenchUrl(server, workspace)}\n`);
   console.log(`workspace: ${workspace} (audit-policy.yaml, broken-policy.yaml, audit.log with ${requests} requests)`);
   console.log('press Ctrl+C to stop');
-  const stop = () => void server.stop().then(() => process.exit(0));
+  const stop = () =>
+    void server.stop().then(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   server.process.once('exit', (code) => {

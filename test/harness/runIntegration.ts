@@ -1,7 +1,7 @@
 // Runs test/integration (Mocha) inside a real VS Code: code-server's Node extension host, with the
 // packaged .vsix unpacked as the extension under test. Exits non-zero if any test fails.
 //   node --import tsx test/harness/runIntegration.ts path/to/extension.vsix
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCodeServer, launchChromium, makeWorkspace, remoteUri, REPO_ROOT, startCodeServer, tempDir, unpackVsix, workbenchUrl } from './codeServer';
 
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
     await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 // A VS Code workbench in Chromium with the packaged extension installed from its .vsix, the way a user
 // gets it, plus helpers to act as that user (quick open, panels, the custom editor's webview).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import {
@@ -23,13 +23,21 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(): Promise<Workbench> {
+export interface WorkbenchOptions {
+  /** Runs on the workspace folder before VS Code starts (files made here are indexed from the start). */
+  prepare?: (workspace: string) => Promise<void>;
+  /** Requests in the generated audit.log of the workspace (default 2,000). */
+  requests?: number;
+}
+
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const vsix = process.env.K8S_AUDIT_VSIX;
   if (!vsix) throw new Error('K8S_AUDIT_VSIX must name the packaged extension (scripts/test.mjs sets it)');
   const entry = await ensureCodeServer();
   const dataDir = tempDir('k8s-audit-ui-');
   await installVsix(entry, dataDir, vsix);
-  const workspace = await makeWorkspace(join(dataDir, 'workspace'));
+  const workspace = await makeWorkspace(join(dataDir, 'workspace'), options.requests);
+  await options.prepare?.(workspace);
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   try {
@@ -49,6 +57,8 @@ export async function openWorkbench(): Promise<Workbench> {
       close: async () => {
         await openedBrowser.close();
         await openedServer.stop();
+        // Generated logs can be large (the 1M-request test writes 650 MB): leave nothing behind.
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {

@@ -83,7 +83,19 @@ function showStatus(status: ViewerStatus): void {
   requestTimeline();
 }
 
+/**
+ * Facets and the timeline are recounted when the result changes, but at most one request of each is
+ * in flight: while indexing, status updates come faster than a big log can be recounted, and queued
+ * recounts would delay the user's own filter.
+ */
+const summaries = { facets: { inFlight: false, stale: false }, timeline: { inFlight: false, stale: false } };
+
 function requestTimeline(): void {
+  if (summaries.timeline.inFlight) {
+    summaries.timeline.stale = true;
+    return;
+  }
+  summaries.timeline.inFlight = true;
   timelineRequest = nextRequestId++;
   vscodeApi.postMessage({ type: 'getTimeline', requestId: timelineRequest, buckets: timeline.wantedBuckets });
 }
@@ -94,8 +106,22 @@ function runQuery(query: string): void {
 }
 
 function requestFacets(): void {
+  if (summaries.facets.inFlight) {
+    summaries.facets.stale = true;
+    return;
+  }
+  summaries.facets.inFlight = true;
   facetsRequest = nextRequestId++;
   vscodeApi.postMessage({ type: 'getFacets', requestId: facetsRequest });
+}
+
+/** An answer arrived: ask again if the result changed meanwhile. */
+function answered(kind: keyof typeof summaries, again: () => void): void {
+  summaries[kind].inFlight = false;
+  if (summaries[kind].stale) {
+    summaries[kind].stale = false;
+    again();
+  }
 }
 
 function button(label: string, attributes: Record<string, string>, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
@@ -155,10 +181,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       if (lastStatus) showStatus({ ...lastStatus, matchingRows: message.result.matchingRows });
       break;
     case 'timeline':
-      if (message.requestId === timelineRequest) timeline.show(message.timeline);
+      if (message.requestId !== timelineRequest) break;
+      timeline.show(message.timeline);
+      answered('timeline', requestTimeline);
       break;
     case 'facets':
-      if (message.requestId === facetsRequest) sidebar.showFacets(message.facets);
+      if (message.requestId !== facetsRequest) break;
+      sidebar.showFacets(message.facets);
+      answered('facets', requestFacets);
       break;
     case 'event':
       details.receive(message);

@@ -17,6 +17,8 @@ export class QueryBar {
   private readonly message = el('div', { id: 'query-message', class: 'query-message', role: 'status' });
   readonly element = el('div', { class: 'query-bar' }, this.input, this.message);
   private history: string[] = [];
+  /** Counts answers, so that a reader (a person's screen reader, or a test) can tell a new one arrived. */
+  private answers = 0;
   private historyIndex = -1;
 
   constructor(private readonly run: (query: string) => void) {
@@ -51,12 +53,14 @@ export class QueryBar {
 
   showError(query: string, error: { offset: number; length: number; message: string }): void {
     this.input.setAttribute('aria-invalid', 'true');
+    this.message.dataset.answers = String(++this.answers);
     const caret = `${' '.repeat(error.offset)}${'^'.repeat(Math.max(1, error.length))}`;
     this.message.replaceChildren(el('span', { class: 'query-error' }, `${error.message} (column ${error.offset + 1})`), el('pre', { class: 'query-caret' }, `${query}\n${caret}`));
   }
 
   showResult(text: string): void {
     this.input.removeAttribute('aria-invalid');
+    this.message.dataset.answers = String(++this.answers);
     this.message.replaceChildren(el('span', {}, text));
   }
 

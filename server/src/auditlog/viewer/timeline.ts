@@ -1,15 +1,19 @@
 import type { ViewerTimeline } from '../../protocol/logViewer';
 import type { LogIndex } from '../index';
+import { NUM } from '../index/schema';
 
 /** Round bucket widths, so that bucket edges fall on readable times. */
 const STEPS_MS = [1, 10, 100, 1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000, 21_600_000, 86_400_000];
 
 /** Counts the rows of a result per time bucket: requests, errors (code >= 400) and detector hits. */
 export function timeline(index: LogIndex, rows: Uint32Array, buckets: number): ViewerTimeline {
+  // Straight from the typed columns: this runs over every row of a result, often a million.
+  const times = index.numbers[NUM.time]!.data;
+  const codes = index.numbers[NUM.code]!.data;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < rows.length; i++) {
-    const time = index.number(rows[i]!, 'time');
+    const time = times[rows[i]!]!;
     if (Number.isNaN(time)) continue;
     if (time < min) min = time;
     if (time > max) max = time;
@@ -22,11 +26,11 @@ export function timeline(index: LogIndex, rows: Uint32Array, buckets: number): V
   const result: ViewerTimeline = { start, bucketMs, requests: new Array(count).fill(0), errors: new Array(count).fill(0), detections: new Array(count).fill(0) };
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const time = index.number(row, 'time');
+    const time = times[row]!;
     if (Number.isNaN(time)) continue;
     const bucket = Math.floor((time - start) / bucketMs);
     result.requests[bucket]!++;
-    if (index.number(row, 'code') >= 400) result.errors[bucket]!++;
+    if (codes[row]! >= 400) result.errors[bucket]!++;
     const detectors = index.detectorsOf(row);
     for (let d = 0; d < detectors.length; d++) {
       // Even entries are hits, odd ones "unknown (needs a body)": only hits are marked.

@@ -21,8 +21,8 @@ import { readPrimaryEvent } from './readPrimaryEvent';
 const MAX_LISTED_SKIPPED = 100;
 /** How long opening waits for a small file to be indexed completely before showing what is there. */
 const FIRST_ROWS_WAIT_MS = 400;
-/** While indexing, the current query is re-run at most this often to keep counts fresh. */
-const REQUERY_MS = 250;
+/** While indexing, the current query is re-run (and the viewer told) at most this often. */
+const REQUERY_MS = 1_000;
 
 /**
  * One open log in a viewer: its index (being built, then followed as the file grows), the current
@@ -189,7 +189,11 @@ export class ViewerSession {
     }
   }
 
+  /** Detections per detector over all rows; counted once per index size, not per status. */
+  private counted: { index: LogIndex; rows: number; detections: ViewerStatus['detections'] } | undefined;
+
   private detectionCounts(): ViewerStatus['detections'] {
+    if (this.counted?.index === this.index && this.counted.rows === this.index.requestCount) return this.counted.detections;
     const hits = new Map<string, { hits: number; unknown: number }>();
     for (let row = 0; row < this.index.requestCount; row++) {
       for (const entry of this.index.detectorsOf(row)) {
@@ -200,10 +204,12 @@ export class ViewerSession {
         hits.set(id, count);
       }
     }
-    return [...hits].map(([id, count]) => {
+    const detections = [...hits].map(([id, count]) => {
       const info = detectorInfo(id);
       return { id, title: info.title, severity: info.severity, query: info.query, ...count };
     });
+    this.counted = { index: this.index, rows: this.index.requestCount, detections };
+    return detections;
   }
 }
 
