@@ -3,7 +3,8 @@
 import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLogBench } from './logBench';
+import { runEditorBench } from './editorBench';
+import { ensureLog, runLogBench } from './logBench';
 import { runPolicyBench } from './policyBench';
 
 function machine(): string {
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
     ...log.queries,
     '',
   );
+
+  if (process.env.BENCH_EDITOR !== '0') {
+    const largest = Math.max(...sizes);
+    console.log(`the viewer in VS Code on the ${largest} MB log...`);
+    const editor = await runEditorBench(ensureLog(largest));
+    sections.push(`## The log viewer in VS Code (code-server + Chromium), ${largest} MB log`, '', '| measure | value | target |', '|---|---|---|', ...editor, '');
+  }
 
   const out = join(__dirname, 'RESULTS.md');
   writeFileSync(out, `${sections.join('\n')}\n`);
