@@ -17,6 +17,11 @@ export class DetailsPane {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: EventMessage | undefined;
 
+  /** The JSON shown for `index`, if that is the row on display (for Ctrl+C on the table). */
+  jsonOf(index: number): string | undefined {
+    return index === this.index ? this.current?.json : undefined;
+  }
+
   /** Forget the shown event (the result changed under it). */
   clear(): void {
     this.index = -1;
@@ -71,6 +76,8 @@ export class DetailsPane {
       ),
     );
     const detectionList = detections.length > 0 ? el('ul', { id: 'details-detections', class: 'detections' }, ...detections) : el('span');
-    this.element.replaceChildren(el('h2', {}, `Event at line ${message.line ?? '?'}`), actions, detectionList, note, jsonView(message.json));
+    const words = el('div', { id: 'details-summary', class: 'details-summary' }, ...message.summary.map((line) => el('div', {}, line)));
+    if (message.command) words.append(el('div', { id: 'details-command', class: 'command' }, `command: ${message.command}`));
+    this.element.replaceChildren(el('h2', {}, `Request at line ${message.line ?? '?'}`), words, actions, detectionList, note, jsonView(message.json));
   }
 }

@@ -32,6 +32,15 @@ const table = new VirtualTable({
   onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
   onViewChange: (top, selected) => vscodeApi.setState({ top, selected, query: queryBar.value }),
+  onKey: (action, selected) => {
+    if (action === 'escape') {
+      // Esc clears the selection first (the table does that), then the query.
+      queryBar.set('', true);
+      return;
+    }
+    const json = details.jsonOf(selected);
+    if (json) vscodeApi.postMessage({ type: 'copy', text: json });
+  },
   onHeaderClick: (columnId) => {
     if (!SORTABLE.has(columnId)) return;
     const key = columnId as ViewerSort['key'];

@@ -16,6 +16,8 @@ export interface VirtualTableOptions {
   onViewChange(top: number, selected: number): void;
   /** A click on a column header (sorting). */
   onHeaderClick(columnId: string): void;
+  /** Esc with no selection, or Ctrl+C on the selected row. */
+  onKey(action: 'escape' | 'copy', selected: number): void;
 }
 
 /**
@@ -78,6 +80,12 @@ export class VirtualTable {
     for (let i = this.top; i < Math.min(this.rowCount, this.top + visible + 1); i++) rows.push(this.renderRow(i));
     this.body.replaceChildren(...rows);
     this.renderScrollbar(visible);
+  }
+
+  clearSelection(): void {
+    this.selected = -1;
+    this.render();
+    this.options.onViewChange(this.top, this.selected);
   }
 
   /** Marks the sorted column (aria-sort and an arrow); other columns are unmarked. */
@@ -168,6 +176,8 @@ export class VirtualTable {
     else if (event.key === 'Home') this.select(0);
     else if (event.key === 'End') this.select(this.rowCount - 1);
     else if (event.key === 'Enter' && this.selected >= 0) this.activate(this.selected);
+    else if (event.key === 'Escape' && this.selected >= 0) this.clearSelection();
+    else if (event.key === 'Escape' || ((event.ctrlKey || event.metaKey) && event.key === 'c' && this.selected >= 0)) this.options.onKey(event.key === 'Escape' ? 'escape' : 'copy', this.selected);
     else return;
     event.preventDefault();
   }

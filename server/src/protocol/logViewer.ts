@@ -111,6 +111,10 @@ export interface ViewerEventParams {
 export interface ViewerEventResult {
   position: number;
   line: number | null;
+  /** The request in words: who did what where, with what result. */
+  summary: string[];
+  /** The command of an exec/attach request, decoded from its URI ('' otherwise). */
+  command: string;
   /** The event of the request's most complete stage as pretty JSON, redacted unless revealed. */
   json: string;
   redactions: number;

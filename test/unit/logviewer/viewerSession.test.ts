@@ -64,6 +64,8 @@ describe('viewer sessions over the log index', () => {
       assert.ok(!event.json.includes('hunter2-do-not-log'));
       assert.equal(event.redactions, 2);
       assert.match((await session.event(0, true)).json, /hunter2-do-not-log/);
+      // The request in words before the JSON.
+      assert.deepEqual(event.summary.slice(0, 3), ['alice@example.com (dev-team, system:authenticated)', 'create secrets db-credentials in payments', '→ 201 in 4 ms']);
     } finally {
       sessions.close(sessionId);
     }
@@ -160,6 +162,34 @@ describe('viewer sessions over the log index', () => {
       const event = await sessions.get(sessionId).event(0, false);
       assert.equal(JSON.parse(event.json).objectRef.name, 'db-credentials');
       assert.ok(!event.json.includes('hunter2-do-not-log'));
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
+  it('decodes the command of an exec request for the details pane', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-exec-')), 'audit.log');
+    writeFileSync(
+      file,
+      `${JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        auditID: 'x1',
+        stage: 'ResponseStarted',
+        verb: 'create',
+        user: { username: 'mallory' },
+        requestURI: '/api/v1/namespaces/prod/pods/web-1/exec?command=sh&command=-c&command=cat%20%2Fetc%2Fshadow&container=web&stdin=true',
+        objectRef: { resource: 'pods', subresource: 'exec', namespace: 'prod', name: 'web-1' },
+        responseStatus: { code: 101 },
+      })}\n`,
+    );
+    const sessions = new ViewerSessions();
+    const { sessionId } = await sessions.open(file);
+    try {
+      const event = await sessions.get(sessionId).event(0, false);
+      assert.match(event.command, /sh -c ['"]?cat \/etc\/shadow/);
+      assert.equal(event.summary[1], 'create pods/exec web-1 in prod');
+      assert.ok(event.detections.some((d) => d.title === 'Attach/Exec Pod'), JSON.stringify(event.detections.map((d) => d.title)));
     } finally {
       sessions.close(sessionId);
     }

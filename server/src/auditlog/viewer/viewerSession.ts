@@ -10,6 +10,8 @@ import type {
   ViewerTimeline,
 } from '../../protocol/logViewer';
 import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
+import { execCommand } from '../execCommand';
+import { describeRequest } from './describeRequest';
 import { exportRows } from './exportRows';
 import { timeline } from './timeline';
 import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
@@ -115,10 +117,11 @@ export class ViewerSession {
       const { query: _query, ...info } = detectorInfo(detector);
       return { ...info, outcome };
     });
-    if (event === undefined) return { position, line: row.line, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0, detections };
-    if (reveal) return { position, line: row.line, json: JSON.stringify(event, null, 2), redactions: 0, detections };
+    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections };
+    if (event === undefined) return { ...base, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0 };
+    if (reveal) return { ...base, json: JSON.stringify(event, null, 2), redactions: 0 };
     const redacted = redactEvent(event);
-    return { position, line: row.line, json: JSON.stringify(redacted.value, null, 2), redactions: redacted.redactions.length, detections };
+    return { ...base, json: JSON.stringify(redacted.value, null, 2), redactions: redacted.redactions.length };
   }
 
   timeline(buckets: number): ViewerTimeline {
