@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../normalizedEvent';
 import type { AuditRequest } from '../requests';
+import { GrowableFloat64, GrowableUint16, GrowableUint32, GrowableUint8 } from './growable';
 import type { RowColumns } from './rowColumns';
 import { GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS, FLAG_INCOMPLETE, FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from './schema';
 
@@ -56,6 +57,8 @@ class LocalDictionary {
 export type RowDecider = (row: number, event: NormalizedEvent, entries: number[]) => void;
 
 const encoder = new TextEncoder();
+/** Rows a batch usually holds (the columns grow past it when needed). */
+const PENDING_ROWS = 8192;
 // Local copies: hot loops then read a constant, not an imported binding (a getter under tsx's CommonJS output).
 const STRIDE = STRING_COLUMN_COUNT;
 const NUMBERS = NUMBER_COLUMN_COUNT;
@@ -70,12 +73,14 @@ const RESPONSE_OBJECT = FLAG_RESPONSE_OBJECT;
  */
 export class RowEncoder implements RowColumns {
   private readonly dictionaries = STRING_COLUMNS.map(() => new LocalDictionary());
-  private strings: number[] = [];
-  private numbers: number[] = [];
-  private lines: number[] = [];
-  private masks: number[] = [];
+  // Pending rows in typed arrays, reused from batch to batch: no per-row array growth, and nothing
+  // for the young-generation collector to copy while a batch fills (workers run with a small one).
+  private readonly strings = new GrowableUint32(PENDING_ROWS * STRIDE);
+  private readonly numbers = new GrowableFloat64(PENDING_ROWS * NUMBERS);
+  private readonly lines = new GrowableUint32(PENDING_ROWS * 2);
+  private readonly masks = new GrowableUint8(PENDING_ROWS * 2);
   private auditIds: string[] = [];
-  private detectorCounts: number[] = [];
+  private readonly detectorCounts = new GrowableUint16(PENDING_ROWS);
   private detectorEntries: number[] = [];
   private rowCount = 0;
 
@@ -85,7 +90,7 @@ export class RowEncoder implements RowColumns {
   constructor(private readonly segment: number) {}
 
   stringId(row: number, column: number): number {
-    return this.strings[row * STRIDE + column]!;
+    return this.strings.data[row * STRIDE + column]!;
   }
 
   dictionaryStrings(column: number): readonly string[] {
@@ -93,11 +98,11 @@ export class RowEncoder implements RowColumns {
   }
 
   number(row: number, column: number): number {
-    return this.numbers[row * NUMBERS + column]!;
+    return this.numbers.data[row * NUMBERS + column]!;
   }
 
   flags(row: number): number {
-    return this.masks[row * 2 + 1]!;
+    return this.masks.data[row * 2 + 1]!;
   }
 
   auditID(row: number): string {
@@ -116,33 +121,47 @@ export class RowEncoder implements RowColumns {
     const decision = annotationText(annotations, 'authorization.k8s.io/decision');
     const reason = annotationText(annotations, 'authorization.k8s.io/reason');
     // Order must follow STRING_COLUMNS.
-    this.strings.push(
-      d[0]!.id(p.user),
-      d[1]!.id(p.impersonatedUser),
-      d[2]!.id(p.verb),
-      d[3]!.id(p.apiGroup),
-      d[4]!.id(p.resource),
-      d[5]!.id(p.subresource),
-      d[6]!.id(p.subresource !== '' ? `${p.resource}/${p.subresource}` : p.resource),
-      d[7]!.id(p.namespace),
-      d[8]!.id(p.name),
-      d[9]!.id(p.requestURI),
-      d[10]!.id(p.sourceIP),
-      d[11]!.id(p.userAgent),
-      d[12]!.id(p.level),
-      d[13]!.id(p.stage),
-      d[14]!.id(decision),
-      d[15]!.id(reason),
-      d[16]!.id(p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR)),
-    );
-    this.numbers.push(p.time, p.latencyMs ?? NaN, p.code ?? NaN, first.offset, p.offset);
-    this.lines.push(first.line, p.line);
+    const strings = this.strings;
+    strings.reserve(STRIDE);
+    const s = strings.data;
+    const at = strings.length;
+    s[at] = d[0]!.id(p.user);
+    s[at + 1] = d[1]!.id(p.impersonatedUser);
+    s[at + 2] = d[2]!.id(p.verb);
+    s[at + 3] = d[3]!.id(p.apiGroup);
+    s[at + 4] = d[4]!.id(p.resource);
+    s[at + 5] = d[5]!.id(p.subresource);
+    s[at + 6] = d[6]!.id(p.subresource !== '' ? `${p.resource}/${p.subresource}` : p.resource);
+    s[at + 7] = d[7]!.id(p.namespace);
+    s[at + 8] = d[8]!.id(p.name);
+    s[at + 9] = d[9]!.id(p.requestURI);
+    s[at + 10] = d[10]!.id(p.sourceIP);
+    s[at + 11] = d[11]!.id(p.userAgent);
+    s[at + 12] = d[12]!.id(p.level);
+    s[at + 13] = d[13]!.id(p.stage);
+    s[at + 14] = d[14]!.id(decision);
+    s[at + 15] = d[15]!.id(reason);
+    s[at + 16] = d[16]!.id(p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR));
+    strings.length = at + STRIDE;
+    const numbers = this.numbers;
+    numbers.reserve(NUMBERS);
+    const n = numbers.data;
+    const nat = numbers.length;
+    n[nat] = p.time;
+    n[nat + 1] = p.latencyMs ?? NaN;
+    n[nat + 2] = p.code ?? NaN;
+    n[nat + 3] = first.offset;
+    n[nat + 4] = p.offset;
+    numbers.length = nat + NUMBERS;
+    this.lines.push(first.line);
+    this.lines.push(p.line);
     let mask = 0;
     for (const stage of request.stages) mask |= bitOf(stage.stage);
     let flags = incomplete && request.auditID !== '' ? INCOMPLETE : 0;
     if (p.event.requestObject !== undefined && p.event.requestObject !== null) flags |= REQUEST_OBJECT;
     if (p.event.responseObject !== undefined && p.event.responseObject !== null) flags |= RESPONSE_OBJECT;
-    this.masks.push(mask, flags);
+    this.masks.push(mask);
+    this.masks.push(flags);
     this.auditIds.push(request.auditID);
     const before = this.detectorEntries.length;
     this.decide?.(this.rowCount, p, this.detectorEntries);
@@ -167,26 +186,28 @@ export class RowEncoder implements RowColumns {
     const batch: RowBatch = {
       segment: this.segment,
       rows: this.rowCount,
-      strings: Uint32Array.from(this.strings),
+      strings: taken(this.strings),
       newStrings: this.dictionaries.map((dictionary) => dictionary.takeNew()),
-      numbers: Float64Array.from(this.numbers),
-      lines: Uint32Array.from(this.lines),
-      masks: Uint8Array.from(this.masks),
+      numbers: taken(this.numbers),
+      lines: taken(this.lines),
+      masks: taken(this.masks),
       auditIdBytes,
       auditIdLengths: Uint16Array.from(idBytes.map((bytes) => bytes.length)),
-      detectorCounts: Uint16Array.from(this.detectorCounts),
+      detectorCounts: taken(this.detectorCounts),
       detectorEntries: Uint16Array.from(this.detectorEntries),
     };
-    this.strings = [];
-    this.numbers = [];
-    this.lines = [];
-    this.masks = [];
     this.auditIds = [];
-    this.detectorCounts = [];
     this.detectorEntries = [];
     this.rowCount = 0;
     return batch;
   }
+}
+
+/** A copy of the pending values (its own buffer, to transfer), and the column emptied for the next batch. */
+function taken<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(column: { data: T; length: number }): T {
+  const copy = column.data.slice(0, column.length) as T;
+  column.length = 0;
+  return copy;
 }
 
 /** The typed arrays of a batch, to transfer rather than copy them to another thread. */
