@@ -109,6 +109,10 @@ const CASES: Record<string, [hit: EventSpec, miss: EventSpec | null]> = {
     { verb: 'create', res: 'certificatesigningrequests', req: { spec: { signerName: 'kubernetes.io/kube-apiserver-client' } } },
     { verb: 'create', res: 'certificatesigningrequests', req: { spec: { signerName: 'kubernetes.io/kubelet-serving' } } },
   ],
+  'secret-values-in-audit-log': [
+    { verb: 'create', res: 'secrets', ns: 'a', name: 'db', req: { kind: 'Secret', data: { password: 'aHVudGVyMg==' } } },
+    { verb: 'get', res: 'secrets', ns: 'a', name: 'db' },
+  ],
   'events-deleted': [{ verb: 'delete', res: 'events', ns: 'a', name: 'e' }, { verb: 'get', res: 'events', ns: 'a', name: 'e' }],
 };
 

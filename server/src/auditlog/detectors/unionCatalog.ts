@@ -260,6 +260,13 @@ export const UNION_DETECTORS: DetectorDefinition[] = [
     'Someone minted a token for a service account (TokenRequest): a credential usable outside the cluster.',
     'Check the service account and why the caller needed a token; critical for kube-system accounts.',
     ['elastic:credential_access_kubernetes_service_account_token_created_via_tokenrequest', 'panther:Kubernetes TokenRequest', 'datadog:k8s.persistence.create-token']),
+  // The log itself: bodies recorded at Request/RequestResponse can copy secrets into it. Decided
+  // on the event as logged, so a Metadata event is clean here (nothing was recorded), not unknown.
+  detector('secret-values-in-audit-log', 'Secret values recorded in the audit log', 'high', 'credentials',
+    '(resource:secrets OR resource:configmaps OR resource:tokenreviews OR resource:serviceaccounts/token) (requestObject.data:* OR requestObject.stringData:* OR responseObject.data:* OR responseObject.items[].data:* OR requestObject.spec.token:* OR responseObject.status.token:*)',
+    'This event carries secret values in its request or response body (Secret data, a TokenReview token, an issued service account token): every reader of the audit log can read them, so the log has become a secret store.',
+    'Lower the policy rule that logs these requests to Metadata (find it with "Explain a Request" or k8s-audit explain POLICY --verb VERB --resource RESOURCE), then treat the exposed values as leaked: rotate them and restrict who reads the audit logs.',
+    ['cis:3.2.2 Ensure that the audit policy covers key security concerns (secrets, configmaps and tokenreviews at Metadata only)']),
   detector('csr-created-or-approved', 'Certificate signing request created or approved', 'medium', 'credentials',
     `resource:certificatesigningrequests ${WRITE_VERBS} ${NOT_SYSTEM} -user:"system:bootstrap:*"`,
     'A CSR was created or approved by someone other than a node or the controller manager: a client certificate is a long-lived credential.',

@@ -22,7 +22,7 @@ import { readPrimaryEvent } from './readPrimaryEvent';
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
 /** How long opening waits for a small file to be indexed completely before showing what is there. */
-const FIRST_ROWS_WAIT_MS = 400;
+const FIRST_ROWS_WAIT_MS = 100;
 /** While indexing, the current query is re-run (and the viewer told) at most this often. */
 const REQUERY_MS = 1_000;
 
