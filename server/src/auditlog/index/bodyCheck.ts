@@ -1,13 +1,11 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { NormalizedEvent } from '../normalizedEvent';
 import type { EventPredicate } from '../query/evaluate';
 import { parseAuditText, readAuditLog } from '../reader/readAuditLog';
+import { readLineBytesAt } from '../readRecord';
 import type { LogIndex } from './logIndex';
 import { NUM } from './schema';
 
-// Records are typically under 2 KiB; a bigger first read only costs bandwidth for sparse rows.
-const FIRST_READ = 8 * 1024;
-const MAX_RECORD = 64 * 1024 * 1024;
 
 /**
  * Decides rows the index cannot (body terms) with the streaming evaluator itself: re-reads the
@@ -49,7 +47,7 @@ async function checkByOffset(index: LogIndex, path: string, candidates: Uint32Ar
     // Reads in flight together: each is a syscall on libuv's thread pool, so a few at once overlap.
     for (let from = 0; from < positions.length; from += PARALLEL_READS) {
       const group = positions.slice(from, from + PARALLEL_READS);
-      const lines = await Promise.all(group.map((position) => readLineAt(handle, offsets[candidates[position]!]!)));
+      const lines = await Promise.all(group.map((position) => readLineBytesAt(handle, offsets[candidates[position]!]!)));
       group.forEach((position, i) => {
         const line = lines[i];
         if (line === null || line === undefined) return;
@@ -68,17 +66,6 @@ async function checkByOffset(index: LogIndex, path: string, candidates: Uint32Ar
 
 const PARALLEL_READS = 32;
 
-/** The bytes of the line starting at `offset`, without its newline; null past the end of the file. */
-async function readLineAt(handle: FileHandle, offset: number): Promise<Buffer | null> {
-  for (let size = FIRST_READ; size <= MAX_RECORD; size *= 2) {
-    const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, offset);
-    const newline = buffer.subarray(0, bytesRead).indexOf(10);
-    if (newline >= 0) return buffer.subarray(0, newline);
-    if (bytesRead < size) return bytesRead > 0 ? buffer.subarray(0, bytesRead) : null;
-  }
-  return null;
-}
 
 const NEWLINE = Buffer.from('\n');
 
