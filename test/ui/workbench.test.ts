@@ -261,4 +261,24 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     const [first, second] = [await latencies.nth(0).textContent(), await latencies.nth(1).textContent()].map((text) => parseFloat(text ?? ''));
     assert.ok(first! >= second!, `${first} then ${second}`);
   });
+
+  it('lets the user hide and reorder columns, and keeps the choice when the tab comes back', async () => {
+    const { page } = workbench;
+    await quickOpen(page, 'secrets.audit.log');
+    const webview = activeWebview(page);
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    await webview.locator('#columns summary').click();
+    await webview.locator('#column-sourceIP').uncheck();
+    await webview.locator('button[aria-label="Move Code left"]').click();
+    const headers = async () => webview.locator('#rows [role=columnheader]').evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.column));
+    const expected = ['mark', 'time', 'user', 'verb', 'resource', 'namespace', 'code', 'name', 'latency', 'stages'];
+    assert.deepEqual(await headers(), expected);
+    assert.equal(await webview.locator('#rows .vt-row').first().locator('.vt-cell').count(), expected.length);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-columns.png') });
+    await quickOpen(page, 'audit-policy.yaml');
+    await page.locator('.tab.active', { hasText: 'audit-policy.yaml' }).waitFor();
+    await quickOpen(page, 'secrets.audit.log');
+    await activeWebview(page).locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await headers(), expected);
+  });
 });

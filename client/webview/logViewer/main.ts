@@ -1,4 +1,5 @@
 import type { ToWebviewMessage, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
+import { ColumnChooser } from './columnChooser';
 import { COLUMNS } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
@@ -31,7 +32,7 @@ const table = new VirtualTable({
   getRow: (index) => cache.get(index),
   onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
-  onViewChange: (top, selected) => vscodeApi.setState({ top, selected, query: queryBar.value }),
+  onViewChange: (top, selected) => saveState({ top, selected }),
   onKey: (action, selected) => {
     if (action === 'escape') {
       // Esc clears the selection first (the table does that), then the query.
@@ -59,6 +60,29 @@ const sidebar = new Sidebar({
   filterDetector: (query) => queryBar.set(query, true),
   filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
 });
+const columnChooser = new ColumnChooser(COLUMNS, (visible) => {
+  table.setColumns(visible);
+  table.setSort(sort.key, sort.direction);
+  saveState({});
+});
+let viewPosition = { top: 0, selected: -1 };
+/** A saved position waits until the rows it refers to are indexed (a big log arrives in parts). */
+let pendingRestore: { top: number; selected: number } | undefined;
+
+function applyPendingRestore(): void {
+  if (!pendingRestore || !lastStatus) return;
+  const needed = Math.max(pendingRestore.top, pendingRestore.selected) + 1;
+  if (lastStatus.matchingRows < needed && lastStatus.indexing) return;
+  table.restore(pendingRestore.top, pendingRestore.selected);
+  pendingRestore = undefined;
+}
+
+/** Position, selection, query and columns survive hiding the tab (the webview is rebuilt then). */
+function saveState(position: Partial<typeof viewPosition>): void {
+  viewPosition = { ...viewPosition, ...position };
+  vscodeApi.setState({ ...viewPosition, query: queryBar.value, columns: columnChooser.visible() });
+}
+
 const summary = el('span', { id: 'summary' });
 const emptyNote = el('p', { class: 'empty' }, 'No audit events were found in this file (yet). Is it an audit log? "Open raw" shows it as text.');
 
@@ -88,6 +112,7 @@ function showStatus(status: ViewerStatus): void {
   cache.clear();
   table.setRowCount(status.matchingRows);
   if (following) table.scrollToEnd();
+  applyPendingRestore();
   requestFacets();
   requestTimeline();
 }
@@ -154,13 +179,19 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
     vscodeApi.postMessage({ type: 'export', format: 'jsonl' }),
   );
   const copyJq = button('Copy query as jq', { id: 'copy-jq', title: 'The same filter as a jq program' }, () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }));
-  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, exportCsv, exportJsonl, copyJq, openRaw);
+  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, columnChooser.element, exportCsv, exportJsonl, copyJq, openRaw);
   app.replaceChildren(toolbar, queryBar.element, timeline.element, emptyNote, el('div', { class: 'main' }, sidebar.element, table.element, details.element), skippedDetails);
   table.setSort(sort.key, sort.direction);
   const saved = vscodeApi.getState();
+  if (saved?.columns) {
+    columnChooser.restore(saved.columns);
+    table.setColumns(columnChooser.visible());
+    table.setSort(sort.key, sort.direction);
+  }
   showStatus(message.status);
   if (saved?.query) queryBar.set(saved.query, true);
-  if (saved) table.restore(saved.top, saved.selected);
+  pendingRestore = saved ? { top: saved.top, selected: saved.selected } : undefined;
+  applyPendingRestore();
   table.element.focus();
 }
 

@@ -36,24 +36,22 @@ export class VirtualTable {
   private selected = -1;
   private wheelRemainder = 0;
 
+  /** The columns shown, in order (a subset of options.columns). */
+  private columns: readonly Column[];
+
   constructor(private readonly options: VirtualTableOptions) {
-    const template = options.columns.map((c) => c.width).join(' ');
-    const header = el(
-      'div',
-      { class: 'vt-header', role: 'row', 'aria-rowindex': '1' },
-      ...options.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell', 'data-column': c.id, title: c.title }, c.title)),
-    );
+    this.columns = options.columns;
+    const header = el('div', { class: 'vt-header', role: 'row', 'aria-rowindex': '1' });
     header.addEventListener('click', (event) => {
       const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-column]');
       if (cell?.dataset.column) options.onHeaderClick(cell.dataset.column);
     });
     this.header = header;
-    header.style.gridTemplateColumns = template;
     this.body = el('div', { class: 'vt-body', role: 'rowgroup' });
-    this.body.style.setProperty('--vt-columns', template);
     this.thumb = el('div', { class: 'vt-thumb' });
     this.track = el('div', { class: 'vt-track', 'aria-hidden': 'true' }, this.thumb);
-    this.element = el('div', { id: 'rows', class: 'vt', role: 'grid', tabindex: '0', 'aria-colcount': String(options.columns.length) }, header, el('div', { class: 'vt-viewport' }, this.body, this.track));
+    this.element = el('div', { id: 'rows', class: 'vt', role: 'grid', tabindex: '0' }, header, el('div', { class: 'vt-viewport' }, this.body, this.track));
+    this.setColumns(options.columns.map((c) => c.id));
     this.element.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.body.addEventListener('click', (event) => this.onClick(event, false));
@@ -88,10 +86,21 @@ export class VirtualTable {
     this.options.onViewChange(this.top, this.selected);
   }
 
+  /** Shows these columns, in this order (unknown ids are ignored). */
+  setColumns(ids: readonly string[]): void {
+    this.columns = ids.map((id) => this.options.columns.find((c) => c.id === id)).filter((c): c is Column => c !== undefined);
+    const template = this.columns.map((c) => c.width).join(' ');
+    this.header.replaceChildren(...this.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell', 'data-column': c.id, title: c.title }, c.title)));
+    this.header.style.gridTemplateColumns = template;
+    this.body.style.setProperty('--vt-columns', template);
+    this.element.setAttribute('aria-colcount', String(this.columns.length));
+    this.render();
+  }
+
   /** Marks the sorted column (aria-sort and an arrow); other columns are unmarked. */
   setSort(columnId: string, direction: 'asc' | 'desc'): void {
     for (const cell of this.header.querySelectorAll<HTMLElement>('[data-column]')) {
-      const column = this.options.columns.find((c) => c.id === cell.dataset.column)!;
+      const column = this.columns.find((c) => c.id === cell.dataset.column)!;
       const sorted = cell.dataset.column === columnId;
       if (sorted) cell.setAttribute('aria-sort', direction === 'asc' ? 'ascending' : 'descending');
       else cell.removeAttribute('aria-sort');
@@ -122,7 +131,7 @@ export class VirtualTable {
       attributes.class += ` mark-${row.mark}`;
       attributes.title = row.detectors.join('\n');
     }
-    return el('div', attributes, ...this.options.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell' }, column.value(row))));
+    return el('div', attributes, ...this.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell' }, column.value(row))));
   }
 
   private visibleRows(): number {

@@ -5,6 +5,8 @@ export interface ViewState {
   top: number;
   selected: number;
   query: string;
+  /** Visible column ids, in order. */
+  columns?: string[];
 }
 
 interface VsCodeApi {

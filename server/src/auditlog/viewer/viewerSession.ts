@@ -22,7 +22,10 @@ import { readPrimaryEvent } from './readPrimaryEvent';
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
 /** How long opening waits for a small file to be indexed completely before showing what is there. */
-const FIRST_ROWS_WAIT_MS = 100;
+const FIRST_ROWS_WAIT_MS = 400;
+/** ...unless this many rows (several screens) are already in after MIN_WAIT_MS: then show them. */
+const ENOUGH_ROWS = 5_000;
+const MIN_WAIT_MS = 50;
 /** While indexing, the current query is re-run (and the viewer told) at most this often. */
 const REQUERY_MS = 1_000;
 
@@ -60,7 +63,12 @@ export class ViewerSession {
       () => undefined,
       () => undefined,
     );
-    await Promise.race([done, delay(FIRST_ROWS_WAIT_MS)]);
+    // A small file is shown complete; a big one as soon as a screenful of rows is in.
+    const started = Date.now();
+    while (session.indexing && Date.now() - started < FIRST_ROWS_WAIT_MS) {
+      if (session.index.requestCount >= ENOUGH_ROWS && Date.now() - started >= MIN_WAIT_MS) break;
+      await Promise.race([done, delay(10)]);
+    }
     while (session.indexing && session.index.requestCount === 0) await Promise.race([done, delay(20)]);
     await session.requery();
     return session;
