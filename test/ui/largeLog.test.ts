@@ -4,15 +4,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../harness/codeServer';
-import { filterAndRepaint, openAndIndex } from './logViewerFlow';
+import { brushTimeline, cliCount, filterAndRepaint, openAndIndex } from './logViewerFlow';
 import { openWorkbench, SCREENSHOTS, type Workbench } from './workbench';
 
 const REQUESTS = 1_000_000;
 const FILE = 'audit-1m.log';
-
-function cli(args: string[]): string {
-  return execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
-}
 
 describe(`a log of ${REQUESTS.toLocaleString('en-US')} requests in the viewer`, { timeout: 600_000 }, () => {
   let workbench: Workbench;
@@ -39,7 +35,7 @@ describe(`a log of ${REQUESTS.toLocaleString('en-US')} requests in the viewer`, 
 
     const query = 'verb:create resource:pods/exec';
     const filtered = await filterAndRepaint(webview, query);
-    assert.equal(filtered.matching, Number(cli(['query', log, query, '--format', 'count'])));
+    assert.equal(filtered.matching, cliCount(log, query));
     assert.equal(await webview.locator('#rows').getAttribute('aria-rowcount'), String(filtered.matching + 1));
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-large-log-query.png') });
 
@@ -53,26 +49,21 @@ describe(`a log of ${REQUESTS.toLocaleString('en-US')} requests in the viewer`, 
     await webview.locator('#query-message', { hasText: 'matching' }).waitFor();
     const facetQuery = await webview.locator('#query').inputValue();
     assert.equal(facetQuery, 'namespace:payments');
-    await webview.locator('#summary', { hasText: `${Number(cli(['query', log, facetQuery, '--format', 'count'])).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
+    await webview.locator('#summary', { hasText: `${cliCount(log, facetQuery).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
 
     // A detector from the panel: its condition becomes the query.
     await webview.locator('#detections button', { hasText: 'Attach/Exec Pod' }).first().click();
     const detectorQuery = await webview.locator('#query').inputValue();
-    await webview.locator('#summary', { hasText: `${Number(cli(['query', log, detectorQuery, '--format', 'count'])).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
+    await webview.locator('#summary', { hasText: `${cliCount(log, detectorQuery).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-large-log-detector.png') });
 
     // A brushed time range.
     await filterAndRepaint(webview, '');
-    const canvas = webview.locator('#timeline');
-    const box = (await canvas.boundingBox())!;
-    await canvas.hover({ position: { x: box.width * 0.4, y: 20 } });
-    await page.mouse.down();
-    await canvas.hover({ position: { x: box.width * 0.5, y: 20 } });
-    await page.mouse.up();
+    await brushTimeline(page, webview, 0.4, 0.5);
     await webview.locator('#query-message', { hasText: 'matching' }).waitFor();
     const range = await webview.locator('#query').inputValue();
     assert.match(range, /^after:\S+ before:\S+$/);
-    const inRange = Number(cli(['query', log, range, '--format', 'count']));
+    const inRange = cliCount(log, range);
     assert.ok(inRange > 0 && inRange < REQUESTS);
     await webview.locator('#summary', { hasText: `${inRange.toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-large-log-timeline.png') });

@@ -1,7 +1,10 @@
 // What a person does with a big log in the viewer, timed: open it, wait for the first rows and for
 // indexing to finish, then filter. Shared by the UI test (which checks counts) and `npm run bench`.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FrameLocator, Page } from 'playwright-core';
+import { REPO_ROOT } from '../harness/codeServer';
 import { activeWebview, quickOpen } from './workbench';
 
 export interface OpenTimings {
@@ -40,4 +43,19 @@ export async function filterAndRepaint(webview: FrameLocator, query: string, tim
   // Repainted: the first row of the new result is drawn (or the table is empty).
   if (matching > 0) await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: timeoutMs });
   return { ms: performance.now() - started, matching };
+}
+
+/** Drags across the timeline from one fraction of its width to another (a time-range brush). */
+export async function brushTimeline(page: Page, webview: FrameLocator, from: number, to: number): Promise<void> {
+  const canvas = webview.locator('#timeline');
+  const box = (await canvas.boundingBox())!;
+  await canvas.hover({ position: { x: box.width * from, y: 20 } });
+  await page.mouse.down();
+  await canvas.hover({ position: { x: box.width * to, y: 20 } });
+  await page.mouse.up();
+}
+
+/** What the CLI (the same engine, streaming) counts for a query: the viewer must show the same. */
+export function cliCount(file: string, query: string): number {
+  return Number(execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'query', file, query, '--format', 'count'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim());
 }

@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../harness/codeServer';
+import { brushTimeline, cliCount } from './logViewerFlow';
 import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
-
-/** What the CLI (the same engine, streaming) counts for a query: the viewer must show the same. */
-function cliCount(file: string, query: string): number {
-  return Number(execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'query', file, query, '--format', 'count'], { encoding: 'utf8' }).trim());
-}
 
 describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
   let workbench: Workbench;
@@ -239,12 +233,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await query.fill('');
     await query.press('Enter');
     await matching(2000);
-    const canvas = webview.locator('#timeline');
-    const box = (await canvas.boundingBox())!;
-    await canvas.hover({ position: { x: box.width * 0.25, y: 20 } });
-    await page.mouse.down();
-    await canvas.hover({ position: { x: box.width * 0.6, y: 20 } });
-    await page.mouse.up();
+    await brushTimeline(page, webview, 0.25, 0.6);
     const brushed = await query.inputValue();
     assert.match(brushed, /^after:\S+ before:\S+$/);
     const inRange = cliCount(log, brushed);

@@ -113,49 +113,50 @@ function showStatus(status: ViewerStatus): void {
   table.setRowCount(status.matchingRows);
   if (following) table.scrollToEnd();
   applyPendingRestore();
-  requestFacets();
-  requestTimeline();
+  facetCounts.request();
+  timelineCounts.request();
 }
 
 /**
  * Facets and the timeline are recounted when the result changes, but at most one request of each is
  * in flight: while indexing, status updates come faster than a big log can be recounted, and queued
- * recounts would delay the user's own filter.
+ * recounts would delay the user's own filter. A change meanwhile asks once more when the answer comes.
  */
-const summaries = { facets: { inFlight: false, stale: false }, timeline: { inFlight: false, stale: false } };
-
-function requestTimeline(): void {
-  if (summaries.timeline.inFlight) {
-    summaries.timeline.stale = true;
-    return;
-  }
-  summaries.timeline.inFlight = true;
-  timelineRequest = nextRequestId++;
-  vscodeApi.postMessage({ type: 'getTimeline', requestId: timelineRequest, buckets: timeline.wantedBuckets });
+function recountOneAtATime(send: (requestId: number) => void): { request(): void; answered(): void } {
+  let inFlight = false;
+  let stale = false;
+  const request = () => {
+    if (inFlight) {
+      stale = true;
+      return;
+    }
+    inFlight = true;
+    send(nextRequestId++);
+  };
+  return {
+    request,
+    answered: () => {
+      inFlight = false;
+      if (stale) {
+        stale = false;
+        request();
+      }
+    },
+  };
 }
+
+const timelineCounts = recountOneAtATime((requestId) => {
+  timelineRequest = requestId;
+  vscodeApi.postMessage({ type: 'getTimeline', requestId, buckets: timeline.wantedBuckets });
+});
+const facetCounts = recountOneAtATime((requestId) => {
+  facetsRequest = requestId;
+  vscodeApi.postMessage({ type: 'getFacets', requestId });
+});
 
 function runQuery(query: string): void {
   queryRequest = nextRequestId++;
   vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query, sort });
-}
-
-function requestFacets(): void {
-  if (summaries.facets.inFlight) {
-    summaries.facets.stale = true;
-    return;
-  }
-  summaries.facets.inFlight = true;
-  facetsRequest = nextRequestId++;
-  vscodeApi.postMessage({ type: 'getFacets', requestId: facetsRequest });
-}
-
-/** An answer arrived: ask again if the result changed meanwhile. */
-function answered(kind: keyof typeof summaries, again: () => void): void {
-  summaries[kind].inFlight = false;
-  if (summaries[kind].stale) {
-    summaries[kind].stale = false;
-    again();
-  }
 }
 
 function button(label: string, attributes: Record<string, string>, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
@@ -223,12 +224,12 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'timeline':
       if (message.requestId !== timelineRequest) break;
       timeline.show(message.timeline);
-      answered('timeline', requestTimeline);
+      timelineCounts.answered();
       break;
     case 'facets':
       if (message.requestId !== facetsRequest) break;
       sidebar.showFacets(message.facets);
-      answered('facets', requestFacets);
+      facetCounts.answered();
       break;
     case 'event':
       details.receive(message);

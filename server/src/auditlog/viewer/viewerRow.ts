@@ -22,6 +22,12 @@ export function detectorInfo(id: string): DetectorInfo {
   return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };
 }
 
+/** What a request was about: `resource/subresource`, or the URL of a non-resource request. */
+export function targetOf(row: IndexRow): string {
+  if (!row.resource) return row.requestURI;
+  return row.subresource ? `${row.resource}/${row.subresource}` : row.resource;
+}
+
 /** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
 export function viewerRow(row: IndexRow, position: number): ViewerRow {
   let mark: ViewerRow['mark'] = '';
@@ -43,7 +49,7 @@ export function viewerRow(row: IndexRow, position: number): ViewerRow {
     user: row.user,
     impersonatedUser: row.impersonatedUser,
     verb: row.verb,
-    resource: row.resource ? (row.subresource ? `${row.resource}/${row.subresource}` : row.resource) : row.requestURI,
+    resource: targetOf(row),
     namespace: row.namespace,
     name: row.name,
     code: row.code,
