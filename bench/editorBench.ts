@@ -24,8 +24,9 @@ export async function runEditorBench(log: string): Promise<string[]> {
     for (const query of queries) repaints.push({ query, ...(await filterAndRepaint(webview, query)) });
     const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
     return [
-      `| time to first rows, first open (extension activation and language server start included) | ${cold.timings.firstRowsMs.toFixed(0)} ms | < 1 s: ${verdict(cold.timings.firstRowsMs < 1000)} |`,
-      `| time to first rows, extension already running | ${timings.firstRowsMs.toFixed(0)} ms | < 1 s: ${verdict(timings.firstRowsMs < 1000)} |`,
+      `| time to first rows, first open (extension activation and language server start included; of it, VS Code's webview service worker starting: ${cold.timings.serviceWorkerStartMs} ms) | ${cold.timings.firstRowsMs.toFixed(0)} ms | < 1 s: ${verdict(cold.timings.firstRowsMs < 1000)} |`,
+      `| time to first rows, the same file opened again after closing it (of it, VS Code's webview service worker restarting in Chromium, before any of our code runs: ${timings.serviceWorkerStartMs} ms) | ${timings.firstRowsMs.toFixed(0)} ms | < 1 s: ${verdict(timings.firstRowsMs < 1000)} |`,
+      `| the same, without the service worker's start-up | ${(timings.firstRowsMs - timings.serviceWorkerStartMs).toFixed(0)} ms | |`,
       `| time to full index (${timings.totalRequests.toLocaleString('en-US')} requests; first open: ${(cold.timings.indexedMs / 1000).toFixed(1)} s) | ${(timings.indexedMs / 1000).toFixed(1)} s | |`,
       ...repaints.map((r) => `| filter to repaint: \`${r.query}\` (${r.matching.toLocaleString('en-US')} rows) | ${r.ms.toFixed(0)} ms | < 200 ms: ${verdict(r.ms < 200)} |`),
     ];

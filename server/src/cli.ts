@@ -16,8 +16,15 @@ Usage:
                 [--user U] [--groups G1,G2] [--api-group G] [--format text|json] [--kubernetes-version 1.x]
       Which rule decides a request's audit level, and what that level records.
   k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
-                [--fail-on SEVERITY] [--detectors ID,...] [--include-disabled] [--with-rotated] [--progress]
-      Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too).
+                [--fail-on SEVERITY] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
+                [--with-rotated] [--progress]
+      Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too),
+      window detectors included (401/403 bursts per source and per user, many distinct secrets read).
+      --detectors FILE.json: {"systemPrincipals": [...], "custom": [...], "disabled": [...]}, the same as
+      the k8sAudit.detectors.* settings: an edited allowlist of system users, your own detectors
+      ({"id", "title", "severity", "condition" in the query language, optional "bodyCondition",
+      "needsLevel", "description", "remediation", "references", "window": {"key", "distinct",
+      "threshold", "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
       Exit status: 0 done, 1 a detection reached --fail-on, 2 usage or I/O failure.
   k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
                 [--with-rotated] [--progress]

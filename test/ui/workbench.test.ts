@@ -270,4 +270,93 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await activeWebview(page).locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
     assert.deepEqual(await headers(), expected);
   });
+
+  it('resizes columns by mouse and keyboard, adds JSON path columns, and keeps both when the tab comes back', async () => {
+    const { page, workspace } = workbench;
+    const event = (i: number, extra: Record<string, unknown>) =>
+      JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        auditID: `path-${i}`,
+        stage: 'ResponseComplete',
+        verb: 'create',
+        user: { username: `user-${i}` },
+        objectRef: { resource: 'pods', namespace: 'prod' },
+        requestReceivedTimestamp: `2026-02-22T10:00:0${i}.000000Z`,
+        stageTimestamp: `2026-02-22T10:00:0${i}.005000Z`,
+        ...extra,
+      });
+    const images = ['nginx:1.27, registry.example.com/app:v2', '', '<img src=x onerror=alert(1)>'];
+    writeFileSync(
+      join(workspace, 'paths.audit.log'),
+      [
+        event(1, { requestObject: { spec: { containers: [{ image: 'nginx:1.27' }, { image: 'registry.example.com/app:v2' }] } }, annotations: { 'authorization.k8s.io/decision': 'allow' }, responseStatus: { code: 201 } }),
+        event(2, { annotations: { 'authorization.k8s.io/decision': 'forbid' }, responseStatus: { code: 403 } }),
+        event(3, { requestObject: { spec: { containers: [{ image: images[2] }] } }, responseStatus: { code: 500 } }),
+      ].join('\n') + '\n',
+    );
+    await quickOpen(page, 'paths.audit.log');
+    let webview = activeWebview(page);
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    const width = async (column: string) => (await webview.locator(`#rows [role=columnheader][data-column="${column}"]`).boundingBox())!.width;
+
+    // Drag the right edge of the User column 120 px to the right.
+    const before = await width('user');
+    const handle = (await webview.locator('#rows [data-column="user"] .vt-resize').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    for (let step = 1; step <= 6; step++) await page.mouse.move(handle.x + handle.width / 2 + step * 20, handle.y + handle.height / 2);
+    await page.mouse.up();
+    const resized = await width('user');
+    assert.ok(Math.abs(resized - (before + 120)) <= 3, `user column ${before} -> ${resized}`);
+    // The keyboard does the same from the focused edge: two steps of 10 px.
+    const verb = await width('verb');
+    await webview.locator('#rows [data-column="verb"] .vt-resize').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.ok(Math.abs((await width('verb')) - (verb + 20)) <= 2, `verb column ${verb} -> ${await width('verb')}`);
+
+    // A path the query language rejects is explained inline; valid ones become columns.
+    await webview.locator('#columns summary').click();
+    const input = webview.locator('#column-path');
+    await input.fill('requestObject[x]');
+    await input.press('Enter');
+    await webview.locator('#column-path-error', { hasText: 'bad path step' }).waitFor();
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    for (const path of ['requestObject.spec.containers[].image', 'annotations.authorization.k8s.io/decision']) {
+      await input.fill(path);
+      await input.press('Enter');
+      await webview.locator(`#rows [role=columnheader][data-column="path:${path}"]`).waitFor();
+    }
+    await webview.locator('#columns summary').click();
+    const cellsOf = async (path: string) => {
+      const ids = await webview.locator('#rows [role=columnheader]').evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.column));
+      const nth = ids.indexOf(`path:${path}`) + 1;
+      assert.ok(nth > 0, JSON.stringify(ids));
+      const cells = webview.locator(`#rows .vt-row .vt-cell:nth-child(${nth})`);
+      await cells.first().waitFor();
+      return cells.allTextContents();
+    };
+    const expectValues = async () => {
+      // Values come with the rows from the server: wait until the first row has its image.
+      await webview.locator('#rows .vt-row .vt-cell', { hasText: 'registry.example.com/app:v2' }).waitFor({ timeout: 15_000 });
+      assert.deepEqual(await cellsOf('requestObject.spec.containers[].image'), images);
+      assert.deepEqual(await cellsOf('annotations.authorization.k8s.io/decision'), ['allow', 'forbid', '']);
+    };
+    await expectValues();
+    // Log content stays text.
+    assert.equal(await webview.locator('#app img').count(), 0);
+    // The table is wider than its pane now: focusing the last column's edge scrolls it into view.
+    await webview.locator('#rows [role=columnheader][data-column="path:annotations.authorization.k8s.io/decision"] .vt-resize').focus();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-path-columns.png') });
+
+    // Hiding the tab rebuilds the webview: widths and path columns come back from its state.
+    await quickOpen(page, 'audit-policy.yaml');
+    await page.locator('.tab.active', { hasText: 'audit-policy.yaml' }).waitFor();
+    await quickOpen(page, 'paths.audit.log');
+    webview = activeWebview(page);
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    assert.ok(Math.abs((await width('user')) - resized) <= 1, `user column ${resized} -> ${await width('user')} after the tab came back`);
+    await expectValues();
+  });
 });

@@ -4,6 +4,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   ViewerMethods,
   type FacetFieldName,
+  type ViewerCheckPathParams,
+  type ViewerPathCheck,
   type ViewerCloseParams,
   type ViewerEventParams,
   type ViewerEventResult,
@@ -67,9 +69,10 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     webview.html = logViewerHtml(webview, this.extensionUri);
     const post: Post = (message) => void webview.postMessage(message);
-    // One server session per editor. A webview that was hidden comes back as a new page and says
-    // `ready` again: it gets the same session.
-    let session: Promise<OpenedLog> | undefined;
+    // One server session per editor, opened now: the server indexes while the webview loads (300 ms
+    // to over a second), so the first rows are there when it says `ready`. A webview that was hidden
+    // comes back as a new page and says `ready` again: it gets the same session.
+    const session: Promise<OpenedLog> = this.open(document.uri);
     const withSession = async <T>(requestId: number, work: (client: LanguageClient, sessionId: number) => Promise<T>, reply: (value: T) => ToWebviewMessage) => {
       const opened = await session;
       if (opened?.sessionId === undefined) return;
@@ -82,7 +85,6 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     const subscription = webview.onDidReceiveMessage((message: FromWebviewMessage) => {
       switch (message.type) {
         case 'ready':
-          session ??= this.open(document.uri);
           void session.then((opened) => {
             if (opened.sessionId !== undefined) this.webviews.set(opened.sessionId, post);
             post(opened.message);
@@ -91,8 +93,16 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
         case 'getRows':
           void withSession(
             message.requestId,
-            (client, sessionId) => client.sendRequest<ViewerRowsResult>(ViewerMethods.rows, { sessionId, start: message.start, count: message.count } satisfies ViewerRowsParams),
+            (client, sessionId) =>
+              client.sendRequest<ViewerRowsResult>(ViewerMethods.rows, { sessionId, start: message.start, count: message.count, paths: message.paths } satisfies ViewerRowsParams),
             (result) => ({ type: 'rows', requestId: message.requestId, start: result.start, rows: result.rows }),
+          );
+          break;
+        case 'checkPath':
+          void withSession(
+            message.requestId,
+            (client) => client.sendRequest<ViewerPathCheck>(ViewerMethods.checkPath, { path: message.path } satisfies ViewerCheckPathParams),
+            (result) => ({ type: 'pathChecked', requestId: message.requestId, result }),
           );
           break;
         case 'setQuery':
@@ -117,7 +127,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
           );
           break;
         case 'export':
-          void session?.then(({ sessionId }) => (sessionId === undefined ? undefined : this.export(document.uri, sessionId, message.format)));
+          void session.then(({ sessionId }) => (sessionId === undefined ? undefined : this.export(document.uri, sessionId, message.format)));
           break;
         case 'getEvent':
           void withSession(
@@ -136,7 +146,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     });
     panel.onDidDispose(() => {
       subscription.dispose();
-      void session?.then(async ({ sessionId }) => {
+      void session.then(async ({ sessionId }) => {
         if (sessionId === undefined) return;
         this.webviews.delete(sessionId);
         await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);

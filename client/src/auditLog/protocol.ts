@@ -1,13 +1,15 @@
 // Messages between the audit log webview and the extension host. Both sides import this file, so a
 // message that one side sends and the other does not understand is a type error.
-import type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewer';
+import type { ViewerEventResult, ViewerFacet, ViewerPathCheck, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewer';
 
-export type { ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline };
+export type { ViewerEventResult, ViewerFacet, ViewerPathCheck, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline };
 
 export type FromWebviewMessage =
   | { type: 'ready' }
   /** Rows [start, start + count) of the current result; answered by `rows` with the same id. */
-  | { type: 'getRows'; requestId: number; start: number; count: number }
+  | { type: 'getRows'; requestId: number; start: number; count: number; paths?: string[] }
+  /** Can this text be the JSON path of a column? Answered by `pathChecked`. */
+  | { type: 'checkPath'; requestId: number; path: string }
   /** Filter with the query language; answered by `queryResult`. */
   | { type: 'setQuery'; requestId: number; query: string; sort: ViewerSort }
   /** Requests per time bucket over the current result; answered by `timeline`. */
@@ -31,5 +33,6 @@ export type ToWebviewMessage =
   | { type: 'queryResult'; requestId: number; result: ViewerQueryResult }
   | { type: 'facets'; requestId: number; facets: ViewerFacet[] }
   | { type: 'timeline'; requestId: number; timeline: ViewerTimeline }
+  | { type: 'pathChecked'; requestId: number; result: ViewerPathCheck }
   | ({ type: 'event'; requestId: number } & ViewerEventResult)
   | { type: 'error'; message: string; requestId?: number };

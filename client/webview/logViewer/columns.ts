@@ -3,9 +3,26 @@ import type { ViewerRow } from '../../src/auditLog/protocol';
 export interface Column {
   id: string;
   title: string;
-  /** CSS grid track size. */
+  /** CSS grid track size (until the user resizes the column). */
   width: string;
   value(row: ViewerRow): string;
+  /** For a JSON path column: the path, whose values the server sends with each page of rows. */
+  path?: string;
+  /** Header tooltip. */
+  description?: string;
+}
+
+/** A column showing the value at a JSON path of each request's event (checked by the server first). */
+export function pathColumn(path: string): Column {
+  return {
+    id: `path:${path}`,
+    title: path,
+    width: 'minmax(8em, 1.5fr)',
+    path,
+    description: `${path} (JSON path of the event; not sortable)`,
+    // Own keys only: a path named like an Object.prototype member must not read the prototype.
+    value: (row) => (row.paths && Object.hasOwn(row.paths, path) ? row.paths[path]! : ''),
+  };
 }
 
 /** The mark column says the severity in text too: colour is never the only signal. */

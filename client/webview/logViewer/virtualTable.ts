@@ -5,6 +5,11 @@ import { el } from './dom';
 /** Fixed row height: row positions are arithmetic, so millions of rows cost nothing to lay out. */
 const ROW_HEIGHT = 22;
 const MIN_THUMB = 24;
+/** Column widths the user can set, in CSS pixels; arrow keys on a column edge step by these. */
+export const MIN_COLUMN_WIDTH = 32;
+const MAX_COLUMN_WIDTH = 2000;
+const KEY_STEP = 10;
+const KEY_STEP_LARGE = 50;
 
 export interface VirtualTableOptions {
   columns: readonly Column[];
@@ -18,6 +23,8 @@ export interface VirtualTableOptions {
   onHeaderClick(columnId: string): void;
   /** Esc with no selection, or Ctrl+C on the selected row. */
   onKey(action: 'escape' | 'copy', selected: number): void;
+  /** After the user resized a column (drag, double-click or keys), with every width set so far. */
+  onColumnResize?(widths: Record<string, number>): void;
 }
 
 /**
@@ -36,13 +43,17 @@ export class VirtualTable {
   private selected = -1;
   private wheelRemainder = 0;
 
-  /** The columns shown, in order (a subset of options.columns). */
+  /** The columns shown, in order. */
   private columns: readonly Column[];
+  /** Widths the user gave columns (px), by column id; other columns keep their default track. */
+  private widths = new Map<string, number>();
 
   constructor(private readonly options: VirtualTableOptions) {
     this.columns = options.columns;
     const header = el('div', { class: 'vt-header', role: 'row', 'aria-rowindex': '1' });
     header.addEventListener('click', (event) => {
+      // A click on a column's edge resizes it, it does not sort.
+      if ((event.target as HTMLElement).closest('.vt-resize')) return;
       const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-column]');
       if (cell?.dataset.column) options.onHeaderClick(cell.dataset.column);
     });
@@ -51,7 +62,18 @@ export class VirtualTable {
     this.thumb = el('div', { class: 'vt-thumb' });
     this.track = el('div', { class: 'vt-track', 'aria-hidden': 'true' }, this.thumb);
     this.element = el('div', { id: 'rows', class: 'vt', role: 'grid', tabindex: '0' }, header, el('div', { class: 'vt-viewport' }, this.body, this.track));
-    this.setColumns(options.columns.map((c) => c.id));
+    this.setColumns(options.columns);
+    // Columns wider than the table scroll sideways; the header follows the rows.
+    this.body.addEventListener('scroll', () => (this.header.style.transform = this.body.scrollLeft ? `translateX(${-this.body.scrollLeft}px)` : ''));
+    // Focusing a header's resize handle off to the side makes the browser scroll the grid itself
+    // (overflow: hidden still scrolls): move that scroll to the rows, which the header follows.
+    this.element.addEventListener('scroll', () => {
+      if (this.element.scrollLeft !== 0) {
+        this.body.scrollLeft += this.element.scrollLeft;
+        this.element.scrollLeft = 0;
+      }
+      if (this.element.scrollTop !== 0) this.element.scrollTop = 0;
+    });
     this.element.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.body.addEventListener('click', (event) => this.onClick(event, false));
@@ -86,15 +108,117 @@ export class VirtualTable {
     this.options.onViewChange(this.top, this.selected);
   }
 
-  /** Shows these columns, in this order (unknown ids are ignored). */
-  setColumns(ids: readonly string[]): void {
-    this.columns = ids.map((id) => this.options.columns.find((c) => c.id === id)).filter((c): c is Column => c !== undefined);
-    const template = this.columns.map((c) => c.width).join(' ');
-    this.header.replaceChildren(...this.columns.map((c) => el('div', { role: 'columnheader', class: 'vt-cell', 'data-column': c.id, title: c.title }, c.title)));
-    this.header.style.gridTemplateColumns = template;
-    this.body.style.setProperty('--vt-columns', template);
+  /** Shows these columns, in this order. */
+  setColumns(columns: readonly Column[]): void {
+    this.columns = columns;
+    this.header.replaceChildren(...this.columns.map((c) => this.headerCell(c)));
+    this.applyWidths();
     this.element.setAttribute('aria-colcount', String(this.columns.length));
     this.render();
+  }
+
+  /** Widths the user set (px by column id), to keep them with the tab's state. */
+  columnWidths(): Record<string, number> {
+    return Object.fromEntries(this.widths);
+  }
+
+  /** Restores saved widths; `{}` puts every column back to its default width. */
+  setWidths(widths: Record<string, number>): void {
+    this.widths = new Map(Object.entries(widths).filter(([, width]) => Number.isFinite(width)).map(([id, width]) => [id, clampWidth(width)]));
+    this.applyWidths();
+  }
+
+  /** Sets one column's width (px) as a drag or a key press does. */
+  resizeColumn(columnId: string, width: number): void {
+    this.widths.set(columnId, clampWidth(width));
+    this.applyWidths();
+  }
+
+  /** Fits a column to the widest of its header and the cells drawn now (the visible rows). */
+  fitColumn(columnId: string): void {
+    const position = this.columns.findIndex((c) => c.id === columnId);
+    const headerCell = this.header.children[position] as HTMLElement | undefined;
+    if (position < 0 || !headerCell) return;
+    const title = headerCell.querySelector<HTMLElement>('.vt-title');
+    // Header: its text plus the cell's padding and the resize handle.
+    let widest = (title?.scrollWidth ?? 0) + 24;
+    for (const row of this.body.children) {
+      if (row.children.length !== this.columns.length) continue;
+      widest = Math.max(widest, (row.children[position] as HTMLElement).scrollWidth + 2);
+    }
+    this.resizeColumn(columnId, widest);
+  }
+
+  private headerCell(column: Column): HTMLElement {
+    const name = column.title || 'detector mark';
+    const title = el('span', { class: 'vt-title' }, column.title);
+    const handle = el('div', {
+      class: 'vt-resize',
+      role: 'separator',
+      tabindex: '0',
+      'aria-orientation': 'vertical',
+      'aria-label': `Resize the ${name} column`,
+      'aria-valuemin': String(MIN_COLUMN_WIDTH),
+      'aria-valuemax': String(MAX_COLUMN_WIDTH),
+      title: 'Drag to resize, double-click to fit the visible rows. Keys: Left/Right (Shift: larger steps), Enter fits, Delete resets',
+    });
+    const cell = el('div', { role: 'columnheader', class: 'vt-cell', 'data-column': column.id, title: column.description ?? column.title }, title, handle);
+    const currentWidth = () => this.widths.get(column.id) ?? Math.round(cell.getBoundingClientRect().width);
+    const changed = () => {
+      handle.setAttribute('aria-valuenow', String(currentWidth()));
+      this.options.onColumnResize?.(this.columnWidths());
+    };
+    handle.addEventListener('focus', () => handle.setAttribute('aria-valuenow', String(currentWidth())));
+    handle.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      event.stopPropagation();
+      handle.setPointerCapture(event.pointerId);
+      const startX = event.clientX;
+      const startWidth = cell.getBoundingClientRect().width;
+      handle.classList.add('dragging');
+      const move = (moveEvent: PointerEvent) => this.resizeColumn(column.id, startWidth + moveEvent.clientX - startX);
+      const end = () => {
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', end);
+        handle.removeEventListener('lostpointercapture', end);
+        handle.classList.remove('dragging');
+        if (this.widths.has(column.id)) changed();
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', end);
+      handle.addEventListener('lostpointercapture', end);
+    });
+    handle.addEventListener('dblclick', (event) => {
+      event.stopPropagation();
+      this.fitColumn(column.id);
+      changed();
+    });
+    handle.addEventListener('keydown', (event) => {
+      const step = event.shiftKey ? KEY_STEP_LARGE : KEY_STEP;
+      if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') this.resizeColumn(column.id, currentWidth() + (event.key === 'ArrowLeft' ? -step : step));
+      else if (event.key === 'Enter') this.fitColumn(column.id);
+      else if (event.key === 'Delete' || event.key === 'Backspace') {
+        this.widths.delete(column.id);
+        this.applyWidths();
+      } else return;
+      event.preventDefault();
+      event.stopPropagation();
+      changed();
+    });
+    return cell;
+  }
+
+  /** The grid tracks: a resized column is fixed, the others keep their default (often flexible) size. */
+  private applyWidths(): void {
+    const template = this.columns.map((c) => (this.widths.has(c.id) ? `${this.widths.get(c.id)}px` : c.width)).join(' ');
+    this.header.style.gridTemplateColumns = template;
+    this.body.style.setProperty('--vt-columns', template);
+    // Rows are at least as wide as the fixed widths plus the minimum of the flexible columns: wide
+    // columns make the table scroll sideways rather than squeeze the others to nothing.
+    const em = parseFloat(getComputedStyle(this.element).fontSize) || 13;
+    const minimum = this.columns.reduce((sum, c) => sum + (this.widths.get(c.id) ?? minimumEms(c.width) * em), 0);
+    this.element.style.setProperty('--vt-min-width', `${Math.ceil(minimum)}px`);
   }
 
   /** Marks the sorted column (aria-sort and an arrow); other columns are unmarked. */
@@ -104,7 +228,8 @@ export class VirtualTable {
       const sorted = cell.dataset.column === columnId;
       if (sorted) cell.setAttribute('aria-sort', direction === 'asc' ? 'ascending' : 'descending');
       else cell.removeAttribute('aria-sort');
-      cell.textContent = sorted ? `${column.title} ${direction === 'asc' ? '▲' : '▼'}` : column.title;
+      const title = cell.querySelector('.vt-title');
+      if (title) title.textContent = sorted ? `${column.title} ${direction === 'asc' ? '▲' : '▼'}` : column.title;
     }
   }
 
@@ -170,6 +295,11 @@ export class VirtualTable {
 
   private onWheel(event: WheelEvent): void {
     event.preventDefault();
+    // Sideways (a trackpad, or Shift+wheel) scrolls the columns.
+    if (Math.abs(event.deltaX) > Math.abs(event.deltaY) || (event.shiftKey && event.deltaX === 0)) {
+      this.body.scrollLeft += event.deltaX || event.deltaY;
+      return;
+    }
     const pixels = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? event.deltaY * ROW_HEIGHT : event.deltaMode === WheelEvent.DOM_DELTA_PAGE ? event.deltaY * this.body.clientHeight : event.deltaY;
     this.wheelRemainder += pixels;
     const rows = Math.trunc(this.wheelRemainder / ROW_HEIGHT);
@@ -179,6 +309,8 @@ export class VirtualTable {
   }
 
   private onKey(event: KeyboardEvent): void {
+    // Keys on a column's resize handle are its own.
+    if ((event.target as HTMLElement).closest('.vt-resize')) return;
     const page = this.visibleRows() - 1;
     const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page };
     if (event.key in moves) this.select(this.selected + moves[event.key]!);
@@ -226,4 +358,14 @@ export class VirtualTable {
     this.thumb.addEventListener('pointermove', move);
     this.thumb.addEventListener('pointerup', up);
   }
+}
+
+function clampWidth(width: number): number {
+  return Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, Math.round(width)));
+}
+
+/** The smallest size of a default track: `17em` or `minmax(10em, 2fr)` -> 17 or 10. */
+function minimumEms(track: string): number {
+  const match = /^(?:minmax\()?([\d.]+)em/.exec(track);
+  return match ? Number(match[1]) : 0;
 }

@@ -7,6 +7,10 @@ export interface ViewState {
   query: string;
   /** Visible column ids, in order. */
   columns?: string[];
+  /** JSON paths of the path columns added (visible or hidden). */
+  paths?: string[];
+  /** Column widths the user set, in px by column id. */
+  widths?: Record<string, number>;
 }
 
 interface VsCodeApi {

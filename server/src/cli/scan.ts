@@ -1,4 +1,18 @@
-import { compileDetectors, detectRequest, severityRank, SEVERITIES, type DetectorDefinition, type DetectorFinding, type Severity } from '../auditlog/detectors';
+import {
+  compileDetectors,
+  compileWindowDetectors,
+  detectRequest,
+  readDetectorSettingsFile,
+  resolveDetectorSettings,
+  severityRank,
+  SEVERITIES,
+  WindowScanner,
+  type DetectorDefinition,
+  type DetectorFinding,
+  type DetectorSelection,
+  type DetectorSettingsError,
+  type Severity,
+} from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { PRODUCT_VERSION } from '../version';
@@ -39,6 +53,8 @@ interface ScanReport {
   /** Requests a detector could not decide because the log level lacks the body it reads. */
   unknown: Record<string, { count: number; reason: string }>;
   errors: { file: string; message: string }[];
+  /** Problems in the --detectors FILE.json (those entries were skipped); absent when there were none. */
+  detectorSettingsErrors?: DetectorSettingsError[];
   /** Per file: how it was read (framing, source formats, gzip) and what it held. */
   fileDetails: { file: string; bytes: number; gzip: boolean; framing: string; formats: Record<string, number>; events: number; skipped: number }[];
 }
@@ -52,25 +68,52 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
-  const ids = options.get('detectors');
-  if (ids === true) throw new UsageError('--detectors needs a comma-separated list of detector ids');
+  const detectorsOption = options.get('detectors');
+  if (detectorsOption === true) throw new UsageError('--detectors needs a comma-separated list of detector ids, or a FILE.json of detector settings');
   if (positionals.length === 0) throw new UsageError('scan needs at least one LOG file');
+  // --detectors FILE.json: {systemPrincipals?, custom?, disabled?}, as the k8sAudit.detectors.* settings.
+  const settingsFile = detectorsOption !== undefined && /\.json$/i.test(detectorsOption) ? detectorsOption : undefined;
+  const ids = settingsFile === undefined ? detectorsOption : undefined;
+  let settingsErrors: DetectorSettingsError[] = [];
+  let catalogs: Pick<DetectorSelection, 'catalog' | 'windows'> = {};
+  if (settingsFile !== undefined) {
+    let settings;
+    try {
+      settings = await readDetectorSettingsFile(settingsFile);
+    } catch (error) {
+      throw new UsageError(`--detectors: ${(error as Error).message}`);
+    }
+    const resolved = resolveDetectorSettings(settings);
+    catalogs = resolved.selection;
+    settingsErrors = resolved.errors;
+    for (const problem of settingsErrors) err.write(`k8s-audit: ${settingsFile}: ${problem.message}\n`);
+  }
 
   // Detectors below --min-severity still run when --fail-on asks for them; they are just not listed.
   const lowest = failOn !== NO_FAIL && severityRank(failOn) < severityRank(minSeverity) ? failOn : minSeverity;
-  const detectors = compileDetectors({ minSeverity: lowest, includeDisabled: options.has('include-disabled'), ...(ids ? { ids: ids.split(',') } : {}) });
-  if (ids && detectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids}`);
+  const selection: DetectorSelection = { minSeverity: lowest, includeDisabled: options.has('include-disabled'), ...(ids ? { ids: ids.split(',') } : {}), ...catalogs };
+  const detectors = compileDetectors(selection);
+  const windowDetectors = compileWindowDetectors(selection);
+  if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids}`);
+  const windows = new WindowScanner(windowDetectors);
 
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn);
-  const result = await readLogSet(positionals, (request) => collector.addAll(detectRequest(request, detectors)), {
-    withRotated: options.has('with-rotated'),
-    onProgress: progress.update,
-  });
+  const result = await readLogSet(
+    positionals,
+    (request) => {
+      collector.addAll(detectRequest(request, detectors));
+      windows.add(request);
+    },
+    { withRotated: options.has('with-rotated'), onProgress: progress.update },
+  );
   progress.done();
+  // Bursts are known once every request is in (requests complete out of time order).
+  collector.addAll(windows.finish());
   for (const error of result.errors) err.write(`k8s-audit: cannot read ${error.file}: ${error.message}\n`);
 
   const report = collector.report(result);
+  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
   if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(report, collector.definitions), null, 2)}\n`);
   else out.write(toText(report));

@@ -1,8 +1,11 @@
 import type { Connection } from 'vscode-languageserver';
+import { resolveDetectorSettings, type DetectorSettings, type ResolvedDetectors } from '../auditlog/detectors';
 
 /** The `k8sAudit.*` settings the server uses. */
 export interface ServerSettings {
   kubernetesVersion?: string;
+  /** k8sAudit.detectors.systemPrincipals / custom / disabled (untrusted user JSON; checked when resolved). */
+  detectors?: DetectorSettings;
 }
 
 /**
@@ -11,6 +14,7 @@ export interface ServerSettings {
  */
 export class SettingsStore {
   private cached: Promise<ServerSettings> | undefined;
+  private resolved: Promise<ResolvedDetectors> | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -27,7 +31,25 @@ export class SettingsStore {
     return this.cached;
   }
 
+  /**
+   * The effective detectors (allowlist, custom detectors, disabled ids), resolved once per settings
+   * change. Invalid entries are skipped and reported once, as a warning the user sees.
+   */
+  detectors(): Promise<ResolvedDetectors> {
+    this.resolved ??= this.get().then((settings) => {
+      const resolved = resolveDetectorSettings(settings.detectors ?? {});
+      if (resolved.errors.length > 0) {
+        const text = resolved.errors.map((e) => e.message).join('\n');
+        this.connection.console.warn(`k8sAudit.detectors settings:\n${text}`);
+        void this.connection.window.showWarningMessage(`k8sAudit.detectors: ${resolved.errors.length} problem(s), those entries are skipped. ${resolved.errors[0]!.message}${resolved.errors.length > 1 ? ' (more in the language server output)' : ''}`);
+      }
+      return resolved;
+    });
+    return this.resolved;
+  }
+
   invalidate(): void {
     this.cached = undefined;
+    this.resolved = undefined;
   }
 }

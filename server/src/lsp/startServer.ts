@@ -1,14 +1,17 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkPathColumn } from '../auditlog/viewer/pathColumns';
 import { ViewerSessions } from '../auditlog/viewer/viewerSessions';
 import {
   ViewerMethods,
+  type ViewerCheckPathParams,
   type ViewerCloseParams,
   type ViewerEventParams,
   type ViewerExportParams,
   type ViewerFacetsParams,
   type ViewerOpenParams,
   type ViewerOpenResult,
+  type ViewerPathCheck,
   type ViewerQueryParams,
   type ViewerRowsParams,
   type ViewerStatusParams,
@@ -42,14 +45,15 @@ export function startServer(): void {
     const params: ViewerStatusParams = { sessionId, status, reset };
     void connection.sendNotification(ViewerMethods.status, params);
   });
-  connection.onRequest(ViewerMethods.open, (params: ViewerOpenParams): Promise<ViewerOpenResult> => viewers.open(params.path));
+  connection.onRequest(ViewerMethods.open, (params: ViewerOpenParams): Promise<ViewerOpenResult> => settings.detectors().then((detectors) => viewers.open(params.path, detectors.selection)));
   connection.onRequest(ViewerMethods.query, (params: ViewerQueryParams) => viewers.get(params.sessionId).setQuery(params.query, params.sort));
   connection.onRequest(ViewerMethods.timeline, (params: ViewerTimelineParams) => viewers.get(params.sessionId).timeline(params.buckets));
   connection.onRequest(ViewerMethods.export, (params: ViewerExportParams) => viewers.get(params.sessionId).export(params.format, params.path));
-  connection.onRequest(ViewerMethods.rows, (params: ViewerRowsParams) => ({ start: params.start, rows: viewers.get(params.sessionId).rows(params.start, params.count) }));
+  connection.onRequest(ViewerMethods.rows, (params: ViewerRowsParams) => viewers.get(params.sessionId).rowsWithPaths(params.start, params.count, params.paths).then((rows) => ({ start: params.start, rows })));
   connection.onRequest(ViewerMethods.facets, (params: ViewerFacetsParams) => viewers.get(params.sessionId).facets(params.fields));
   connection.onRequest(ViewerMethods.event, (params: ViewerEventParams) => viewers.get(params.sessionId).event(params.position, params.reveal));
   connection.onRequest(ViewerMethods.close, (params: ViewerCloseParams) => viewers.close(params.sessionId));
+  connection.onRequest(ViewerMethods.checkPath, async (params: ViewerCheckPathParams): Promise<ViewerPathCheck> => checkPathColumn(params.path));
 
   documents.listen(connection);
   connection.listen();

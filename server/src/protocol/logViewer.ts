@@ -12,6 +12,8 @@ export const ViewerMethods = {
   close: 'k8sAudit/viewer/close',
   timeline: 'k8sAudit/viewer/timeline',
   export: 'k8sAudit/viewer/export',
+  /** Whether a text can be the JSON path of a table column (parsed as the query language does). */
+  checkPath: 'k8sAudit/viewer/checkPath',
   /** Notification from the server: indexing progressed, the file grew, or it was rotated. */
   status: 'k8sAudit/viewer/status',
 } as const;
@@ -36,6 +38,11 @@ export interface ViewerRow {
   /** Worst detector severity that fired, 'unknown' when only undecidable ones apply, '' when none. */
   mark: Severity | 'unknown' | '';
   detectors: string[];
+  /**
+   * Values of the JSON path columns asked for with the page (`ViewerRowsParams.paths`), by path text:
+   * arrays joined with ", ", objects as compact JSON, cut at 200 characters; '' when missing.
+   */
+  paths?: Record<string, string>;
 }
 
 export interface ViewerStatus {
@@ -82,7 +89,16 @@ export interface ViewerRowsParams {
   sessionId: number;
   start: number;
   count: number;
+  /** JSON paths (as checked by `checkPath`) whose values each row of the page should carry. */
+  paths?: string[];
 }
+
+export interface ViewerCheckPathParams {
+  path: string;
+}
+
+/** A path that can be a column (`path` is its normal spelling), or the parser's error. */
+export type ViewerPathCheck = { ok: true; path: string } | { ok: false; error: { offset: number; length: number; message: string } };
 
 export interface ViewerRowsResult {
   start: number;
@@ -145,6 +161,11 @@ export interface ViewerTimeline {
   requests: number[];
   /** Of those, responses with a code of 400 or more. */
   errors: number[];
+  /**
+   * The requests of each bucket by response status class: 2xx, 4xx, 5xx, and the rest (3xx, 1xx, no
+   * code) as `other`. The four add up to `requests`.
+   */
+  status: { ok: number[]; other: number[]; clientError: number[]; serverError: number[] };
   /** Of those, requests with a detector hit. */
   detections: number[];
 }

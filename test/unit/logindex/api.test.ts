@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -107,5 +107,25 @@ describe('log index: facets, pages, sorting, progress', () => {
     await assert.rejects(build.done, /cancelled/);
     assert.ok(cancelled, 'cancelled while workers were running');
     assert.ok(build.index.requestCount < 4000);
+  });
+});
+
+describe('log index: free text over auditIDs', () => {
+  it('finds a word in upper-case auditIDs as the evaluator does (case-folded), and only there', async () => {
+    const file = join(tmp, 'upper-ids.log');
+    const line = (auditID: string, user: string) =>
+      JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID, stage: 'ResponseComplete', verb: 'get', user: { username: user }, requestReceivedTimestamp: '2026-02-22T10:00:00Z' });
+    writeFileSync(file, [line('ABCDEF-UPPER-1', 'alice'), line('abcdef-lower-2', 'bob'), line('0000-other-3', 'carol')].join('\n') + '\n');
+    const index = (await buildLogIndex([file], { threads: 0 }).done).index;
+    assert.equal(index.auditIdsHaveUppercase, true);
+    for (const [query, expected] of [['abcdef', 2], ['upper', 1], ['LOWER', 1], ['other', 1], ['zzz', 0]] as const) {
+      assert.equal((await queryIndex(index, query)).rows.length, expected, query);
+    }
+    const lowerOnly = join(tmp, 'lower-ids.log');
+    writeFileSync(lowerOnly, [line('abcdef-1', 'alice'), line('abcdef-2', 'bob')].join('\n') + '\n');
+    const lowerIndex = (await buildLogIndex([lowerOnly], { threads: 0 }).done).index;
+    assert.equal(lowerIndex.auditIdsHaveUppercase, false);
+    assert.equal((await queryIndex(lowerIndex, 'abcdef')).rows.length, 2);
+    assert.equal((await queryIndex(lowerIndex, 'cdef-2')).rows.length, 1);
   });
 });

@@ -3,26 +3,17 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../helpers';
+import { readLspMessages } from './lspFraming';
 
 /** A minimal LSP client over stdio: Content-Length framed JSON-RPC, as any editor speaks it. */
 class StdioClient {
-  private buffer = Buffer.alloc(0);
   private readonly waiting: { accept: (message: any) => boolean; resolve: (message: any) => void }[] = [];
   readonly child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 
   constructor() {
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      for (;;) {
-        const headerEnd = this.buffer.indexOf('\r\n\r\n');
-        if (headerEnd < 0) return;
-        const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())![1]);
-        if (this.buffer.length < headerEnd + 4 + length) return;
-        const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
-        this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-        const index = this.waiting.findIndex((w) => w.accept(message));
-        if (index >= 0) this.waiting.splice(index, 1)[0]!.resolve(message);
-      }
+    readLspMessages(this.child.stdout, (message) => {
+      const index = this.waiting.findIndex((w) => w.accept(message));
+      if (index >= 0) this.waiting.splice(index, 1)[0]!.resolve(message);
     });
   }
 

@@ -1,5 +1,11 @@
 // Allowlists are data so a site can edit them; detector conditions are built from them.
 
+/** The allowlists a site can edit (setting k8sAudit.detectors.systemPrincipals, `scan --detectors FILE.json`). */
+export interface DetectorAllowlists {
+  /** User patterns (query-language wildcards) of control-plane, node and managed-service identities. */
+  systemPrincipals: readonly string[];
+}
+
 /**
  * Control-plane, node and managed-service identities whose routine traffic would drown real findings
  * (spec §8.6). Service accounts outside kube-system are deliberately not here: a stolen workload token
@@ -101,3 +107,5 @@ export const EXEC_CLOUD_METADATA: readonly string[] = [
 export const EXEC_DOWNLOAD: readonly string[] = ['*curl *http*', '*wget *http*', '*curl -*http*', '*python* -c *urllib*'];
 /** kubectl cp from a pod runs `tar cf - PATH` in it. */
 export const EXEC_TAR_EXFILTRATION: readonly string[] = ['tar cf -*', 'tar -cf -*', 'tar *cf - *', 'tar czf -*', 'tar -czf -*'];
+
+export const DEFAULT_ALLOWLISTS: DetectorAllowlists = { systemPrincipals: SYSTEM_PRINCIPALS };

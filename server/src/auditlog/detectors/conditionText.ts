@@ -5,6 +5,11 @@ export function anyOf(values: readonly string[]): string {
   return `(${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(' ')})`;
 }
 
+/** `-user:(…)`: none of these users; empty when the list is (a site may empty an allowlist). */
+export function notAnyUser(patterns: readonly string[]): string {
+  return patterns.length === 0 ? '' : `-user:${anyOf(patterns)}`;
+}
+
 export const WRITE_VERBS = 'verb:(create update patch)';
 export const MODIFY_VERBS = 'verb:(create update patch delete deletecollection)';
 export const SUCCESS = 'code:2*';

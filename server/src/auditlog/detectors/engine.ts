@@ -3,7 +3,8 @@ import { compileQuery, type EventPredicate } from '../query/evaluate';
 import { parseQuery } from '../query/parser';
 import type { AuditRequest } from '../requests';
 import { DETECTOR_CATALOG } from './catalog';
-import { severityRank, type DetectorDefinition, type NeedsLevel, type Severity } from './types';
+import { isWindowDetector, severityRank, type DetectorDefinition, type NeedsLevel, type Severity, type WindowDetectorDefinition } from './types';
+import { WINDOW_DETECTOR_CATALOG } from './windowCatalog';
 
 /** `hit`: the detector fired. `unknown`: the request is in scope but was logged without the body needed to decide. */
 export type DetectorOutcome = 'hit' | 'unknown';
@@ -30,6 +31,33 @@ export interface DetectorSelection {
   minSeverity?: Severity;
   /** Only these ids. */
   ids?: readonly string[];
+  /**
+   * The single-request detectors to choose from (default DETECTOR_CATALOG), e.g. built from settings
+   * by resolveDetectorSettings. Plain data: the selection is structured-cloned to index workers.
+   */
+  catalog?: readonly DetectorDefinition[];
+  /** The window detectors to choose from (default WINDOW_DETECTOR_CATALOG). */
+  windows?: readonly WindowDetectorDefinition[];
+}
+
+export interface CompiledWindowDetector {
+  definition: WindowDetectorDefinition;
+  matches: EventPredicate;
+}
+
+function selected(selection: DetectorSelection): (d: DetectorDefinition) => boolean {
+  const minRank = severityRank(selection.minSeverity ?? 'info');
+  return (d) => (selection.includeDisabled || !d.disabled) && severityRank(d.severity) >= minRank && (!selection.ids || selection.ids.includes(d.id));
+}
+
+/** The window detectors a selection runs, in catalog order. */
+export function selectWindowDetectors(selection: DetectorSelection = {}): WindowDetectorDefinition[] {
+  return (selection.windows ?? WINDOW_DETECTOR_CATALOG).filter(selected(selection));
+}
+
+/** Window detectors with their condition compiled (which requests count). */
+export function compileWindowDetectors(selection: DetectorSelection = {}): CompiledWindowDetector[] {
+  return selectWindowDetectors(selection).map((definition) => ({ definition, matches: compileQuery(parseQuery(definition.condition)) }));
 }
 
 /** The full query text of a detector (condition and body condition), as a user could paste it. */
@@ -39,10 +67,10 @@ export function detectorQuery(definition: DetectorDefinition): string {
 }
 
 /** Parses every selected detector once; a catalog entry with a bad condition throws (a bug, caught by tests). */
-export function compileDetectors(selection: DetectorSelection = {}, catalog: readonly DetectorDefinition[] = DETECTOR_CATALOG): CompiledDetector[] {
-  const minRank = severityRank(selection.minSeverity ?? 'info');
+export function compileDetectors(selection: DetectorSelection = {}, catalog: readonly DetectorDefinition[] = selection.catalog ?? DETECTOR_CATALOG): CompiledDetector[] {
+  const wanted = selected(selection);
   return catalog
-    .filter((d) => (selection.includeDisabled || !d.disabled) && severityRank(d.severity) >= minRank && (!selection.ids || selection.ids.includes(d.id)))
+    .filter((d) => !isWindowDetector(d) && wanted(d))
     .map((definition) => ({
       definition,
       matchesScope: compileQuery(parseQuery(definition.condition)),

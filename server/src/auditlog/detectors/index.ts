@@ -1,3 +1,19 @@
-export { BASIC_DETECTOR_IDS, DETECTOR_CATALOG } from './catalog';
-export { compileDetectors, detectorQuery, detectRequest, type CompiledDetector, type DetectorFinding, type DetectorOutcome, type DetectorSelection } from './engine';
-export { SEVERITIES, severityRank, type DetectorDefinition, type NeedsLevel, type Severity } from './types';
+export { DEFAULT_ALLOWLISTS, SYSTEM_PRINCIPALS, type DetectorAllowlists } from './allowlists';
+export { BASIC_DETECTOR_IDS, buildDetectorCatalog, DETECTOR_CATALOG } from './catalog';
+export { detectorDefinition, readDetectorSettingsFile, rememberDetectors, resolveDetectorSettings, type CustomDetector, type DetectorSettings, type DetectorSettingsError, type ResolvedDetectors } from './detectorSettings';
+export {
+  compileDetectors,
+  compileWindowDetectors,
+  detectorQuery,
+  detectRequest,
+  selectWindowDetectors,
+  type CompiledDetector,
+  type CompiledWindowDetector,
+  type DetectorFinding,
+  type DetectorOutcome,
+  type DetectorSelection,
+} from './engine';
+export { compareWindowCandidates, describeWindow, runWindow, SlidingWindow, windowDistinct, windowKey, type WindowCandidate } from './slidingWindow';
+export { isWindowDetector, SEVERITIES, severityRank, WINDOW_FIELDS, type DetectorDefinition, type NeedsLevel, type Severity, type WindowDetectorDefinition, type WindowField, type WindowSpec } from './types';
+export { WINDOW_DEFAULTS, WINDOW_DETECTOR_CATALOG, windowDetectors } from './windowCatalog';
+export { WindowScanner } from './windowScan';

@@ -1,17 +1,5 @@
 import type { LogIndex } from './logIndex';
 
-const upperSeen = new WeakMap<LogIndex, { scanned: number; upper: boolean }>();
-
-/** Whether some stored auditID has an A-Z letter (checked incrementally: the blob only grows). */
-function hasUppercase(index: LogIndex): boolean {
-  const state = upperSeen.get(index) ?? { scanned: 0, upper: false };
-  const blob = index.auditIdBytes.data;
-  for (let i = state.scanned; i < index.auditIdBytes.length && !state.upper; i++) if (blob[i]! >= 65 && blob[i]! <= 90) state.upper = true;
-  state.scanned = index.auditIdBytes.length;
-  upperSeen.set(index, state);
-  return state.upper;
-}
-
 /**
  * Rows whose auditID contains `needle` (already lower-cased, as free text is), found with one byte
  * search over all auditIDs instead of decoding one string per row: free text must look at the
@@ -19,7 +7,7 @@ function hasUppercase(index: LogIndex): boolean {
  * same as the evaluator's asciiLower(auditID).includes(needle) (upper-case IDs) or for an empty needle.
  */
 export function rowsWithAuditIdContaining(index: LogIndex, needle: string): Uint8Array | null {
-  if (needle === '' || hasUppercase(index)) return null;
+  if (needle === '' || index.auditIdsHaveUppercase) return null;
   const bytes = Buffer.from(needle, 'utf8');
   const blob = index.auditIdBytes.data;
   const haystack = Buffer.from(blob.buffer, blob.byteOffset, index.auditIdBytes.length);

@@ -1,4 +1,4 @@
-import { compileDetectors, type DetectorSelection } from '../detectors';
+import { compileDetectors, selectWindowDetectors, type DetectorSelection, type WindowDetectorDefinition } from '../detectors';
 import type { SourceFormat } from '../normalizedEvent';
 import { rotatedFileSet } from '../reader/rotatedFiles';
 import { LogIndex } from './logIndex';
@@ -6,6 +6,7 @@ import { DEFAULT_SPLIT_MIN_BYTES, probeFile } from './planSegments';
 import type { RowBatch } from './rowBatch';
 import { runSegmentInline, runSegmentInWorker } from './segmentRunner';
 import type { SegmentJob, SegmentSummary } from './segmentReader';
+import { applyWindowDetectors, setWindowDetectors } from './windowPass';
 
 export interface BuildProgress {
   /** Bytes of the files read so far (compressed bytes for gzip) and in all. */
@@ -78,9 +79,18 @@ export function buildSettingsOf(index: LogIndex): { paths: string[]; options: Bu
   return buildSettings.get(index);
 }
 
-/** Detector ids in the order the index numbers them. */
+/**
+ * The window detectors an index runs: only those a selection lists in `windows` (the viewer passes
+ * the resolved settings, built-ins included). A bare build runs the per-row detectors only, which
+ * are exactly detectRequest's answers per request.
+ */
+export function indexWindowDetectors(selection: DetectorSelection = {}): WindowDetectorDefinition[] {
+  return selection.windows ? selectWindowDetectors(selection) : [];
+}
+
+/** Detector ids in the order the index numbers them: the per-row detectors, then the window detectors. */
 export function detectorIdsFor(selection: DetectorSelection = {}): string[] {
-  return compileDetectors(selection).map((d) => d.definition.id);
+  return [...compileDetectors(selection).map((d) => d.definition.id), ...indexWindowDetectors(selection).map((d) => d.id)];
 }
 
 /**
@@ -89,6 +99,7 @@ export function detectorIdsFor(selection: DetectorSelection = {}): string[] {
  */
 export function buildLogIndex(paths: readonly string[], options: BuildOptions = {}): IndexBuild {
   const index = new LogIndex(detectorIdsFor(options.detectors));
+  setWindowDetectors(index, indexWindowDetectors(options.detectors));
   buildSettings.set(index, { paths: [...paths], options });
   const runner = new SegmentQueue(index, options);
   const done = (async (): Promise<BuildReport> => {
@@ -121,6 +132,8 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
       }
     }
     const failures = await runner.finish();
+    // Window detectors need every row (and the time order): one pass once the rows are in.
+    await applyWindowDetectors(index);
     for (const failure of failures) errors.push({ file: index.files[failure.file]!.path, message: failure.message });
     return { index, errors, events: index.files.reduce((sum, f) => sum + f.events, 0), requests: index.requestCount, elapsedMs: Date.now() - started };
   })();

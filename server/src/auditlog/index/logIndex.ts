@@ -59,6 +59,8 @@ export class LogIndex {
   readonly auditIdStart = new GrowableUint32();
   readonly auditIdLength = new GrowableUint16();
   readonly auditIdBytes = new GrowableUint8(64 * 1024);
+  /** Some stored auditID has an A-Z letter (a byte search then differs from free text's case folding). */
+  auditIdsHaveUppercase = false;
   readonly detectorStart = new GrowableUint32();
   readonly detectorCount = new GrowableUint16();
   readonly detectorEntries = new GrowableUint16();
@@ -118,6 +120,7 @@ export class LogIndex {
     }
     let idAt = this.auditIdBytes.length;
     this.auditIdBytes.append(batch.auditIdBytes);
+    if (batch.auditIdUppercase) this.auditIdsHaveUppercase = true;
     let detectorAt = this.detectorEntries.length;
     this.detectorEntries.append(batch.detectorEntries);
     for (let r = 0; r < n; r++) {

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { buildLogIndex, buildSettingsOf, fileStatesOf, SegmentQueue, type BuildReport } from './buildLogIndex';
 import type { LogIndex } from './logIndex';
 import { FINGERPRINT_BYTES } from './planSegments';
+import { applyWindowDetectors } from './windowPass';
 
 export type RefreshOutcome = 'unchanged' | 'appended' | 'rebuilt';
 
@@ -76,13 +77,20 @@ export async function refreshLogIndex(index: LogIndex): Promise<Refresh> {
     index.files[append.file]!.size = append.size;
     queue.add(append.file, append.start, append.size, append.lineBase, false, append.size - append.start < INLINE_APPEND_BYTES || settings.options.threads === 0, append.size - append.start);
   }
-  const done = queue.finish().then((failures) => ({
-    index,
-    errors: failures.map((f) => ({ file: index.files[f.file]!.path, message: f.message })),
-    events: index.files.reduce((sum, f) => sum + f.events, 0),
-    requests: index.requestCount,
-    elapsedMs: Date.now() - started,
-  }));
+  const done = queue
+    .finish()
+    .then(async (failures) => {
+      // Appended rows can start, extend or end bursts: the window pass runs again over all rows.
+      await applyWindowDetectors(index);
+      return failures;
+    })
+    .then((failures) => ({
+      index,
+      errors: failures.map((f) => ({ file: index.files[f.file]!.path, message: f.message })),
+      events: index.files.reduce((sum, f) => sum + f.events, 0),
+      requests: index.requestCount,
+      elapsedMs: Date.now() - started,
+    }));
   done.catch(() => undefined);
   return { outcome: 'appended', index, done };
 }

@@ -26,10 +26,14 @@ export interface RowBatch {
   /** auditIDs, UTF-8, back to back. */
   auditIdBytes: Uint8Array;
   auditIdLengths: Uint16Array;
+  /** Whether some auditID of the batch has an A-Z letter (free text then cannot search the bytes as they are). */
+  auditIdUppercase: boolean;
   /** Per row, how many detector entries; entries back to back (see packDetector). */
   detectorCounts: Uint16Array;
   detectorEntries: Uint16Array;
 }
+
+const UPPERCASE = /[A-Z]/;
 
 class LocalDictionary {
   readonly strings: string[] = [];
@@ -193,6 +197,7 @@ export class RowEncoder implements RowColumns {
       masks: taken(this.masks),
       auditIdBytes,
       auditIdLengths: Uint16Array.from(idBytes.map((bytes) => bytes.length)),
+      auditIdUppercase: this.auditIds.some((id) => UPPERCASE.test(id)),
       detectorCounts: taken(this.detectorCounts),
       detectorEntries: Uint16Array.from(this.detectorEntries),
     };

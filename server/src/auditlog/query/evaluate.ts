@@ -134,21 +134,52 @@ export function valueText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** True when `test` holds for some value reached by one of the path alternatives. */
-export function someAtPath(root: unknown, path: readonly PathStep[][], test: (value: unknown) => boolean): boolean {
-  return path.some((steps) => walk(root, steps, 0, test));
+/**
+ * True when `test` holds for some value reached by one of the path alternatives. With `dottedKeys`,
+ * a key that an object lacks is also tried joined with the keys after it, so that
+ * `annotations.authorization.k8s.io/decision` reaches the annotation named with dots (table columns
+ * use this; queries spell such keys `annotations["authorization.k8s.io/decision"]`, as jq does).
+ */
+export function someAtPath(root: unknown, path: readonly PathStep[][], test: (value: unknown) => boolean, dottedKeys = false): boolean {
+  return path.some((steps) => walk(root, steps, 0, test, dottedKeys));
 }
 
-function walk(value: unknown, steps: readonly PathStep[], i: number, test: (value: unknown) => boolean): boolean {
+/** Every value the path reaches, in document order (missing branches give nothing). */
+export function valuesAtPath(root: unknown, path: readonly PathStep[][], dottedKeys = false): unknown[] {
+  const values: unknown[] = [];
+  someAtPath(
+    root,
+    path,
+    (value) => {
+      if (value !== undefined) values.push(value);
+      return false;
+    },
+    dottedKeys,
+  );
+  return values;
+}
+
+function walk(value: unknown, steps: readonly PathStep[], i: number, test: (value: unknown) => boolean, dottedKeys = false): boolean {
   if (i === steps.length) return test(value);
   if (value === null || typeof value !== 'object') return false;
   const step = steps[i]!;
   if ('key' in step) {
     if (Array.isArray(value)) return false;
-    return walk((value as Record<string, unknown>)[step.key], steps, i + 1, test);
+    const object = value as Record<string, unknown>;
+    if (dottedKeys && !Object.hasOwn(object, step.key)) {
+      let key = step.key;
+      for (let j = i + 1; j < steps.length; j++) {
+        const next = steps[j]!;
+        if (!('key' in next)) break;
+        key += `.${next.key}`;
+        if (Object.hasOwn(object, key)) return walk(object[key], steps, j + 1, test, dottedKeys);
+      }
+      return false;
+    }
+    return walk(object[step.key], steps, i + 1, test, dottedKeys);
   }
-  if ('index' in step) return Array.isArray(value) && walk(value[step.index], steps, i + 1, test);
+  if ('index' in step) return Array.isArray(value) && walk(value[step.index], steps, i + 1, test, dottedKeys);
   // `[]` iterates arrays and, as jq's .[] does, the values of an object.
   const items = Array.isArray(value) ? value : Object.values(value);
-  return items.some((item) => walk(item, steps, i + 1, test));
+  return items.some((item) => walk(item, steps, i + 1, test, dottedKeys));
 }

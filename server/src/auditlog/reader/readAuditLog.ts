@@ -11,6 +11,8 @@ export interface ReadOptions extends ParseOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Read size; 1 MiB keeps syscalls few without holding much memory. */
   chunkBytes?: number;
+  /** Checked after each chunk: true stops reading (the caller found what it was looking for). */
+  stop?: () => boolean;
 }
 
 export interface FileReadSummary extends ParseSummary {
@@ -45,6 +47,7 @@ export async function readAuditLog(path: string, onEvent: (event: NormalizedEven
     for await (const chunk of source) {
       parser.push(chunk as Buffer);
       options.onProgress?.(bytesRead, size);
+      if (options.stop?.()) break;
     }
   } catch (error) {
     if (!gzip || isIoError(error)) throw error;

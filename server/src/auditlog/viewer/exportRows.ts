@@ -1,13 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ViewerExportResult } from '../../protocol/logViewer';
-import { readRow, type LogIndex } from '../index';
-import { readPrimaryEvent } from './readPrimaryEvent';
+import { readRow, visitPrimaryEvents, type LogIndex } from '../index';
 import { viewerRow } from './viewerRow';
 
 const CSV_COLUMNS = ['time', 'user', 'impersonatedUser', 'verb', 'resource', 'namespace', 'name', 'code', 'latencyMs', 'sourceIP', 'userAgent', 'stages', 'detectors', 'line'] as const;
-/** Records read from disk at once when exporting JSON lines. */
-const PARALLEL_READS = 32;
+/**
+ * Rows whose records are read again per pass when exporting JSON lines: read in file order, written
+ * in the result's order. (A gzip or pretty-printed file is streamed once per pass.)
+ */
+const ROWS_PER_READ = 16_384;
 
 /**
  * Writes the rows of a result to a file: CSV of the table's columns (from the index alone), or JSON
@@ -30,9 +32,11 @@ export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'js
         await write(`${cells.join(',')}\n`);
       }
     } else {
-      for (let from = 0; from < rows.length; from += PARALLEL_READS) {
-        const group = Array.from(rows.subarray(from, from + PARALLEL_READS), (id) => readPrimaryEvent(index, readRow(index, id)));
-        for (const event of await Promise.all(group)) if (event) await write(`${JSON.stringify(event)}\n`);
+      for (let from = 0; from < rows.length; from += ROWS_PER_READ) {
+        const chunk = rows.subarray(from, from + ROWS_PER_READ);
+        const events: (Record<string, unknown> | undefined)[] = new Array(chunk.length);
+        await visitPrimaryEvents(index, chunk, (position, event) => (events[position] = event.event));
+        for (const event of events) if (event) await write(`${JSON.stringify(event)}\n`);
       }
     }
   } finally {

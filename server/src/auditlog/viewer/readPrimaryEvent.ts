@@ -1,26 +1,21 @@
-import type { IndexRow, LogIndex } from '../index';
+import { visitPrimaryEvents, type IndexRow, type LogIndex } from '../index';
 import type { NormalizedEvent } from '../normalizedEvent';
-import { parseAuditText, readAuditLog } from '../reader/readAuditLog';
-import { readLineAt } from '../readRecord';
 
 /**
- * The decoded Event of a row's primary stage, read again from disk (the index keeps no bodies).
- * Plain JSON-lines files are entered at the record's offset; gzip, pretty-printed and legacy-text
- * files are streamed from the start until the record (they cannot be entered midway).
+ * The primary events of several rows (a page of the table), in the same order; undefined where a
+ * record cannot be read again. Each file is opened once (see visitPrimaryEvents).
  */
+export async function readPrimaryEvents(index: LogIndex, rows: readonly IndexRow[]): Promise<(NormalizedEvent | undefined)[]> {
+  const found: (NormalizedEvent | undefined)[] = new Array(rows.length).fill(undefined);
+  await visitPrimaryEvents(
+    index,
+    rows.map((row) => row.id),
+    (position, event) => (found[position] = event),
+  );
+  return found;
+}
+
+/** The decoded Event of a row's primary stage, read again from disk (the index keeps no bodies). */
 export async function readPrimaryEvent(index: LogIndex, row: IndexRow): Promise<Record<string, unknown> | undefined> {
-  const file = index.files[row.file];
-  if (!file) return undefined;
-  const pick = (events: readonly NormalizedEvent[]) => events.find((e) => e.auditID === row.auditID && e.stage === row.stage) ?? events.find((e) => e.auditID === row.auditID);
-  const randomAccess = !file.gzip && file.framing === 'lines' && !Object.keys(file.formats).some((format) => format.startsWith('legacy'));
-  if (randomAccess) {
-    const events: NormalizedEvent[] = [];
-    parseAuditText(`${await readLineAt(file.path, row.offset)}\n`, (event) => events.push(event));
-    return pick(events)?.event;
-  }
-  let found: NormalizedEvent | undefined;
-  await readAuditLog(file.path, (event) => {
-    if (!found && event.offset === row.offset && event.auditID === row.auditID && (event.stage === row.stage || !row.stage)) found = event;
-  });
-  return found?.event;
+  return (await readPrimaryEvents(index, [row]))[0]?.event;
 }

@@ -1,8 +1,7 @@
 import type { ViewerRow } from '../../protocol/logViewer';
-import { DETECTOR_CATALOG, detectorQuery, severityRank, type DetectorDefinition, type Severity } from '../detectors';
+import { detectorDefinition, detectorQuery, severityRank, type Severity } from '../detectors';
 import type { IndexRow } from '../index';
 
-const BY_ID = new Map<string, DetectorDefinition>(DETECTOR_CATALOG.map((definition) => [definition.id, definition]));
 
 export interface DetectorInfo {
   id: string;
@@ -16,7 +15,8 @@ export interface DetectorInfo {
 }
 
 export function detectorInfo(id: string): DetectorInfo {
-  const definition = BY_ID.get(id);
+  // Built-in, window and custom (from the k8sAudit.detectors.custom setting) detectors.
+  const definition = detectorDefinition(id);
   if (!definition) return { id, title: id, severity: 'info', description: '', remediation: '', references: [], query: '' };
   const { title, severity, description, remediation, references } = definition;
   return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };

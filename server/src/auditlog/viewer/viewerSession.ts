@@ -9,6 +9,8 @@ import type {
   ViewerStatus,
   ViewerTimeline,
 } from '../../protocol/logViewer';
+import type { DetectorSelection } from '../detectors';
+import { windowHitQuery } from '../index/windowPass';
 import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
@@ -17,15 +19,19 @@ import { timeline } from './timeline';
 import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
-import { readPrimaryEvent } from './readPrimaryEvent';
+import { readPrimaryEvent, readPrimaryEvents } from './readPrimaryEvent';
+import { pathColumn, type PathColumn } from './pathColumns';
 
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
 /** How long opening waits for a small file to be indexed completely before showing what is there. */
 const FIRST_ROWS_WAIT_MS = 400;
-/** ...unless this many rows (several screens) are already in after MIN_WAIT_MS: then show them. */
-const ENOUGH_ROWS = 5_000;
+/** ...unless this many rows (a few dozen screens; a worker's first batch) are in after MIN_WAIT_MS: then show them. */
+const ENOUGH_ROWS = 1_000;
 const MIN_WAIT_MS = 50;
+/** Path columns evaluated per page, and cell values kept per session (row x path). */
+const MAX_PATH_COLUMNS = 20;
+const MAX_CACHED_VALUES = 50_000;
 /** While indexing, the current query is re-run (and the viewer told) at most this often. */
 const REQUERY_MS = 1_000;
 
@@ -48,6 +54,8 @@ export class ViewerSession {
   private constructor(
     private readonly path: string,
     private readonly onStatus: (status: ViewerStatus, reset: boolean) => void,
+    /** The detectors the index runs (resolved k8sAudit.detectors.* settings), fixed for the session's life. */
+    private readonly detectors: DetectorSelection = {},
   ) {
     this.building = this.startBuild();
     this.index = this.building.index;
@@ -57,8 +65,8 @@ export class ViewerSession {
    * Starts indexing and resolves when the index is complete or, for a big file, after a short wait
    * with the first rows in: the viewer shows them while indexing goes on.
    */
-  static async open(path: string, onStatus: (status: ViewerStatus, reset: boolean) => void): Promise<ViewerSession> {
-    const session = new ViewerSession(path, onStatus);
+  static async open(path: string, onStatus: (status: ViewerStatus, reset: boolean) => void, detectors: DetectorSelection = {}): Promise<ViewerSession> {
+    const session = new ViewerSession(path, onStatus, detectors);
     const done = session.building?.done.then(
       () => undefined,
       () => undefined,
@@ -107,6 +115,59 @@ export class ViewerSession {
 
   rows(start: number, count: number): ViewerRow[] {
     return pageRows(this.index, this.result, start, Math.min(count, 2000)).map((row, i) => viewerRow(row, start + i));
+  }
+
+  /**
+   * A page of rows with the values of JSON path columns. The index keeps no bodies: each row's primary
+   * event is read again by its offset (one read per row, the page's rows in parallel) and the paths
+   * evaluated on it; values are cached per row and path, so scrolling back costs nothing.
+   */
+  async rowsWithPaths(start: number, count: number, paths: readonly string[] = []): Promise<ViewerRow[]> {
+    const index = this.index;
+    const page = pageRows(index, this.result, start, Math.min(count, 2000));
+    const rows = page.map((row, i) => viewerRow(row, start + i));
+    const columns = [...new Set(paths)].slice(0, MAX_PATH_COLUMNS).flatMap((text) => this.pathColumn(text) ?? []);
+    if (columns.length === 0 || page.length === 0) return rows;
+    const cache = this.pathValueCache(index);
+    const key = (id: number, column: PathColumn) => `${id}\u0000${column.text}`;
+    const missing = page.filter((row) => columns.some((column) => !cache.has(key(row.id, column))));
+    if (missing.length > 0) {
+      const events = await readPrimaryEvents(index, missing);
+      missing.forEach((row, i) => {
+        const event = events[i];
+        // A record that cannot be read again (the file changed) shows empty cells and is tried again later.
+        if (event) for (const column of columns) cache.set(key(row.id, column), column.value(event));
+      });
+      while (cache.size > MAX_CACHED_VALUES) cache.delete(cache.keys().next().value!);
+    }
+    rows.forEach((row, i) => {
+      const id = page[i]!.id;
+      row.paths = Object.fromEntries(columns.map((column) => [column.text, cache.get(key(id, column)) ?? '']));
+    });
+    return rows;
+  }
+
+  /** Parsed path columns by text (undefined for a text that is not a path: its cells stay empty). */
+  private readonly pathColumns = new Map<string, PathColumn | undefined>();
+  private pathValues: { index: LogIndex; values: Map<string, string> } | undefined;
+
+  private pathColumn(text: string): PathColumn | undefined {
+    if (!this.pathColumns.has(text)) {
+      let column: PathColumn | undefined;
+      try {
+        column = pathColumn(text);
+      } catch {
+        column = undefined;
+      }
+      this.pathColumns.set(text, column);
+    }
+    return this.pathColumns.get(text);
+  }
+
+  /** Cached cell values of the current index (row ids start over when a rotated file is indexed again). */
+  private pathValueCache(index: LogIndex): Map<string, string> {
+    if (this.pathValues?.index !== index) this.pathValues = { index, values: new Map() };
+    return this.pathValues.values;
   }
 
   facets(fields: readonly FacetFieldName[]): ViewerFacet[] {
@@ -161,6 +222,7 @@ export class ViewerSession {
 
   private startBuild(): IndexBuild {
     const build = buildLogIndex([this.path], {
+      detectors: this.detectors,
       onProgress: (progress) => {
         this.bytes = { read: progress.bytesRead, total: progress.totalBytes };
         if (Date.now() - this.lastRequery > REQUERY_MS) void this.requeryAndReport();
@@ -201,10 +263,11 @@ export class ViewerSession {
   }
 
   /** Detections per detector over all rows; counted once per index size, not per status. */
-  private counted: { index: LogIndex; rows: number; detections: ViewerStatus['detections'] } | undefined;
+  private counted: { index: LogIndex; rows: number; version: number; detections: ViewerStatus['detections'] } | undefined;
 
   private detectionCounts(): ViewerStatus['detections'] {
-    if (this.counted?.index === this.index && this.counted.rows === this.index.requestCount) return this.counted.detections;
+    // The version too: the window pass adds hits to rows already counted once the build is done.
+    if (this.counted?.index === this.index && this.counted.rows === this.index.requestCount && this.counted.version === this.index.version) return this.counted.detections;
     const hits = new Map<string, { hits: number; unknown: number }>();
     for (let row = 0; row < this.index.requestCount; row++) {
       for (const entry of this.index.detectorsOf(row)) {
@@ -217,9 +280,10 @@ export class ViewerSession {
     }
     const detections = [...hits].map(([id, count]) => {
       const info = detectorInfo(id);
-      return { id, title: info.title, severity: info.severity, query: info.query, ...count };
+      // A window detector's condition is not its burst: filter by the bursts' keys and time ranges.
+      return { id, title: info.title, severity: info.severity, query: windowHitQuery(this.index, id) ?? info.query, ...count };
     });
-    this.counted = { index: this.index, rows: this.index.requestCount, detections };
+    this.counted = { index: this.index, rows: this.index.requestCount, version: this.index.version, detections };
     return detections;
   }
 }

@@ -1,4 +1,5 @@
 import type { ViewerStatus } from '../../protocol/logViewer';
+import type { DetectorSelection } from '../detectors';
 import { ViewerSession } from './viewerSession';
 
 const POLL_MS = 1_000;
@@ -13,9 +14,10 @@ export class ViewerSessions {
     private readonly pollMs = POLL_MS,
   ) {}
 
-  async open(path: string): Promise<{ sessionId: number; status: ViewerStatus }> {
+  /** `detectors`: what the new session's index runs (sessions already open keep theirs). */
+  async open(path: string, detectors: DetectorSelection = {}): Promise<{ sessionId: number; status: ViewerStatus }> {
     const sessionId = this.nextId++;
-    const session = await ViewerSession.open(path, (status, reset) => this.onStatus(sessionId, status, reset));
+    const session = await ViewerSession.open(path, (status, reset) => this.onStatus(sessionId, status, reset), detectors);
     let polling = false;
     const timer = setInterval(() => {
       if (polling) return;

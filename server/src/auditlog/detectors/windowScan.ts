@@ -1,0 +1,41 @@
+import type { NormalizedEvent } from '../normalizedEvent';
+import type { AuditRequest } from '../requests';
+import type { CompiledWindowDetector, DetectorFinding } from './engine';
+import { runWindow, windowDistinct, windowKey, type WindowCandidate } from './slidingWindow';
+
+/**
+ * Window detectors over a stream of requests (the CLI scan). Requests complete out of time order
+ * (long watches and exec sessions last), so the ones a detector's condition selects are kept (without
+ * their bodies) and the windows run in `finish`, in the order the log index uses too.
+ */
+export class WindowScanner {
+  private readonly candidates: WindowCandidate<NormalizedEvent>[][];
+
+  constructor(private readonly detectors: readonly CompiledWindowDetector[]) {
+    this.candidates = detectors.map(() => []);
+  }
+
+  add(request: AuditRequest): void {
+    const event = request.primary;
+    let light: NormalizedEvent | undefined;
+    for (let d = 0; d < this.detectors.length; d++) {
+      const { definition, matches } = this.detectors[d]!;
+      if (Number.isNaN(event.time) || !matches(event)) continue;
+      const get = (field: keyof NormalizedEvent & string) => event[field] as string;
+      const key = windowKey(definition.window, get);
+      if (key === null) continue;
+      // Only the fields a report prints: the decoded Event (bodies) is not kept.
+      light ??= { ...event, event: {} };
+      this.candidates[d]!.push({ time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: light });
+    }
+  }
+
+  /** Every request of every burst, per detector in time order. */
+  finish(): DetectorFinding[] {
+    const findings: DetectorFinding[] = [];
+    this.detectors.forEach(({ definition }, d) => {
+      for (const event of runWindow(definition.window, this.candidates[d]!)) findings.push({ detector: definition, outcome: 'hit', event });
+    });
+    return findings;
+  }
+}
