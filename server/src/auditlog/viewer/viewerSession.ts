@@ -269,7 +269,9 @@ export class ViewerSession {
     // The version too: the window pass adds hits to rows already counted once the build is done.
     if (this.counted?.index === this.index && this.counted.rows === this.index.requestCount && this.counted.version === this.index.version) return this.counted.detections;
     const hits = new Map<string, { hits: number; unknown: number }>();
-    for (let row = 0; row < this.index.requestCount; row++) {
+    // Row ids run to rowCount; rows merged into another (a request split across segments) are dead.
+    for (let row = 0; row < this.index.rowCount; row++) {
+      if (this.index.isDead(row)) continue;
       for (const entry of this.index.detectorsOf(row)) {
         const id = this.index.detectorIds[entry >> 1]!;
         const count = hits.get(id) ?? { hits: 0, unknown: 0 };
