@@ -179,8 +179,8 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     }
     try {
       const client = await this.getClient();
-      const { sessionId, status } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
-      return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), status } };
+      const { sessionId, status, firstRows } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
+      return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), status, firstRows } };
     } catch (error) {
       return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };
     }

@@ -26,7 +26,7 @@ export type FromWebviewMessage =
   | { type: 'openRaw'; line?: number };
 
 export type ToWebviewMessage =
-  | { type: 'opened'; fileName: string; status: ViewerStatus }
+  | { type: 'opened'; fileName: string; status: ViewerStatus; firstRows: ViewerRow[] }
   /** Indexing progressed, the file grew, or (`reset`) it was replaced and positions start over. */
   | { type: 'status'; status: ViewerStatus; reset: boolean }
   | { type: 'rows'; requestId: number; start: number; rows: ViewerRow[] }

@@ -1,4 +1,4 @@
-import type { ToWebviewMessage, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
+import type { ToWebviewMessage, ViewerRow, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
 import { ColumnChooser } from './columnChooser';
 import { COLUMNS } from './columns';
 import { DetailsPane } from './detailsPane';
@@ -129,7 +129,8 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-function showStatus(status: ViewerStatus): void {
+/** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
+function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
   lastStatus = status;
   const parts = [`${status.matchingRows.toLocaleString('en-US')} of ${status.totalRows.toLocaleString('en-US')} requests`];
   if (status.formats.length > 0) parts.push(status.formats.join(', '));
@@ -142,6 +143,8 @@ function showStatus(status: ViewerStatus): void {
   skippedDetails.hidden = status.skippedCount === 0;
   sidebar.showDetections(status);
   cache.clear();
+  // Path columns need values the first page was sent without: then it is fetched as usual.
+  if (firstPage && rowPaths.length === 0) cache.seed(0, firstPage);
   table.setRowCount(status.matchingRows);
   if (following) table.scrollToEnd();
   applyPendingRestore();
@@ -219,7 +222,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
   if (saved?.columns) columnChooser.restore(saved.columns, saved.paths);
   if (saved?.widths) table.setWidths(saved.widths);
   if (saved?.columns || saved?.widths) applyColumns();
-  showStatus(message.status);
+  showStatus(message.status, message.firstRows);
   if (saved?.query) queryBar.set(saved.query, true);
   pendingRestore = saved ? { top: saved.top, selected: saved.selected } : undefined;
   applyPendingRestore();

@@ -1,6 +1,6 @@
 import type { ViewerRow } from '../../src/auditLog/protocol';
 
-const PAGE_ROWS = 100;
+export const PAGE_ROWS = 100;
 /** Pages kept in memory: the webview holds what is on screen plus this small LRU, never the log. */
 const MAX_PAGES = 60;
 
@@ -41,6 +41,15 @@ export class RowCache {
     this.pages.set(pageIndex, rows);
     while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
     this.onPage();
+  }
+
+  /** Rows that came without a request (the first page, with the `opened` message): pages from `start`, a multiple of the page size. */
+  seed(start: number, rows: ViewerRow[]): void {
+    for (let at = 0; at < rows.length; at += PAGE_ROWS) {
+      const page = rows.slice(at, at + PAGE_ROWS);
+      // Only whole pages, or the last page of the rows there are: a short page would read as the end.
+      if (page.length === PAGE_ROWS || at + page.length === rows.length) this.pages.set((start + at) / PAGE_ROWS, page);
+    }
   }
 
   /** Forgets rows from `index` on: the last page may have been short before the file grew. */

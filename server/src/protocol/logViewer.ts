@@ -67,6 +67,8 @@ export interface ViewerOpenParams {
 export interface ViewerOpenResult {
   sessionId: number;
   status: ViewerStatus;
+  /** The first page of the result (rows from 0), so the viewer shows rows without another round trip. */
+  firstRows: ViewerRow[];
 }
 
 export interface ViewerSort {

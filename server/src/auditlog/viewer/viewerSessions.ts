@@ -1,8 +1,10 @@
-import type { ViewerStatus } from '../../protocol/logViewer';
+import type { ViewerOpenResult, ViewerStatus } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { ViewerSession } from './viewerSession';
 
 const POLL_MS = 1_000;
+/** Rows sent with the answer to `open` (the webview's first page). */
+const FIRST_PAGE_ROWS = 100;
 
 /** The logs open in viewers, by session id; each is followed while it is open. */
 export class ViewerSessions {
@@ -15,7 +17,7 @@ export class ViewerSessions {
   ) {}
 
   /** `detectors`: what the new session's index runs (sessions already open keep theirs). */
-  async open(path: string, detectors: DetectorSelection = {}): Promise<{ sessionId: number; status: ViewerStatus }> {
+  async open(path: string, detectors: DetectorSelection = {}): Promise<ViewerOpenResult> {
     const sessionId = this.nextId++;
     const session = await ViewerSession.open(path, (status, reset) => this.onStatus(sessionId, status, reset), detectors);
     let polling = false;
@@ -27,7 +29,7 @@ export class ViewerSessions {
     }, this.pollMs);
     timer.unref?.();
     this.sessions.set(sessionId, { session, timer });
-    return { sessionId, status: session.status() };
+    return { sessionId, status: session.status(), firstRows: session.rows(0, FIRST_PAGE_ROWS) };
   }
 
   get(sessionId: number): ViewerSession {
