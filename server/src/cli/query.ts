@@ -5,6 +5,7 @@ import type { AuditRequest } from '../auditlog/requests';
 import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
+import { requestTarget } from '../auditlog/requestTarget';
 
 type Writable = { write(text: string): unknown };
 
@@ -78,8 +79,7 @@ function writeJsonLines(request: AuditRequest, allStages: boolean, out: Writable
 
 function tableRow(e: NormalizedEvent, files: readonly string[]): string[] {
   const time = Number.isNaN(e.time) ? '' : new Date(e.time).toISOString();
-  const resource = e.subresource ? `${e.resource}/${e.subresource}` : e.resource || e.requestURI;
-  return [time, e.user, e.verb, resource, e.namespace, e.name, e.code === null ? '' : String(e.code), `${files[e.file] ?? ''}:${e.line}`];
+  return [time, e.user, e.verb, requestTarget(e), e.namespace, e.name, e.code === null ? '' : String(e.code), `${files[e.file] ?? ''}:${e.line}`];
 }
 
 const HEADER = ['TIME', 'USER', 'VERB', 'RESOURCE', 'NAMESPACE', 'NAME', 'CODE', 'WHERE'];

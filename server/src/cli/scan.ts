@@ -18,6 +18,7 @@ import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/read
 import { PRODUCT_VERSION } from '../version';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
+import { resourcePath } from '../auditlog/requestTarget';
 
 type Writable = { write(text: string): unknown };
 
@@ -162,7 +163,7 @@ class FindingCollector {
       auditID: e.auditID,
       user: e.user,
       verb: e.verb,
-      resource: e.subresource ? `${e.resource}/${e.subresource}` : e.resource,
+      resource: resourcePath(e),
       namespace: e.namespace,
       name: e.name,
       ...(command ? { command } : {}),

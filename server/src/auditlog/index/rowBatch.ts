@@ -3,6 +3,7 @@ import type { AuditRequest } from '../requests';
 import { GrowableFloat64, GrowableUint16, GrowableUint32, GrowableUint8 } from './growable';
 import type { RowColumns } from './rowColumns';
 import { GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS, FLAG_INCOMPLETE, FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from './schema';
+import { resourcePath } from '../requestTarget';
 
 /**
  * Rows encoded by one segment reader, ready to cross a thread boundary: only typed arrays and
@@ -135,7 +136,7 @@ export class RowEncoder implements RowColumns {
     s[at + 3] = d[3]!.id(p.apiGroup);
     s[at + 4] = d[4]!.id(p.resource);
     s[at + 5] = d[5]!.id(p.subresource);
-    s[at + 6] = d[6]!.id(p.subresource !== '' ? `${p.resource}/${p.subresource}` : p.resource);
+    s[at + 6] = d[6]!.id(resourcePath(p));
     s[at + 7] = d[7]!.id(p.namespace);
     s[at + 8] = d[8]!.id(p.name);
     s[at + 9] = d[9]!.id(p.requestURI);

@@ -3,6 +3,7 @@ import type { AuditRequest } from '../requests';
 import type { FieldRef, PathStep, QueryNode, ValuePattern } from './ast';
 import { indexField, type IndexField } from './fields';
 import { asciiLower, compilePattern, freeTextPattern, type StringTest } from './pattern';
+import { resourcePath } from '../requestTarget';
 
 export type EventPredicate = (event: NormalizedEvent) => boolean;
 
@@ -95,7 +96,7 @@ function compileMatch(field: FieldRef, values: ValuePattern[]): EventPredicate {
 /** `resource:pods` matches the resource; `resource:pods/exec` matches resource/subresource. */
 function compileResourceMatch(values: ValuePattern[]): EventPredicate {
   const tests = values.map((value) => ({ combined: value.parts.some((part) => part.includes('/')), test: compilePattern(value) }));
-  return (e) => tests.some(({ combined, test }) => test(combined && e.subresource !== '' ? `${e.resource}/${e.subresource}` : e.resource));
+  return (e) => tests.some(({ combined, test }) => test(combined ? resourcePath(e) : e.resource));
 }
 
 function compileCompare(field: FieldRef, op: string, limit: number): EventPredicate {

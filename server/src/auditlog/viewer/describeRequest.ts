@@ -1,12 +1,12 @@
 import type { IndexRow } from '../index';
-import { targetOf } from './viewerRow';
+import { requestTarget } from '../requestTarget';
 
 /** A request in plain words, line by line: who, what, where, the result, when and from where. */
 export function describeRequest(row: IndexRow): string[] {
   const who = row.user || '(no user: authentication failed)';
   const as = row.impersonatedUser ? ` as ${row.impersonatedUser}` : '';
   const groups = row.groups.length > 0 ? ` (${row.groups.join(', ')})` : '';
-  const target = `${targetOf(row)}${row.resource && row.name ? ` ${row.name}` : ''}`;
+  const target = `${requestTarget(row)}${row.resource && row.name ? ` ${row.name}` : ''}`;
   const where = row.namespace ? ` in ${row.namespace}` : row.resource ? ' (cluster-wide)' : '';
   const result = row.code === null ? 'no response code (the request did not complete)' : `${row.code}${row.decision ? `, authorization ${row.decision}` : ''}`;
   const latency = row.latencyMs === null ? '' : ` in ${Math.round(row.latencyMs)} ms`;

@@ -1,6 +1,7 @@
 import type { ViewerRow } from '../../protocol/logViewer';
 import { detectorDefinition, detectorQuery, severityRank, type Severity } from '../detectors';
 import type { IndexRow } from '../index';
+import { requestTarget } from '../requestTarget';
 
 
 export interface DetectorInfo {
@@ -20,12 +21,6 @@ export function detectorInfo(id: string): DetectorInfo {
   if (!definition) return { id, title: id, severity: 'info', description: '', remediation: '', references: [], query: '' };
   const { title, severity, description, remediation, references } = definition;
   return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };
-}
-
-/** What a request was about: `resource/subresource`, or the URL of a non-resource request. */
-export function targetOf(row: IndexRow): string {
-  if (!row.resource) return row.requestURI;
-  return row.subresource ? `${row.resource}/${row.subresource}` : row.resource;
 }
 
 /** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
@@ -49,7 +44,7 @@ export function viewerRow(row: IndexRow, position: number): ViewerRow {
     user: row.user,
     impersonatedUser: row.impersonatedUser,
     verb: row.verb,
-    resource: targetOf(row),
+    resource: requestTarget(row),
     namespace: row.namespace,
     name: row.name,
     code: row.code,
