@@ -50,6 +50,7 @@ export interface SegmentSummary {
 
 const CHUNK_BYTES = 1024 * 1024;
 const FLUSH_MS = 100;
+const FIRST_ROWS_PIECE = 64 * 1024;
 
 /**
  * Streams one segment through the same parser, request grouper and detector engine as the streaming
@@ -92,6 +93,7 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
   let newlines = 0;
   let lastNewline = -1;
   let lastFlush = 0;
+  let sentRows = false;
   const flush = () => {
     const batch = encoder.flush();
     if (batch) onBatch(batch);
@@ -105,7 +107,18 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
         lastNewline = streamed + i;
       }
       streamed += chunk.length;
-      parser.push(chunk);
+      if (sentRows) parser.push(chunk);
+      else {
+        // Until the first rows are out, parse in small pieces: the viewer shows them while the rest of
+        // the first chunk (parsed by still-cold code) follows.
+        for (let at = 0; at < chunk.length; at += FIRST_ROWS_PIECE) {
+          parser.push(chunk.subarray(at, at + FIRST_ROWS_PIECE));
+          if (encoder.rows > 0 && !sentRows) {
+            sentRows = true;
+            flush();
+          }
+        }
+      }
       onProgress(bytesRead);
       if (encoder.rows >= (job.batchRows ?? 8192) || (encoder.rows > 0 && Date.now() - lastFlush >= FLUSH_MS)) flush();
     }

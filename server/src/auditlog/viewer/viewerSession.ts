@@ -1,5 +1,6 @@
 import type {
   FacetFieldName,
+  ViewerCompletion,
   ViewerEventResult,
   ViewerExportResult,
   ViewerFacet,
@@ -21,14 +22,15 @@ import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
 import { readPrimaryEvent, readPrimaryEvents } from './readPrimaryEvent';
 import { pathColumn, type PathColumn } from './pathColumns';
+import { completeQuery } from './queryCompletion';
 
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
 /** How long opening waits for a small file to be indexed completely before showing what is there. */
 const FIRST_ROWS_WAIT_MS = 400;
-/** ...unless this many rows (a few dozen screens; a worker's first batch) are in after MIN_WAIT_MS: then show them. */
-const ENOUGH_ROWS = 1_000;
-const MIN_WAIT_MS = 50;
+/** A file this big cannot be indexed in that time: it is shown as soon as a screenful of rows is in. */
+const BIG_FILE_BYTES = 32 * 1024 * 1024;
+const SCREENFUL_ROWS = 40;
 /** Path columns evaluated per page, and cell values kept per session (row x path). */
 const MAX_PATH_COLUMNS = 20;
 const MAX_CACHED_VALUES = 50_000;
@@ -74,7 +76,7 @@ export class ViewerSession {
     // A small file is shown complete; a big one as soon as a screenful of rows is in.
     const started = Date.now();
     while (session.indexing && Date.now() - started < FIRST_ROWS_WAIT_MS) {
-      if (session.index.requestCount >= ENOUGH_ROWS && Date.now() - started >= MIN_WAIT_MS) break;
+      if (session.bytes.total >= BIG_FILE_BYTES && session.index.requestCount >= SCREENFUL_ROWS) break;
       await Promise.race([done, delay(10)]);
     }
     while (session.indexing && session.index.requestCount === 0) await Promise.race([done, delay(20)]);
@@ -168,6 +170,11 @@ export class ViewerSession {
   private pathValueCache(index: LogIndex): Map<string, string> {
     if (this.pathValues?.index !== index) this.pathValues = { index, values: new Map() };
     return this.pathValues.values;
+  }
+
+  /** Completion of the query bar's word at `cursor`: fields and keywords, or this log's values of a field. */
+  complete(text: string, cursor: number): ViewerCompletion {
+    return completeQuery(this.index, text, cursor);
   }
 
   facets(fields: readonly FacetFieldName[]): ViewerFacet[] {
