@@ -5,7 +5,6 @@ import { BODY, compileIndexPredicate, NO, type RowTest } from './indexPredicate'
 import type { RowColumns } from './rowColumns';
 import { packDetector, STRING_COLUMN_INDEX } from './schema';
 import type { QueryNode } from '../query/ast';
-import { compilePattern } from '../query/pattern';
 
 /**
  * Runs the detectors on each row as it is encoded. A detector's scope condition (verb, resource,
@@ -15,28 +14,44 @@ import { compilePattern } from '../query/pattern';
  * those of detectRequest.
  */
 const VERB = STRING_COLUMN_INDEX.verb;
+const RESOURCE = STRING_COLUMN_INDEX.resource;
+const SUBRESOURCE = STRING_COLUMN_INDEX.subresource;
 const OUT = NO;
 const UNDECIDED = BODY;
 const pack = packDetector;
+/** Fields a row's verb, resource and subresource ids settle: detector terms on them sort candidates once per triple. */
+const KEY_FIELDS = new Set(['verb', 'resource', 'subresource']);
+/** Distinct (verb, resource, subresource) triples whose candidates are kept; past this (a hostile log), candidates are found per row. */
+const MAX_CACHED = 100_000;
 
 export function rowDetectors(detectors: readonly CompiledDetector[], positions: ReadonlyMap<string, number>, source: RowColumns) {
-  type Compiled = { detector: CompiledDetector; position: number; scope: RowTest; verbs: ((verb: string) => boolean) | null };
+  type Compiled = { detector: CompiledDetector; position: number; scope: RowTest; byKey: RowTest | null };
   const compiled: Compiled[] = [];
   for (const detector of detectors) {
     const position = positions.get(detector.definition.id);
     if (position === undefined) continue;
     const condition = parseQuery(detector.definition.condition);
-    compiled.push({ detector, position, scope: compileIndexPredicate(condition, source), verbs: requiredVerbs(condition) });
+    const keyTerms = (condition.kind === 'and' ? condition.items : [condition]).filter((term) => readsOnly(term, KEY_FIELDS));
+    const byKey = keyTerms.length === 0 ? null : compileIndexPredicate(keyTerms.length === 1 ? keyTerms[0]! : { kind: 'and', items: keyTerms }, source);
+    compiled.push({ detector, position, scope: compileIndexPredicate(condition, source), byKey });
   }
-  // Most detectors are about a few verbs (create, delete, exec...) and most requests are reads and
-  // heartbeats: per distinct verb, the detectors that can apply at all.
-  const byVerb: Compiled[][] = [];
+  // Most detectors are about a few verbs and resources (create pods, get secrets...), and most requests
+  // are reads and heartbeats of others: per distinct (verb, resource, subresource), the detectors that
+  // can apply at all, decided by their terms on those fields alone (the same answer for every such row).
+  const candidatesOf = (row: number) => compiled.filter((c) => c.byKey === null || c.byKey(row) !== NO);
+  const cache: Compiled[][][][] = [];
+  let cached = 0;
   return (row: number, event: NormalizedEvent, entries: number[]): void => {
-    const verbId = source.stringId(row, VERB);
-    let candidates = byVerb[verbId];
+    const forVerb = (cache[source.stringId(row, VERB)] ??= []);
+    const forResource = (forVerb[source.stringId(row, RESOURCE)] ??= []);
+    const subresource = source.stringId(row, SUBRESOURCE);
+    let candidates = forResource[subresource];
     if (candidates === undefined) {
-      const verb = source.dictionaryStrings(VERB)[verbId]!;
-      byVerb[verbId] = candidates = compiled.filter((c) => c.verbs === null || c.verbs(verb));
+      candidates = candidatesOf(row);
+      if (cached < MAX_CACHED) {
+        forResource[subresource] = candidates;
+        cached++;
+      }
     }
     for (const { detector, position, scope } of candidates) {
       const inScope = scope(row);
@@ -47,14 +62,18 @@ export function rowDetectors(detectors: readonly CompiledDetector[], positions: 
   };
 }
 
-/** The verbs a condition requires (a verb:... term at its top level, not negated), as a test; null if any verb may do. */
-function requiredVerbs(condition: QueryNode): ((verb: string) => boolean) | null {
-  const terms = condition.kind === 'and' ? condition.items : [condition];
-  for (const term of terms) {
-    if (term.kind === 'match' && term.field.kind === 'index' && term.field.name === 'verb') {
-      const tests = term.values.map(compilePattern);
-      return (verb) => tests.some((test) => test(verb));
-    }
+/** Whether every field a query term reads is one of `fields` (index fields only; paths and free text read more). */
+function readsOnly(node: QueryNode, fields: ReadonlySet<string>): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.items.every((item) => readsOnly(item, fields));
+    case 'not':
+      return readsOnly(node.item, fields);
+    case 'match':
+    case 'compare':
+      return node.field.kind === 'index' && fields.has(node.field.name);
+    default:
+      return false;
   }
-  return null;
 }
