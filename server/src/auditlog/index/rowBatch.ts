@@ -35,6 +35,8 @@ export interface RowBatch {
 }
 
 const UPPERCASE = /[A-Z]/;
+/** Dictionaries up to this size are searched by comparison (see LocalDictionary.id). */
+const FEW = 8;
 
 class LocalDictionary {
   readonly strings: string[] = [];
@@ -42,6 +44,12 @@ class LocalDictionary {
   private sent = 0;
 
   id(value: string): number {
+    // Most columns hold a handful of values (verbs, levels, stages): comparing with each is cheaper
+    // than hashing a string JSON.parse has just made (its hash is not computed yet).
+    const strings = this.strings;
+    if (strings.length <= FEW) {
+      for (let i = 0; i < strings.length; i++) if (strings[i] === value) return i;
+    }
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.strings.length;
