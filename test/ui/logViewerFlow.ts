@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '../harness/codeServer';
 import { activeWebview, quickOpen } from './workbench';
 
@@ -13,6 +13,15 @@ export interface OpenTimings {
   totalRequests: number;
   /** Of the time to first rows: the webview page waiting for VS Code's webview service worker to start (before any of our code runs). */
   serviceWorkerStartMs: number;
+}
+
+/** Opens a log in the viewer with Quick Open and waits for its filter bar. */
+export async function openViewer(page: Page, fileName: string): Promise<{ webview: FrameLocator; query: Locator }> {
+  await quickOpen(page, fileName);
+  const webview = activeWebview(page);
+  const query = webview.locator('#query');
+  await query.waitFor({ timeout: 30_000 });
+  return { webview, query };
 }
 
 /** Opens `fileName` with Quick Open and times first rows and the end of indexing. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { brushTimeline, cliCount } from './logViewerFlow';
+import { brushTimeline, cliCount, openViewer } from './logViewerFlow';
 import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
 
 describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
@@ -190,10 +190,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
   it('narrows rows by query, facet click, facet exclusion, detector and timeline brush, as the CLI counts them', async () => {
     const { page, workspace } = workbench;
     const log = join(workspace, 'audit.log');
-    await quickOpen(page, 'audit.log');
-    const webview = activeWebview(page);
-    const query = webview.locator('#query');
-    await query.waitFor({ timeout: 30_000 });
+    const { webview, query } = await openViewer(page, 'audit.log');
     const matching = async (expected: number) => {
       await webview.locator('#summary', { hasText: `${expected.toLocaleString('en-US')} of 2,000 requests` }).waitFor({ timeout: 15_000 });
       assert.equal(await webview.locator('#rows').getAttribute('aria-rowcount'), String(expected + 1));
@@ -358,5 +355,55 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
     assert.ok(Math.abs((await width('user')) - resized) <= 1, `user column ${resized} -> ${await width('user')} after the tab came back`);
     await expectValues();
+  });
+
+  it('completes fields and values in the query bar by keyboard, and runs the completed query', async () => {
+    const { page, workspace } = workbench;
+    const log = join(workspace, 'audit.log');
+    const { webview, query } = await openViewer(page, 'audit.log');
+    await query.fill('');
+    await query.press('Enter');
+    await webview.locator('#summary', { hasText: '2,000 of 2,000 requests' }).waitFor({ timeout: 15_000 });
+    assert.equal(await query.getAttribute('role'), 'combobox');
+    const list = webview.locator('#query-completions[role=listbox]');
+    const active = list.locator('[role=option][aria-selected=true] .completion-label');
+    /** Moves down the open list until the active option is `label` (by keyboard only). */
+    const pick = async (label: string) => {
+      await list.locator('[role=option] .completion-label', { hasText: label }).first().waitFor({ timeout: 15_000 });
+      for (let i = 0; i < 60 && (await active.textContent()) !== label; i++) await query.press('ArrowDown');
+      assert.equal(await active.textContent(), label);
+      assert.equal(await query.getAttribute('aria-expanded'), 'true');
+      assert.equal(await query.getAttribute('aria-activedescendant'), await list.locator('[role=option][aria-selected=true]').getAttribute('id'));
+    };
+
+    await query.pressSequentially('ver');
+    await pick('verb:');
+    await query.press('Enter');
+    assert.equal(await query.inputValue(), 'verb:');
+    // Accepting a field leaves the list open with its values (with their counts).
+    await pick('get');
+    await query.pressSequentially('cr');
+    await pick('create');
+    assert.match((await list.locator('[role=option][aria-selected=true] .completion-detail').textContent()) ?? '', /^[\d,]+$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-completion.png') });
+    await query.press('Enter');
+    assert.equal(await query.inputValue(), 'verb:create');
+    assert.equal(await query.getAttribute('aria-expanded'), 'false');
+    // Enter without an open list runs the query.
+    await query.press('Enter');
+    const expected = cliCount(log, 'verb:create');
+    assert.ok(expected > 0);
+    await webview.locator('#summary', { hasText: `${expected.toLocaleString('en-US')} of 2,000 requests` }).waitFor({ timeout: 15_000 });
+    assert.equal(await webview.locator('#rows').getAttribute('aria-rowcount'), String(expected + 1));
+
+    // Ctrl+Space opens the list; Escape closes only the list, a second Escape clears the query.
+    await query.press('Control+Space');
+    await list.locator('[role=option]').first().waitFor({ timeout: 15_000 });
+    await query.press('Escape');
+    assert.equal(await query.getAttribute('aria-expanded'), 'false');
+    assert.equal(await query.inputValue(), 'verb:create');
+    await query.press('Escape');
+    assert.equal(await query.inputValue(), '');
+    await webview.locator('#summary', { hasText: '2,000 of 2,000 requests' }).waitFor({ timeout: 15_000 });
   });
 });

@@ -5,6 +5,8 @@ import {
   ViewerMethods,
   type FacetFieldName,
   type ViewerCheckPathParams,
+  type ViewerCompleteParams,
+  type ViewerCompletion,
   type ViewerPathCheck,
   type ViewerCloseParams,
   type ViewerEventParams,
@@ -19,6 +21,7 @@ import {
   type ViewerQueryResult,
   type ViewerRowsParams,
   type ViewerRowsResult,
+  type ViewerStatus,
   type ViewerStatusParams,
   type ViewerTimeline,
   type ViewerTimelineParams,
@@ -40,13 +43,21 @@ type Post = (message: ToWebviewMessage) => void;
 export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
   /** How to reach the webview of each open server session. */
   private readonly webviews = new Map<number, Post>();
+  /**
+   * The latest status of each session, for a webview that says `ready` after it was sent: the server
+   * starts indexing before the webview has loaded, and a webview shown again is a new page.
+   */
+  private readonly latestStatus = new Map<number, ViewerStatus>();
 
   static register(context: vscode.ExtensionContext, getClient: () => Promise<LanguageClient>): vscode.Disposable {
     const provider = new LogViewerProvider(context.extensionUri, getClient);
     // Indexing progress, growth and rotation of open logs, forwarded to the webview of their session.
     void getClient().then((client) =>
       context.subscriptions.push(
-        client.onNotification(ViewerMethods.status, ({ sessionId, status, reset }: ViewerStatusParams) => provider.webviews.get(sessionId)?.({ type: 'status', status, reset })),
+        client.onNotification(ViewerMethods.status, ({ sessionId, status, reset }: ViewerStatusParams) => {
+          provider.latestStatus.set(sessionId, status);
+          provider.webviews.get(sessionId)?.({ type: 'status', status, reset });
+        }),
       ),
     );
     return vscode.Disposable.from(
@@ -86,8 +97,11 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       switch (message.type) {
         case 'ready':
           void session.then((opened) => {
-            if (opened.sessionId !== undefined) this.webviews.set(opened.sessionId, post);
             post(opened.message);
+            if (opened.sessionId === undefined) return;
+            this.webviews.set(opened.sessionId, post);
+            const latest = this.latestStatus.get(opened.sessionId);
+            if (latest) post({ type: 'status', status: latest, reset: false });
           });
           break;
         case 'getRows':
@@ -103,6 +117,14 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
             message.requestId,
             (client) => client.sendRequest<ViewerPathCheck>(ViewerMethods.checkPath, { path: message.path } satisfies ViewerCheckPathParams),
             (result) => ({ type: 'pathChecked', requestId: message.requestId, result }),
+          );
+          break;
+        case 'complete':
+          void withSession(
+            message.requestId,
+            (client, sessionId) =>
+              client.sendRequest<ViewerCompletion>(ViewerMethods.complete, { sessionId, text: message.text, cursor: message.cursor } satisfies ViewerCompleteParams),
+            (completion) => ({ type: 'completions', requestId: message.requestId, completion }),
           );
           break;
         case 'setQuery':
@@ -149,6 +171,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       void session.then(async ({ sessionId }) => {
         if (sessionId === undefined) return;
         this.webviews.delete(sessionId);
+        this.latestStatus.delete(sessionId);
         await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);
       });
     });

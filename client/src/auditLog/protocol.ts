@@ -1,8 +1,19 @@
 // Messages between the audit log webview and the extension host. Both sides import this file, so a
 // message that one side sends and the other does not understand is a type error.
-import type { ViewerEventResult, ViewerFacet, ViewerPathCheck, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewer';
+import type {
+  ViewerCompletion,
+  ViewerCompletionItem,
+  ViewerEventResult,
+  ViewerFacet,
+  ViewerPathCheck,
+  ViewerQueryResult,
+  ViewerRow,
+  ViewerSort,
+  ViewerStatus,
+  ViewerTimeline,
+} from '../../../server/src/protocol/logViewer';
 
-export type { ViewerEventResult, ViewerFacet, ViewerPathCheck, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline };
+export type { ViewerCompletion, ViewerCompletionItem, ViewerEventResult, ViewerFacet, ViewerPathCheck, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline };
 
 export type FromWebviewMessage =
   | { type: 'ready' }
@@ -10,6 +21,8 @@ export type FromWebviewMessage =
   | { type: 'getRows'; requestId: number; start: number; count: number; paths?: string[] }
   /** Can this text be the JSON path of a column? Answered by `pathChecked`. */
   | { type: 'checkPath'; requestId: number; path: string }
+  /** Completion of the query bar's word at `cursor`; answered by `completions`. */
+  | { type: 'complete'; requestId: number; text: string; cursor: number }
   /** Filter with the query language; answered by `queryResult`. */
   | { type: 'setQuery'; requestId: number; query: string; sort: ViewerSort }
   /** Requests per time bucket over the current result; answered by `timeline`. */
@@ -34,5 +47,6 @@ export type ToWebviewMessage =
   | { type: 'facets'; requestId: number; facets: ViewerFacet[] }
   | { type: 'timeline'; requestId: number; timeline: ViewerTimeline }
   | { type: 'pathChecked'; requestId: number; result: ViewerPathCheck }
+  | { type: 'completions'; requestId: number; completion: ViewerCompletion }
   | ({ type: 'event'; requestId: number } & ViewerEventResult)
   | { type: 'error'; message: string; requestId?: number };

@@ -64,7 +64,14 @@ const timeline = new Timeline((after, before) => {
   const rest = queryBar.value.replace(/(^|\s)-?(after|before):\S+/g, ' ').trim();
   queryBar.set(`${rest} after:${after.toISOString()} before:${before.toISOString()}`.trim(), true);
 });
-const queryBar = new QueryBar((query) => runQuery(query));
+const queryBar = new QueryBar(
+  (query) => runQuery(query),
+  (text, cursor) => {
+    const requestId = nextRequestId++;
+    vscodeApi.postMessage({ type: 'complete', requestId, text, cursor });
+    return requestId;
+  },
+);
 const sidebar = new Sidebar({
   filterDetector: (query) => queryBar.set(query, true),
   filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
@@ -253,6 +260,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       queryBar.showResult(`${message.result.matchingRows.toLocaleString('en-US')} matching · ${message.result.elapsedMs} ms`);
       details.clear();
       if (lastStatus) showStatus({ ...lastStatus, matchingRows: message.result.matchingRows });
+      break;
+    case 'completions':
+      queryBar.showCompletions(message.requestId, message.completion);
       break;
     case 'pathChecked':
       if (message.requestId === pathRequest) columnChooser.pathChecked(message.result);

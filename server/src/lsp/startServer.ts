@@ -6,6 +6,7 @@ import {
   ViewerMethods,
   type ViewerCheckPathParams,
   type ViewerCloseParams,
+  type ViewerCompleteParams,
   type ViewerEventParams,
   type ViewerExportParams,
   type ViewerFacetsParams,
@@ -53,6 +54,7 @@ export function startServer(): void {
   connection.onRequest(ViewerMethods.facets, (params: ViewerFacetsParams) => viewers.get(params.sessionId).facets(params.fields));
   connection.onRequest(ViewerMethods.event, (params: ViewerEventParams) => viewers.get(params.sessionId).event(params.position, params.reveal));
   connection.onRequest(ViewerMethods.close, (params: ViewerCloseParams) => viewers.close(params.sessionId));
+  connection.onRequest(ViewerMethods.complete, (params: ViewerCompleteParams) => viewers.get(params.sessionId).complete(params.text, params.cursor));
   connection.onRequest(ViewerMethods.checkPath, async (params: ViewerCheckPathParams): Promise<ViewerPathCheck> => checkPathColumn(params.path));
 
   documents.listen(connection);

@@ -14,6 +14,8 @@ export const ViewerMethods = {
   export: 'k8sAudit/viewer/export',
   /** Whether a text can be the JSON path of a table column (parsed as the query language does). */
   checkPath: 'k8sAudit/viewer/checkPath',
+  /** Completion of field names, keywords and (from the index) field values in the query bar. */
+  complete: 'k8sAudit/viewer/complete',
   /** Notification from the server: indexing progressed, the file grew, or it was rotated. */
   status: 'k8sAudit/viewer/status',
 } as const;
@@ -101,6 +103,30 @@ export interface ViewerCheckPathParams {
 
 /** A path that can be a column (`path` is its normal spelling), or the parser's error. */
 export type ViewerPathCheck = { ok: true; path: string } | { ok: false; error: { offset: number; length: number; message: string } };
+
+export interface ViewerCompleteParams {
+  sessionId: number;
+  text: string;
+  /** Offset of the cursor in `text` (UTF-16 code units, as an input's selectionStart). */
+  cursor: number;
+}
+
+export interface ViewerCompletionItem {
+  /** What the list shows (a value as the log has it; untrusted text). */
+  label: string;
+  /** What replaces [from, to) of the text (a value quoted as the query language needs). */
+  insert: string;
+  /** A field's description, or how many requests have the value. */
+  detail?: string;
+  kind: 'field' | 'value' | 'keyword';
+}
+
+/** Items for the word at the cursor; accepting one replaces the text in [from, to). */
+export interface ViewerCompletion {
+  from: number;
+  to: number;
+  items: ViewerCompletionItem[];
+}
 
 export interface ViewerRowsResult {
   start: number;

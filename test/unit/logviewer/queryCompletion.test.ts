@@ -1,0 +1,186 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { quoteValue } from '../../../server/src/auditlog/viewer/queryCompletion';
+import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
+import type { ViewerSession } from '../../../server/src/auditlog/viewer/viewerSession';
+import type { ViewerCompletion } from '../../../server/src/protocol/logViewer';
+import { parseQuery } from '../../../server/src/auditlog/query';
+
+/** One request per entry: [user, verb, resource, namespace, userAgent, code]. */
+const REQUESTS: [string, string, string, string, string, number][] = [
+  ['alice@example.com', 'create', 'pods', 'prod', 'kubectl/v1.33.1 (linux/amd64)', 201],
+  ['alice@example.com', 'get', 'pods', 'prod', 'kubectl/v1.33.1 (linux/amd64)', 200],
+  ['alice@example.com', 'get', 'secrets', 'prod', 'kubectl/v1.33.1 (linux/amd64)', 200],
+  ['bob@example.com', 'create', 'pods/exec', 'dev', 'kubectl/v1.30.0 (darwin/arm64)', 101],
+  ['system:kube-scheduler', 'get', 'pods', 'kube-system', 'kube-scheduler/v1.33.1', 200],
+  ['system:kube-scheduler', 'list', 'nodes', '', 'kube-scheduler/v1.33.1', 200],
+  ['system:kube-scheduler', 'watch', 'nodes', '', 'kube-scheduler/v1.33.1', 200],
+  ['system:kube-scheduler', 'get', 'pods', 'kube-system', 'kube-scheduler/v1.33.1', 200],
+  ['system:node:ip-10-0-1-5', 'patch', 'nodes/status', '', 'kubelet/v1.33.1', 200],
+  ['carol (contractor)', 'delete', 'configmaps', 'dev', 'curl/8.5.0', 403],
+];
+
+function event(i: number, [user, verb, resourcePath, namespace, userAgent, code]: (typeof REQUESTS)[number]): string {
+  const [resource, subresource] = resourcePath.split('/');
+  return JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    stage: 'ResponseComplete',
+    requestURI: `/api/v1/${namespace ? `namespaces/${namespace}/` : ''}${resource}`,
+    verb,
+    user: { username: user, groups: i % 2 === 0 ? ['system:authenticated', 'dev-team'] : ['system:authenticated'] },
+    sourceIPs: ['10.0.0.1'],
+    userAgent,
+    objectRef: { resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code },
+    requestReceivedTimestamp: `2026-02-22T10:00:0${i}.000000Z`,
+    stageTimestamp: `2026-02-22T10:00:0${i}.010000Z`,
+  });
+}
+
+describe('query bar completion', () => {
+  const sessions = new ViewerSessions();
+  let sessionId = 0;
+  let session: ViewerSession;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-completion-'));
+    const file = join(dir, 'audit.log');
+    writeFileSync(file, `${REQUESTS.map((request, i) => event(i, request)).join('\n')}\n`);
+    ({ sessionId } = await sessions.open(file));
+    session = sessions.get(sessionId);
+  });
+  after(() => sessions.close(sessionId));
+
+  /** Completion with the cursor where `|` is (at the end without one). */
+  function complete(textWithCursor: string): ViewerCompletion {
+    const cursor = textWithCursor.includes('|') ? textWithCursor.indexOf('|') : textWithCursor.length;
+    return session.complete(textWithCursor.replace('|', ''), cursor);
+  }
+  const labels = (completion: ViewerCompletion) => completion.items.map((item) => item.label);
+  /** The text after accepting the first item. */
+  function accept(textWithCursor: string, item = 0): string {
+    const text = textWithCursor.replace('|', '');
+    const completion = complete(textWithCursor);
+    return text.slice(0, completion.from) + completion.items[item]!.insert + text.slice(completion.to);
+  }
+
+  it('completes field names with ":" and their descriptions, and the time terms, at a word start', () => {
+    const all = complete('');
+    assert.deepEqual({ from: all.from, to: all.to }, { from: 0, to: 0 });
+    for (const label of ['user:', 'verb:', 'resource:', 'namespace:', 'userAgent:', 'code:', 'after:', 'before:', 'last:']) assert.ok(labels(all).includes(label), label);
+    const verb = all.items.find((item) => item.label === 'verb:')!;
+    assert.deepEqual(verb, { label: 'verb:', insert: 'verb:', detail: 'verb', kind: 'field' });
+    // Nothing joins a first term with AND / OR.
+    assert.ok(!labels(all).includes('AND'));
+
+    const ver = complete('ver');
+    assert.deepEqual({ from: ver.from, to: ver.to, labels: labels(ver) }, { from: 0, to: 3, labels: ['verb:'] });
+    assert.deepEqual(labels(complete('us')), ['user:', 'userAgent:', 'user.extra.']);
+    // An alias is offered when only it matches; JSON path starters once something is typed.
+    assert.deepEqual(labels(complete('ns')), ['ns:']);
+    assert.deepEqual(labels(complete('requ')), ['requestURI:', 'requestObject.']);
+    assert.ok(labels(complete('ann')).includes('annotations["authorization.k8s.io/decision"]:'));
+    // After a term: AND / OR too.
+    const afterTerm = complete('verb:get ');
+    assert.ok(labels(afterTerm).includes('AND') && labels(afterTerm).includes('OR'));
+    assert.deepEqual(labels(complete('verb:get O')), ['objectRef.', 'OR']);
+    // A quoted word is free text.
+    assert.deepEqual(complete('"ver').items, []);
+  });
+
+  it('completes values of a field from the index, most frequent first, with their counts', () => {
+    const users = complete('user:');
+    assert.deepEqual({ from: users.from, to: users.to }, { from: 5, to: 5 });
+    assert.deepEqual(
+      users.items.map((item) => [item.label, item.detail, item.kind]),
+      [
+        ['system:kube-scheduler', '4', 'value'],
+        ['alice@example.com', '3', 'value'],
+        ['bob@example.com', '1', 'value'],
+        ['carol (contractor)', '1', 'value'],
+        ['system:node:ip-10-0-1-5', '1', 'value'],
+      ],
+    );
+    assert.deepEqual(labels(complete('verb:')), ['get', 'create', 'delete', 'list', 'patch', 'watch']);
+    assert.deepEqual(labels(complete('code:')), ['200', '101', '201', '403']);
+    assert.deepEqual(labels(complete('groups:')), ['system:authenticated', 'dev-team']);
+  });
+
+  it('filters values by the typed prefix, then by what contains it (case-insensitive)', () => {
+    const cr = complete('verb:cr');
+    assert.deepEqual({ from: cr.from, to: cr.to, labels: labels(cr) }, { from: 5, to: 7, labels: ['create'] });
+    assert.equal(accept('verb:cr'), 'verb:create');
+    // "kube" starts system:kube-* nowhere, but is contained in them.
+    assert.deepEqual(labels(complete('ua:KUBE')), ['kube-scheduler/v1.33.1', 'kubectl/v1.33.1 (linux/amd64)', 'kubectl/v1.30.0 (darwin/arm64)', 'kubelet/v1.33.1']);
+    assert.deepEqual(labels(complete('user:sys')), ['system:kube-scheduler', 'system:node:ip-10-0-1-5']);
+    assert.deepEqual(labels(complete('user:example')), ['alice@example.com', 'bob@example.com']);
+    assert.deepEqual(labels(complete('user:system:*sched')), ['system:kube-scheduler']);
+    // resource: a "/" completes resource/subresource, as the query compares it.
+    assert.deepEqual(labels(complete('resource:pods/')), ['pods/exec']);
+    assert.deepEqual(labels(complete('last:1')), ['15m', '1h']);
+  });
+
+  it('quotes values the query language would split, so the accepted text parses back to the value', () => {
+    assert.equal(accept('user:sys'), 'user:"system:kube-scheduler"');
+    assert.equal(accept('user:car'), 'user:"carol (contractor)"');
+    assert.equal(accept('ua:kubectl/v1.30'), 'ua:"kubectl/v1.30.0 (darwin/arm64)"');
+    // An open quote is completed too (its range includes the quote).
+    assert.equal(accept('user:"car'), 'user:"carol (contractor)"');
+    const empty = complete('namespace:').items.find((item) => item.label === '""');
+    assert.deepEqual(empty, { label: '""', insert: '""', detail: '3', kind: 'value' });
+    assert.equal(quoteValue('a*b"c\\d'), '"a\\*b\\"c\\\\d"');
+    assert.equal(quoteValue('kube-scheduler/v1.33.1'), 'kube-scheduler/v1.33.1');
+    assert.equal(quoteValue('x y'), '"x y"');
+    for (const value of ['carol (contractor)', 'system:node:x', 'a*b"c\\d', 'tab\there', '']) {
+      const node = parseQuery(`user:${quoteValue(value)}`);
+      assert.deepEqual(node.kind === 'match' ? node.values[0]!.parts : undefined, [value], value);
+    }
+  });
+
+  it('completes the values of a negated field, and of a field in a value list', () => {
+    const negated = complete('-verb:');
+    assert.equal(negated.from, 6);
+    assert.equal(labels(negated)[0], 'get');
+    assert.equal(accept('verb:create -user:bo'), 'verb:create -user:bob@example.com');
+    // After "-" at a word start: fields, not AND / OR.
+    assert.ok(labels(complete('verb:get -'))[0] === 'user:' && !labels(complete('verb:get -')).includes('AND'));
+    assert.equal(accept('user:(bob@example.com OR sys'), 'user:(bob@example.com OR "system:kube-scheduler"');
+    assert.equal(accept('verb!=wa'), 'verb!=watch');
+    // A comparison has no values to offer.
+    assert.deepEqual(complete('code>').items, []);
+  });
+
+  it('completes the word the cursor is in, replacing all of it, and leaves the rest of the text alone', () => {
+    // Cursor in the middle of a value: the whole value is replaced.
+    const middle = complete('verb:cr|eate user:alice@example.com');
+    assert.deepEqual({ from: middle.from, to: middle.to, labels: labels(middle) }, { from: 5, to: 11, labels: ['create'] });
+    assert.equal(accept('verb:cr|eate user:alice@example.com'), 'verb:create user:alice@example.com');
+    // Cursor in a field name: the name and its ":" are replaced.
+    assert.equal(accept('ve|rb:create'), 'verb:create');
+    // Values of the field before the cursor, though the text after it does not parse yet.
+    assert.equal(accept('verb:get user:|  -ns:'), 'verb:get user:"system:kube-scheduler"  -ns:');
+    assert.equal(accept('user:a| verb:get'), 'user:alice@example.com verb:get');
+    // At the start of a word before another one: insert.
+    const insert = complete('verb:get |user:x');
+    assert.deepEqual({ from: insert.from, to: insert.to }, { from: 9, to: 9 });
+    // A cursor out of range is clamped.
+    assert.equal(session.complete('ver', 99).to, 3);
+  });
+
+  it('offers nothing for an unknown field or a JSON path, and no values for fields the index does not list', () => {
+    assert.deepEqual(complete('colour:').items, []);
+    assert.deepEqual(complete('colour:re').items, []);
+    assert.deepEqual(complete('requestObject.spec.replicas:').items, []);
+    assert.deepEqual(complete('latency:').items, []);
+    assert.deepEqual(complete('nosuchfield').items, []);
+    // Still a range, so a client can tell where the word is.
+    const unknown = complete('verb:get colour:re');
+    assert.deepEqual({ from: unknown.from, to: unknown.to }, { from: 16, to: 18 });
+  });
+});
