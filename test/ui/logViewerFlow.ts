@@ -29,9 +29,14 @@ export async function openAndIndex(page: Page, fileName: string, timeoutMs = 180
   // From the moment the user picks the file (Quick Open's own file search is not ours to time).
   await quickOpen(page, fileName);
   const started = performance.now();
+  const startedAt = Date.now();
   const webview = activeWebview(page);
   await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: timeoutMs });
-  const firstRowsMs = performance.now() - started;
+  // When the webview drew them (it stamps the frame), not when this poller noticed: Playwright polls
+  // at up to 500 ms intervals, which would add up to half a second. Browser and Node share the clock.
+  const stamped = webview.locator('html[data-first-rows-at]');
+  await stamped.waitFor({ state: 'attached', timeout: timeoutMs });
+  const firstRowsMs = Number(await stamped.getAttribute('data-first-rows-at')) - startedAt;
   const summary = webview.locator('#summary');
   await summary.filter({ hasNotText: 'indexing' }).waitFor({ timeout: timeoutMs });
   const indexedMs = performance.now() - started;

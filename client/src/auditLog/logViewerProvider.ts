@@ -44,8 +44,8 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
   /** How to reach the webview of each open server session. */
   private readonly webviews = new Map<number, Post>();
   /**
-   * The latest status of each session, for a webview that says `ready` after it was sent: the server
-   * starts indexing before the webview has loaded, and a webview shown again is a new page.
+   * The latest status of each session since its `open` answered, for a webview that says `ready` after
+   * it was sent: the server indexes while the webview loads, and a webview shown again is a new page.
    */
   private readonly latestStatus = new Map<number, ViewerStatus>();
 
@@ -203,6 +203,8 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     try {
       const client = await this.getClient();
       const { sessionId, status, firstRows } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
+      // Statuses sent while the server was opening are older than the one in its answer.
+      this.latestStatus.delete(sessionId);
       return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), status, firstRows } };
     } catch (error) {
       return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };
