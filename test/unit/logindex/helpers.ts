@@ -2,7 +2,8 @@
 // detectRequest) as the reference the index must reproduce exactly.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { compileDetectors, detectRequest } from '../../../server/src/auditlog/detectors';
+import { compileDetectors, compileWindowDetectors, detectRequest, WindowScanner } from '../../../server/src/auditlog/detectors';
+import type { NormalizedEvent } from '../../../server/src/auditlog/normalizedEvent';
 import type { LogIndex } from '../../../server/src/auditlog/index';
 import { compileQuery, parseQuery, requestPredicate } from '../../../server/src/auditlog/query';
 import { readLogSet } from '../../../server/src/auditlog/readLogSet';
@@ -39,12 +40,16 @@ export function streamingKeys(requests: AuditRequest[], query: string): string[]
 /** Per request key, its detector findings as "id:outcome", sorted. */
 export function streamingFindings(requests: AuditRequest[]): Map<string, string> {
   const detectors = compileDetectors();
-  const found = new Map<string, string>();
+  const windows = new WindowScanner(compileWindowDetectors());
+  const found = new Map<string, string[]>();
+  const keyOf = (e: NormalizedEvent) => requestKey(e.file, e.offset, e.auditID, e.stage);
   for (const r of requests) {
-    const findings = detectRequest(r, detectors).map((f) => `${f.detector.id}:${f.outcome}`).sort().join(',');
-    found.set(requestKey(r.primary.file, r.primary.offset, r.auditID, r.primary.stage), findings);
+    found.set(keyOf(r.primary), detectRequest(r, detectors).map((f) => `${f.detector.id}:${f.outcome}`));
+    windows.add(r);
   }
-  return found;
+  // Window detectors (bursts), as `k8s-audit scan` finds them: the index must mark the same requests.
+  for (const finding of windows.finish()) found.get(keyOf(finding.event))!.push(`${finding.detector.id}:${finding.outcome}`);
+  return new Map([...found].map(([key, findings]) => [key, findings.sort().join(',')]));
 }
 
 export function generateLog(out: string, requests: number, seed = 7): void {

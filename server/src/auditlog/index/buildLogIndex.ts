@@ -79,13 +79,9 @@ export function buildSettingsOf(index: LogIndex): { paths: string[]; options: Bu
   return buildSettings.get(index);
 }
 
-/**
- * The window detectors an index runs: only those a selection lists in `windows` (the viewer passes
- * the resolved settings, built-ins included). A bare build runs the per-row detectors only, which
- * are exactly detectRequest's answers per request.
- */
+/** The window detectors an index runs: those the selection picks, as `k8s-audit scan` does (the built-ins by default). */
 export function indexWindowDetectors(selection: DetectorSelection = {}): WindowDetectorDefinition[] {
-  return selection.windows ? selectWindowDetectors(selection) : [];
+  return selectWindowDetectors(selection);
 }
 
 /** Detector ids in the order the index numbers them: the per-row detectors, then the window detectors. */
