@@ -4,6 +4,7 @@ import { runExplain } from './cli/explain';
 import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
+import { runDetectors } from './cli/detectors';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -29,8 +30,17 @@ Usage:
   k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
                 [--with-rotated] [--progress]
       Print the requests a query matches; --format jq prints the same query as a jq program.
+  k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
+      List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
+      a detector needs, and its condition in the query language (paste it into the viewer or a query).
   k8s-audit --help | --version
 `;
+
+// `k8s-audit query ... | head`: a reader that stops early ends the output, not the process with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return runScan(rest, process.stdout, process.stderr);
     case 'query':
       return runQuery(rest, process.stdout, process.stderr);
+    case 'detectors':
+      return runDetectors(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

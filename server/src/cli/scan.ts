@@ -2,8 +2,6 @@ import {
   compileDetectors,
   compileWindowDetectors,
   detectRequest,
-  readDetectorSettingsFile,
-  resolveDetectorSettings,
   severityRank,
   SEVERITIES,
   WindowScanner,
@@ -17,6 +15,7 @@ import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { PRODUCT_VERSION } from '../version';
 import { choice, parseArgs, UsageError } from './args';
+import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { resourcePath } from '../auditlog/requestTarget';
 
@@ -69,33 +68,15 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
-  const detectorsOption = options.get('detectors');
-  if (detectorsOption === true) throw new UsageError('--detectors needs a comma-separated list of detector ids, or a FILE.json of detector settings');
   if (positionals.length === 0) throw new UsageError('scan needs at least one LOG file');
-  // --detectors FILE.json: {systemPrincipals?, custom?, disabled?}, as the k8sAudit.detectors.* settings.
-  const settingsFile = detectorsOption !== undefined && /\.json$/i.test(detectorsOption) ? detectorsOption : undefined;
-  const ids = settingsFile === undefined ? detectorsOption : undefined;
-  let settingsErrors: DetectorSettingsError[] = [];
-  let catalogs: Pick<DetectorSelection, 'catalog' | 'windows'> = {};
-  if (settingsFile !== undefined) {
-    let settings;
-    try {
-      settings = await readDetectorSettingsFile(settingsFile);
-    } catch (error) {
-      throw new UsageError(`--detectors: ${(error as Error).message}`);
-    }
-    const resolved = resolveDetectorSettings(settings);
-    catalogs = resolved.selection;
-    settingsErrors = resolved.errors;
-    for (const problem of settingsErrors) err.write(`k8s-audit: ${settingsFile}: ${problem.message}\n`);
-  }
+  const { catalogs, ids, settingsErrors } = await readDetectorsOption(options.get('detectors'), err);
 
   // Detectors below --min-severity still run when --fail-on asks for them; they are just not listed.
   const lowest = failOn !== NO_FAIL && severityRank(failOn) < severityRank(minSeverity) ? failOn : minSeverity;
-  const selection: DetectorSelection = { minSeverity: lowest, includeDisabled: options.has('include-disabled'), ...(ids ? { ids: ids.split(',') } : {}), ...catalogs };
+  const selection: DetectorSelection = { minSeverity: lowest, includeDisabled: options.has('include-disabled'), ...(ids ? { ids } : {}), ...catalogs };
   const detectors = compileDetectors(selection);
   const windowDetectors = compileWindowDetectors(selection);
-  if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids}`);
+  if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids.join(',')}`);
   const windows = new WindowScanner(windowDetectors);
 
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);

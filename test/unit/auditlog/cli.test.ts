@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../server/src/cli/args';
 import { runQuery } from '../../../server/src/cli/query';
 import { runScan } from '../../../server/src/cli/scan';
+import { runDetectors } from '../../../server/src/cli/detectors';
+import { compileDetectors, selectWindowDetectors } from '../../../server/src/auditlog/detectors';
+import { parseQuery } from '../../../server/src/auditlog/query/parser';
 import { FIXTURES, SHARED } from '../helpers';
 
 const SAMPLE = join(FIXTURES, 'logs', 'scan-sample.jsonl');
@@ -148,5 +152,41 @@ describe('k8s-audit query', () => {
     await assert.rejects(query(), UsageError);
     await assert.rejects(query('verb:get'), /at least one LOG/);
     await assert.rejects(query(SAMPLE, 'x', '--now', 'yesterday'), UsageError);
+  });
+});
+
+describe('k8s-audit detectors', () => {
+  const list = async (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await runDetectors(args, { write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) });
+    return { status, stdout, stderr };
+  };
+
+  it('lists every detector scan runs by default, single-request and window ones, with conditions that parse', async () => {
+    const { status, stdout } = await list('--format', 'json');
+    assert.equal(status, 0);
+    const listed = JSON.parse(stdout) as { id: string; condition: string; disabled?: boolean; window?: unknown }[];
+    const expected = [...compileDetectors().map((d) => d.definition.id), ...selectWindowDetectors().map((d) => d.id)];
+    assert.deepEqual(listed.map((d) => d.id), expected);
+    assert.ok(listed.some((d) => d.window !== undefined) && listed.every((d) => !d.disabled));
+    for (const d of listed) parseQuery(d.condition);
+    const text = await list();
+    assert.match(text.stdout, /^high {5}create-privileged-pod: Create Privileged Pod \[needs Request level\]$/m);
+    assert.match(text.stdout, /20 distinct namespace\/name with the same user within 5 min, of: verb:/);
+    assert.match(text.stdout, new RegExp(`^${expected.length} detectors$`, 'm'));
+    assert.ok(JSON.parse((await list('--format', 'json', '--include-disabled')).stdout).length > expected.length, 'off-by-default ones with --include-disabled');
+  });
+
+  it('applies a settings file: custom detectors added, disabled ones gone, bad entries reported on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-detectors-'));
+    const settings = join(dir, 'detectors.json');
+    writeFileSync(settings, JSON.stringify({ custom: [{ id: 'eve-anything', title: 'Eve', severity: 'high', condition: 'user:eve' }, { id: 'bad', title: 'Bad', severity: 'low', condition: 'verb:(get' }], disabled: ['impersonation'] }));
+    const { status, stdout, stderr } = await list('--format', 'json', '--detectors', settings);
+    assert.equal(status, 0);
+    const ids = (JSON.parse(stdout) as { id: string }[]).map((d) => d.id);
+    assert.ok(ids.includes('eve-anything') && !ids.includes('impersonation') && !ids.includes('bad'));
+    assert.match(stderr, /custom detector "bad": condition error at position \d+/);
+    await assert.rejects(list('--detectors', join(dir, 'missing.json')), UsageError);
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,5 +74,19 @@ describe('k8s-audit explain', () => {
     const broken = runCli(['explain', join(FIXTURES, 'workspace', 'broken-policy.yaml'), '--verb', 'get', '--resource', 'pods']);
     assert.equal(broken.status, 1);
     assert.match(broken.stdout, /would not load/);
+  });
+});
+
+describe('k8s-audit output', () => {
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'detectors', '--include-disabled'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read one chunk, then close the pipe as head does.
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
 });

@@ -1,0 +1,29 @@
+import { readDetectorSettingsFile, resolveDetectorSettings, type DetectorSelection, type DetectorSettingsError } from '../auditlog/detectors';
+import { UsageError } from './args';
+
+/** What `--detectors` said: a FILE.json of detector settings (resolved), or a list of ids. */
+export interface DetectorsOption {
+  catalogs: Pick<DetectorSelection, 'catalog' | 'windows'>;
+  ids: string[] | undefined;
+  settingsErrors: DetectorSettingsError[];
+}
+
+/**
+ * Reads `--detectors`: a value ending in .json is a file of {systemPrincipals?, custom?, disabled?}
+ * (the k8sAudit.detectors.* settings); anything else is a comma-separated list of detector ids.
+ * Problems with single entries are written to `err` and skipped; an unreadable file is a usage error.
+ */
+export async function readDetectorsOption(value: string | true | undefined, err: { write(text: string): unknown }): Promise<DetectorsOption> {
+  if (value === true) throw new UsageError('--detectors needs a comma-separated list of detector ids, or a FILE.json of detector settings');
+  if (value === undefined) return { catalogs: {}, ids: undefined, settingsErrors: [] };
+  if (!/\.json$/i.test(value)) return { catalogs: {}, ids: value.split(','), settingsErrors: [] };
+  let settings;
+  try {
+    settings = await readDetectorSettingsFile(value);
+  } catch (error) {
+    throw new UsageError(`--detectors: ${(error as Error).message}`);
+  }
+  const resolved = resolveDetectorSettings(settings);
+  for (const problem of resolved.errors) err.write(`k8s-audit: ${value}: ${problem.message}\n`);
+  return { catalogs: resolved.selection, ids: undefined, settingsErrors: resolved.errors };
+}
