@@ -59,6 +59,10 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await last.waitFor();
     assert.equal(await last.getAttribute('aria-selected'), 'true');
     await webview.locator(`#rows .vt-row[aria-rowindex="${total + 1}"] .vt-cell:not(.loading)`).first().waitFor();
+    // The details show the request's most complete stage, and its other stages folded below it.
+    await webview.locator('#details-json', { hasText: '"stage": "ResponseComplete"' }).waitFor({ timeout: 20_000 });
+    await webview.locator('#details-stages summary', { hasText: 'RequestReceived stage' }).click();
+    await webview.locator('#details-stages .json', { hasText: '"stage": "RequestReceived"' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-end.png') });
 
     // Hiding the tab destroys the webview; its position and selection come back with it.

@@ -78,6 +78,10 @@ export class DetailsPane {
     const detectionList = detections.length > 0 ? el('ul', { id: 'details-detections', class: 'detections' }, ...detections) : el('span');
     const words = el('div', { id: 'details-summary', class: 'details-summary' }, ...message.summary.map((line) => el('div', {}, line)));
     if (message.command) words.append(el('div', { id: 'details-command', class: 'command' }, `command: ${message.command}`));
-    this.element.replaceChildren(el('h2', {}, `Request at line ${message.line ?? '?'}`), words, actions, detectionList, note, jsonView(message.json));
+    // The other stages (RequestReceived, ResponseStarted...) folded below the most complete one.
+    const stages: HTMLElement[] = message.otherStages.map(({ stage, json }) => el('details', { class: 'stage' }, el('summary', {}, `${stage} stage`), jsonView(json)));
+    if (message.stagesPartial) stages.push(el('p', { class: 'hint' }, 'Stages logged between the first and the last one are not shown: they are too far apart in the log.'));
+    const stageList = stages.length > 0 ? el('div', { id: 'details-stages' }, ...stages) : el('span');
+    this.element.replaceChildren(el('h2', {}, `Request at line ${message.line ?? '?'}`), words, actions, detectionList, note, jsonView(message.json, 'details-json'), stageList);
   }
 }

@@ -6,8 +6,8 @@ const TOKEN = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(
  * Pretty JSON as highlighted DOM: each token a span whose text is set with textContent, so content
  * from the log can never become markup.
  */
-export function jsonView(json: string): HTMLElement {
-  const pre = el('pre', { class: 'json', id: 'details-json' });
+export function jsonView(json: string, id?: string): HTMLElement {
+  const pre = el('pre', id === undefined ? { class: 'json' } : { class: 'json', id });
   let last = 0;
   for (const match of json.matchAll(TOKEN)) {
     const index = match.index ?? 0;

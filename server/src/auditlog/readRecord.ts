@@ -47,6 +47,13 @@ export class RecordReader {
     return null;
   }
 
+  /** The bytes from `start` to `end` (fewer at the end of the file); a copy, not the window. */
+  bytesBetween(start: number, end: number): Buffer {
+    const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
+    const read = bytes.length > 0 ? readSync(this.fd, bytes, 0, bytes.length, start) : 0;
+    return bytes.subarray(0, read);
+  }
+
   close(): void {
     closeSync(this.fd);
   }

@@ -161,6 +161,11 @@ export interface ViewerEventResult {
   command: string;
   /** The event of the request's most complete stage as pretty JSON, redacted unless revealed. */
   json: string;
+  /** The request's other logged stages (RequestReceived, ResponseStarted...), in log order, shown the same way. */
+  otherStages: { stage: string; json: string }[];
+  /** Stages between the first and the most complete one were too far apart in the log to be searched. */
+  stagesPartial: boolean;
+  /** Secret values hidden, in all stages shown. */
   redactions: number;
   detections: { id: string; title: string; severity: Severity; outcome: 'hit' | 'unknown'; description: string; remediation: string; references: string[] }[];
 }

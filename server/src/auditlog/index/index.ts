@@ -4,6 +4,7 @@ export { buildLogIndex, type BuildOptions, type BuildProgress, type BuildReport,
 export { facet, type Facet, type FacetField, type FacetValue } from './facets';
 export { LogIndex, type IndexedFile } from './logIndex';
 export { visitPrimaryEvents } from './primaryEvents';
+export { MAX_STAGE_SPAN_BYTES, readRequestStages, type RequestStages } from './requestStages';
 export { queryIndex, type IndexQueryResult } from './queryIndex';
 export { refreshLogIndex, type RefreshOutcome } from './refreshLogIndex';
 export { pageRows, readRow, sortRows, type IndexRow, type SortKey } from './rows';

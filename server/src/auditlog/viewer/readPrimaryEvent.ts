@@ -14,8 +14,3 @@ export async function readPrimaryEvents(index: LogIndex, rows: readonly IndexRow
   );
   return found;
 }
-
-/** The decoded Event of a row's primary stage, read again from disk (the index keeps no bodies). */
-export async function readPrimaryEvent(index: LogIndex, row: IndexRow): Promise<Record<string, unknown> | undefined> {
-  return (await readPrimaryEvents(index, [row]))[0]?.event;
-}

@@ -12,7 +12,7 @@ import type {
 } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { windowHitQuery } from '../index/windowPass';
-import { buildLogIndex, facet, pageRows, queryIndex, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
+import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
 import { exportRows } from './exportRows';
@@ -20,7 +20,7 @@ import { timeline } from './timeline';
 import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
-import { readPrimaryEvent, readPrimaryEvents } from './readPrimaryEvent';
+import { readPrimaryEvents } from './readPrimaryEvent';
 import { pathColumn, type PathColumn } from './pathColumns';
 import { completeQuery } from './queryCompletion';
 
@@ -188,16 +188,24 @@ export class ViewerSession {
     const id = this.result[position];
     if (id === undefined) throw new Error(`row ${position} is not in the current result`);
     const row = readRow(this.index, id);
-    const event = await readPrimaryEvent(this.index, row);
+    const stages = await readRequestStages(this.index, id);
+    const primary = stages.events.find((e) => e.stage === row.stage) ?? stages.events[stages.events.length - 1];
     const detections = row.detectors.map(({ id: detector, outcome }) => {
       const { query: _query, ...info } = detectorInfo(detector);
       return { ...info, outcome };
     });
-    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections };
-    if (event === undefined) return { ...base, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0 };
-    if (reveal) return { ...base, json: JSON.stringify(event, null, 2), redactions: 0 };
-    const redacted = redactEvent(event);
-    return { ...base, json: JSON.stringify(redacted.value, null, 2), redactions: redacted.redactions.length };
+    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections, stagesPartial: stages.partial };
+    if (primary === undefined) return { ...base, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0, otherStages: [] };
+    let redactions = 0;
+    const shown = (event: Record<string, unknown>) => {
+      if (reveal) return JSON.stringify(event, null, 2);
+      const redacted = redactEvent(event);
+      redactions += redacted.redactions.length;
+      return JSON.stringify(redacted.value, null, 2);
+    };
+    const json = shown(primary.event);
+    const otherStages = stages.events.filter((e) => e !== primary).map((e) => ({ stage: e.stage, json: shown(e.event) }));
+    return { ...base, json, redactions, otherStages };
   }
 
   timeline(buckets: number): ViewerTimeline {
