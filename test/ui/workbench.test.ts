@@ -259,9 +259,11 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
     await webview.locator('#columns summary').click();
     await webview.locator('#column-sourceIP').uncheck();
+    // User agent is offered but hidden until picked.
+    await webview.locator('#column-userAgent').check();
     await webview.locator('button[aria-label="Move Code left"]').click();
     const headers = async () => webview.locator('#rows [role=columnheader]').evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.column));
-    const expected = ['mark', 'time', 'user', 'verb', 'resource', 'namespace', 'code', 'name', 'latency', 'stages'];
+    const expected = ['mark', 'time', 'user', 'verb', 'resource', 'namespace', 'code', 'name', 'latency', 'stages', 'detectors', 'userAgent'];
     assert.deepEqual(await headers(), expected);
     assert.equal(await webview.locator('#rows .vt-row').first().locator('.vt-cell').count(), expected.length);
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-columns.png') });

@@ -40,6 +40,7 @@ export class ColumnChooser {
   ) {
     this.all = [...builtIn];
     this.order = builtIn.map((c) => c.id);
+    this.hidden = new Set(builtIn.filter((c) => c.hiddenByDefault).map((c) => c.id));
     const form = el(
       'form',
       { class: 'column-path-form' },

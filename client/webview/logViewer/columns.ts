@@ -10,6 +10,8 @@ export interface Column {
   path?: string;
   /** Header tooltip. */
   description?: string;
+  /** Offered in the column chooser but not shown until the user picks it. */
+  hiddenByDefault?: boolean;
 }
 
 /** A column showing the value at a JSON path of each request's event (checked by the server first). */
@@ -40,4 +42,6 @@ export const COLUMNS: readonly Column[] = [
   { id: 'latency', title: 'Latency', width: '5em', value: (row) => (row.latencyMs === null ? '' : `${Math.round(row.latencyMs)} ms`) },
   { id: 'sourceIP', title: 'Source IP', width: '8em', value: (row) => row.sourceIP },
   { id: 'stages', title: 'Stages', width: 'minmax(8em, 1fr)', value: (row) => row.stages },
+  { id: 'detectors', title: 'Detections', width: 'minmax(8em, 1.5fr)', value: (row) => row.detectors.join(' · '), description: 'What the detectors found in the request (the mark column shows the worst)' },
+  { id: 'userAgent', title: 'User agent', width: 'minmax(8em, 1.5fr)', value: (row) => row.userAgent, hiddenByDefault: true },
 ];

@@ -49,7 +49,7 @@ function stampFirstRows(): void {
   requestAnimationFrame(() => (root.dataset.firstRowsAt ||= String(Date.now())));
 }
 const table = new VirtualTable({
-  columns: COLUMNS,
+  columns: COLUMNS.filter((column) => !column.hiddenByDefault),
   getRow: (index) => cache.get(index),
   onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => details.show(index),
