@@ -70,15 +70,26 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 
 /** Opens a workspace file through Quick Open, as a user would with Ctrl+P. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(fileName);
   // Wait until the best match is exactly this file: the list may still show rows of the previous quick
   // pick or of history, and "audit.log" also matches "secrets.audit.log". The list reuses its row
   // elements, so check the first row rather than hold on to a row element.
   const exactName = new RegExp(`^${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.locator('.quick-input-list .monaco-list-row[data-index="0"] .label-name', { hasText: exactName }).waitFor();
+  const best = page.locator('.quick-input-list .monaco-list-row[data-index="0"] .label-name', { hasText: exactName });
+  // A file made while VS Code runs reaches Quick Open's file list once the file watcher reports it:
+  // a search typed before that does not find it, so type it again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(fileName);
+    try {
+      await best.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
