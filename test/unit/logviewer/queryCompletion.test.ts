@@ -70,6 +70,14 @@ describe('query bar completion', () => {
     return text.slice(0, completion.from) + completion.items[item]!.insert + text.slice(completion.to);
   }
 
+  it("offers the log's first and last request times after after: and before:, and they run as queries", async () => {
+    assert.deepEqual(labels(complete('after:')), ['2026-02-22T10:00:00.000Z', '2026-02-22T10:00:09.000Z']);
+    assert.deepEqual(complete('before:2026-02-22T10:00:09').items.map((item) => item.detail), ['the last request of the log']);
+    assert.equal((await session.setQuery(accept('after:', 1))).ok, true);
+    assert.equal(session.status().matchingRows, 1);
+    await session.setQuery('');
+  });
+
   it('completes field names with ":" and their descriptions, and the time terms, at a word start', () => {
     const all = complete('');
     assert.deepEqual({ from: all.from, to: all.to }, { from: 0, to: 0 });

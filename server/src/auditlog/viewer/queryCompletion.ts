@@ -172,6 +172,7 @@ function valueItems(index: LogIndex, name: string, op: string, typedParts: strin
     const typed = typedParts.join('*');
     return DURATIONS.filter(([value]) => value.startsWith(typed)).map(([value, detail]) => ({ label: value, insert: value, detail, kind: 'value' }));
   }
+  if (name === 'after' || name === 'before') return timeBounds(index).filter((item) => item.insert.startsWith(typedParts.join('*')));
   const field = INDEX_FIELDS.find((f) => f.name === name || f.aliases.includes(name));
   const source = field ? valueSource(field, typedParts.join('')) : undefined;
   if (!source) return [];
@@ -182,6 +183,17 @@ function valueItems(index: LogIndex, name: string, op: string, typedParts: strin
     detail: count.toLocaleString('en-US'),
     kind: 'value',
   }));
+}
+
+/** The times of the log's first and last request (time order puts rows without a time last). */
+function timeBounds(index: LogIndex): ViewerCompletionItem[] {
+  const order = timeOrder(index);
+  const time = index.numbers[NUM.time]!.data;
+  let last = order.length - 1;
+  while (last >= 0 && Number.isNaN(time[order[last]!]!)) last--;
+  if (last < 0) return [];
+  const item = (t: number, detail: string): ViewerCompletionItem => ({ label: new Date(t).toISOString(), insert: new Date(t).toISOString(), detail, kind: 'value' });
+  return [item(time[order[0]!]!, 'the first request of the log'), item(time[order[last]!]!, 'the last request of the log')];
 }
 
 /**
