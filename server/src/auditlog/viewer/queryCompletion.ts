@@ -9,6 +9,7 @@ import { QuerySyntaxError } from '../query/ast';
 import { INDEX_FIELDS, type IndexField } from '../query/fields';
 import { tokenize, type Token } from '../query/lexer';
 import { compilePattern } from '../query/pattern';
+import { isPathPrefix, pathKeyItems } from './pathKeyCompletion';
 
 /** Values offered at most. */
 export const MAX_VALUE_ITEMS = 50;
@@ -60,23 +61,42 @@ function valueSource(field: IndexField, typed: string): ValueSource | undefined 
   }
 }
 
-/** Completion for the word at `cursor` of a query, with the values of `index`. */
-export function completeQuery(index: LogIndex, text: string, cursor: number): ViewerCompletion {
+/**
+ * Completion for the word at `cursor` of a query, with the values of `index`; `samples` (decoded
+ * events of the current result) give the keys of a JSON path being typed (see pathPrefixAt).
+ */
+export function completeQuery(index: LogIndex, text: string, cursor: number, samples: readonly Record<string, unknown>[] = []): ViewerCompletion {
   cursor = Math.max(0, Math.min(cursor, text.length));
   const none = { from: cursor, to: cursor, items: [] };
-  const tokens = tokensBeforeCursor(text, cursor);
-  if (!tokens) return none;
-  const at = tokens.length - 2; // the last token before eof: the word that holds the cursor
-  const word = tokens[at];
-  if (!word || word.type !== 'value' || !word.value.source.includes(CURSOR)) return none;
-  const from = word.offset;
-  const typedParts = word.value.parts.map((part) => part.replace(CURSOR, ''));
-  const to = typedParts.join('') === '' && !word.quoted ? cursor : tokenEnd(text, from, cursor);
+  const word = wordAt(text, cursor);
+  if (!word) return none;
+  const { token, tokens, at, from } = word;
+  const typedParts = token.value.parts.map((part) => part.replace(CURSOR, ''));
+  const to = typedParts.join('') === '' && !token.quoted ? cursor : tokenEnd(text, from, cursor);
   const owner = owningField(tokens, at);
   if (owner) return { from, to, items: valueItems(index, owner.name, owner.op, typedParts) };
-  if (word.quoted) return none; // quoted free text
-  const previous = tokens[at - 1];
-  return { from, to, items: wordItems(text.slice(from, cursor), previous) };
+  if (token.quoted) return none; // quoted free text
+  const typed = text.slice(from, cursor);
+  if (isPathPrefix(typed)) return { from, to, items: pathKeyItems(typed, samples) };
+  return { from, to, items: wordItems(typed, tokens[at - 1]) };
+}
+
+/** The JSON path being typed at `cursor` (`requestObject.spec.co`), whose keys need sample events; null otherwise. */
+export function pathPrefixAt(text: string, cursor: number): string | null {
+  const word = wordAt(text, Math.max(0, Math.min(cursor, text.length)));
+  if (!word || word.token.quoted || owningField(word.tokens, word.at)) return null;
+  const typed = text.slice(word.from, cursor);
+  return isPathPrefix(typed) ? typed : null;
+}
+
+/** The value token that holds the cursor, with the tokens before it. */
+function wordAt(text: string, cursor: number): { token: Extract<Token, { type: 'value' }>; tokens: Token[]; at: number; from: number } | null {
+  const tokens = tokensBeforeCursor(text, cursor);
+  if (!tokens) return null;
+  const at = tokens.length - 2; // the last token before eof: the word that holds the cursor
+  const token = tokens[at];
+  if (!token || token.type !== 'value' || !token.value.source.includes(CURSOR)) return null;
+  return { token, tokens, at, from: token.offset };
 }
 
 /** Tokens of the text up to the cursor (an open quote closed there), or null when it cannot be read. */

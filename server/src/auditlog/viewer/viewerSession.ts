@@ -12,7 +12,8 @@ import type {
 } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { windowHitQuery } from '../index/windowPass';
-import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, type IndexBuild, type LogIndex } from '../index';
+import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
 import { exportRows } from './exportRows';
@@ -22,7 +23,7 @@ import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
 import { readPrimaryEvents } from './readPrimaryEvent';
 import { pathColumn, type PathColumn } from './pathColumns';
-import { completeQuery } from './queryCompletion';
+import { completeQuery, pathPrefixAt } from './queryCompletion';
 
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
@@ -34,6 +35,8 @@ const SCREENFUL_ROWS = 40;
 /** Path columns evaluated per page, and cell values kept per session (row x path). */
 const MAX_PATH_COLUMNS = 20;
 const MAX_CACHED_VALUES = 50_000;
+/** Events read to complete JSON path keys. */
+const SAMPLE_EVENTS = 200;
 /** While indexing, the current query is re-run (and the viewer told) at most this often. */
 const REQUERY_MS = 1_000;
 
@@ -52,6 +55,8 @@ export class ViewerSession {
   private lastRequery = 0;
   private requerying: Promise<void> | undefined;
   private closed = false;
+  /** Events sampled for JSON path completion, for the result they came from. */
+  private samples: { result: Uint32Array; events: Record<string, unknown>[] } | undefined;
 
   private constructor(
     private readonly path: string,
@@ -172,9 +177,34 @@ export class ViewerSession {
     return this.pathValues.values;
   }
 
-  /** Completion of the query bar's word at `cursor`: fields and keywords, or this log's values of a field. */
-  complete(text: string, cursor: number): ViewerCompletion {
-    return completeQuery(this.index, text, cursor);
+  /**
+   * Completion of the query bar's word at `cursor`: fields and keywords, this log's values of a
+   * field, or the keys of a JSON path as sample events of the current result have them.
+   */
+  async complete(text: string, cursor: number): Promise<ViewerCompletion> {
+    const samples = pathPrefixAt(text, cursor) === null ? [] : await this.sampleEvents();
+    return completeQuery(this.index, text, cursor, samples);
+  }
+
+  /** Sampled events of the current result, bodies preferred (read again once per result). */
+  private async sampleEvents(): Promise<Record<string, unknown>[]> {
+    if (this.samples?.result === this.result) return this.samples.events;
+    const result = this.result;
+    // Rows with a body first (paths into requestObject/responseObject are the ones worth completing),
+    // spread over the result; other rows when there are too few.
+    const withBody: number[] = [];
+    const others: number[] = [];
+    const step = Math.max(1, Math.floor(result.length / (SAMPLE_EVENTS * 20)));
+    for (let i = 0; i < result.length && withBody.length < SAMPLE_EVENTS; i += step) {
+      const row = result[i]!;
+      if ((this.index.flags.data[row]! & (FLAG_REQUEST_OBJECT | FLAG_RESPONSE_OBJECT)) !== 0) withBody.push(row);
+      else if (others.length < SAMPLE_EVENTS) others.push(row);
+    }
+    const rows = [...withBody, ...others].slice(0, SAMPLE_EVENTS);
+    const events: Record<string, unknown>[] = [];
+    await visitPrimaryEvents(this.index, rows, (_position, event) => events.push(event.event));
+    this.samples = { result, events };
+    return events;
   }
 
   facets(fields: readonly FacetFieldName[]): ViewerFacet[] {
