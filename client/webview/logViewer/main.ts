@@ -11,10 +11,9 @@ import { Timeline } from './timeline';
 import { VirtualTable } from './virtualTable';
 import { vscodeApi } from './vscodeApi';
 
-// When our script starts, relative to the webview page's navigation, and how much of that was
-// VS Code's webview service worker starting up: the bench separates that from our own time.
+// How long the webview page's navigation waited for VS Code's webview service worker to start,
+// before any of our code ran: the bench separates that from our own time.
 const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-document.documentElement.dataset.scriptStartMs = String(Math.round(performance.now()));
 document.documentElement.dataset.serviceWorkerStartMs = String(Math.round(navigation && navigation.workerStart > 0 ? navigation.workerStart - navigation.startTime : 0));
 const app = document.getElementById('app')!;
 let nextRequestId = 1;

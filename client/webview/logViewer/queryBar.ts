@@ -1,6 +1,7 @@
 import type { ViewerCompletion, ViewerCompletionItem } from '../../src/auditLog/protocol';
 import { CompletionList } from './completionList';
 import { el } from './dom';
+import { quoteValue } from '../../../server/src/auditlog/query/pattern';
 
 const MAX_HISTORY = 50;
 /** Typing pauses this long before completion is asked for. */
@@ -177,7 +178,5 @@ export class QueryBar {
 
 /** `field:value` (or `-field:value`) in the query language, quoting what needs it. */
 export function term(field: string, value: string, exclude: boolean): string {
-  const literal = value.replace(/[\\"*]/g, (c) => `\\${c}`);
-  const quoted = literal === '' || /[\s():"]/.test(literal) ? `"${literal}"` : literal;
-  return `${exclude ? '-' : ''}${field}:${quoted}`;
+  return `${exclude ? '-' : ''}${field}:${quoteValue(value)}`;
 }

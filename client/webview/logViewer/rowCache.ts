@@ -1,6 +1,6 @@
 import type { ViewerRow } from '../../src/auditLog/protocol';
 
-export const PAGE_ROWS = 100;
+const PAGE_ROWS = 100;
 /** Pages kept in memory: the webview holds what is on screen plus this small LRU, never the log. */
 const MAX_PAGES = 60;
 

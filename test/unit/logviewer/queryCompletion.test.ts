@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { quoteValue } from '../../../server/src/auditlog/viewer/queryCompletion';
+import { quoteValue } from '../../../server/src/auditlog/query/pattern';
 import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
 import type { ViewerSession } from '../../../server/src/auditlog/viewer/viewerSession';
 import type { ViewerCompletion } from '../../../server/src/protocol/logViewer';

@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from '../normalizedEvent';
 import { parseAuditText, readAuditLog } from '../reader/readAuditLog';
 import { RecordReader } from '../readRecord';
-import type { LogIndex } from './logIndex';
+import type { IndexedFile, LogIndex } from './logIndex';
 import { NUM } from './schema';
 
 /** Re-reading thousands of records blocks the server's event loop at most this long at a time. */
@@ -25,10 +25,17 @@ export async function visitPrimaryEvents(index: LogIndex, rows: ArrayLike<number
   for (const [file, positions] of byFile) {
     const info = index.files[file];
     if (!info) continue;
-    const randomAccess = !info.gzip && info.framing === 'lines' && !Object.keys(info.formats).some((format) => format.startsWith('legacy'));
-    if (randomAccess) await visitByOffset(index, info.path, rows, positions, visit);
+    if (readableByOffset(info)) await visitByOffset(index, info.path, rows, positions, visit);
     else await visitByStreaming(index, info.path, file, rows, positions, visit);
   }
+}
+
+/**
+ * Whether a record of this file can be read where it starts: plain JSON lines can; gzip, pretty-printed
+ * documents and legacy text (whose records need what came before) must be streamed from the start.
+ */
+export function readableByOffset(info: IndexedFile): boolean {
+  return !info.gzip && info.framing === 'lines' && !Object.keys(info.formats).some((format) => format.startsWith('legacy'));
 }
 
 /** Whether an event is the row's primary stage (a line can hold several events). */

@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '../normalizedEvent';
 import { parseAuditText, readAuditLog } from '../reader/readAuditLog';
 import { RecordReader } from '../readRecord';
 import type { LogIndex } from './logIndex';
+import { readableByOffset } from './primaryEvents';
 import { NUM } from './schema';
 
 /**
@@ -32,8 +33,7 @@ export async function readRequestStages(index: LogIndex, row: number): Promise<R
   const first = index.numbers[NUM.firstOffset]!.data[row]!;
   const primary = index.numbers[NUM.primaryOffset]!.data[row]!;
   const belongs = (event: NormalizedEvent) => event.auditID === auditID;
-  const randomAccess = !info.gzip && info.framing === 'lines' && !Object.keys(info.formats).some((format) => format.startsWith('legacy'));
-  if (!randomAccess) {
+  if (!readableByOffset(info)) {
     const events: NormalizedEvent[] = [];
     let done = false;
     await readAuditLog(

@@ -3,6 +3,7 @@ import type { WindowDetectorDefinition, WindowField } from '../detectors/types';
 import type { LogIndex } from './logIndex';
 import { queryIndex } from './queryIndex';
 import { NUM, packDetector } from './schema';
+import { quoteValue } from '../query/pattern';
 
 // Window detectors over a finished index: one pass per detector over the rows its condition selects
 // (queryIndex: the same query semantics as everywhere), through the same SlidingWindow as the CLI
@@ -145,13 +146,8 @@ export function windowHitQuery(index: LogIndex, id: string): string | null {
   const fields = definition.window.key;
   const terms = ranges.map((b) => {
     const values = b.key.split('\u0000');
-    const key = fields.map((field, i) => `${field}:${literal(values[i]!)}`).join(' ');
+    const key = fields.map((field, i) => `${field}:${quoteValue(values[i]!)}`).join(' ');
     return `(${key} time>=${new Date(b.first).toISOString()} time<=${new Date(b.last).toISOString()})`;
   });
   return `${condition}(${terms.join(' OR ')})`;
-}
-
-/** A quoted query value that matches exactly this text (`*` escaped, not a wildcard). */
-function literal(value: string): string {
-  return `"${value.replace(/[\\"*]/g, (c) => `\\${c}`)}"`;
 }

@@ -2,6 +2,16 @@ import type { ValuePattern } from './ast';
 
 export type StringTest = (value: string) => boolean;
 
+/**
+ * How a literal value is written in a query so that it matches exactly that text: `*`, `"` and `\`
+ * escaped; quoted when it has spaces, parentheses, ":" or quotes, or is empty. Used wherever a query is
+ * written for the user (facet clicks, completion, a window detector's filter).
+ */
+export function quoteValue(value: string): string {
+  const literal = value.replace(/[\\"*]/g, (c) => `\\${c}`);
+  return literal === '' || /[\s():"]/.test(literal) ? `"${literal}"` : literal;
+}
+
 /** `*` alone (or only stars): the value is present and not empty. */
 export function isExistencePattern(pattern: ValuePattern): boolean {
   return pattern.parts.length > 1 && pattern.parts.every((part) => part === '');

@@ -8,7 +8,7 @@ import { GROUP_SEPARATOR, NUM, STRING_COLUMN_INDEX, type StringColumn } from '..
 import { QuerySyntaxError } from '../query/ast';
 import { INDEX_FIELDS, type IndexField } from '../query/fields';
 import { tokenize, type Token } from '../query/lexer';
-import { compilePattern } from '../query/pattern';
+import { compilePattern, quoteValue } from '../query/pattern';
 import { isPathPrefix, pathKeyItems } from './pathKeyCompletion';
 
 /** Values offered at most. */
@@ -244,12 +244,6 @@ function pickValues(counted: readonly Counted[], typedParts: string[]): Counted[
     }
   }
   return [...starting, ...containing].slice(0, MAX_VALUE_ITEMS);
-}
-
-/** A value as the query language reads it back: quoted when it has spaces, parentheses, ":" or quotes, or is empty. */
-export function quoteValue(value: string): string {
-  const literal = value.replace(/[\\"*]/g, (c) => `\\${c}`);
-  return literal === '' || /[\s():"]/.test(literal) ? `"${literal}"` : literal;
 }
 
 interface Counted {

@@ -21,7 +21,6 @@ import { timeline } from './timeline';
 import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
-import { readPrimaryEvents } from './readPrimaryEvent';
 import { pathColumn, type PathColumn } from './pathColumns';
 import { completeQuery, pathPrefixAt } from './queryCompletion';
 
@@ -126,7 +125,7 @@ export class ViewerSession {
 
   /**
    * A page of rows with the values of JSON path columns. The index keeps no bodies: each row's primary
-   * event is read again by its offset (one read per row, the page's rows in parallel) and the paths
+   * event is read again (visitPrimaryEvents: by offset, in file order) and the paths
    * evaluated on it; values are cached per row and path, so scrolling back costs nothing.
    */
   async rowsWithPaths(start: number, count: number, paths: readonly string[] = []): Promise<ViewerRow[]> {
@@ -139,12 +138,14 @@ export class ViewerSession {
     const key = (id: number, column: PathColumn) => `${id}\u0000${column.text}`;
     const missing = page.filter((row) => columns.some((column) => !cache.has(key(row.id, column))));
     if (missing.length > 0) {
-      const events = await readPrimaryEvents(index, missing);
-      missing.forEach((row, i) => {
-        const event = events[i];
-        // A record that cannot be read again (the file changed) shows empty cells and is tried again later.
-        if (event) for (const column of columns) cache.set(key(row.id, column), column.value(event));
-      });
+      // A record that cannot be read again (the file changed) is not visited: its cells show empty and are tried again later.
+      await visitPrimaryEvents(
+        index,
+        missing.map((row) => row.id),
+        (i, event) => {
+          for (const column of columns) cache.set(key(missing[i]!.id, column), column.value(event));
+        },
+      );
       while (cache.size > MAX_CACHED_VALUES) cache.delete(cache.keys().next().value!);
     }
     rows.forEach((row, i) => {
@@ -307,12 +308,12 @@ export class ViewerSession {
     }
   }
 
-  /** Detections per detector over all rows; counted once per index size, not per status. */
-  private counted: { index: LogIndex; rows: number; version: number; detections: ViewerStatus['detections'] } | undefined;
+  /** Detections per detector over all rows; counted once per index version, not per status. */
+  private counted: { index: LogIndex; version: number; detections: ViewerStatus['detections'] } | undefined;
 
   private detectionCounts(): ViewerStatus['detections'] {
-    // The version too: the window pass adds hits to rows already counted once the build is done.
-    if (this.counted?.index === this.index && this.counted.rows === this.index.requestCount && this.counted.version === this.index.version) return this.counted.detections;
+    // The version changes with every append, merge and window pass (which adds hits to rows already counted).
+    if (this.counted?.index === this.index && this.counted.version === this.index.version) return this.counted.detections;
     const hits = new Map<string, { hits: number; unknown: number }>();
     // Row ids run to rowCount; rows merged into another (a request split across segments) are dead.
     for (let row = 0; row < this.index.rowCount; row++) {
@@ -330,7 +331,7 @@ export class ViewerSession {
       // A window detector's condition is not its burst: filter by the bursts' keys and time ranges.
       return { id, title: info.title, severity: info.severity, query: windowHitQuery(this.index, id) ?? info.query, ...count };
     });
-    this.counted = { index: this.index, rows: this.index.requestCount, version: this.index.version, detections };
+    this.counted = { index: this.index, version: this.index.version, detections };
     return detections;
   }
 }
