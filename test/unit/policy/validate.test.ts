@@ -137,8 +137,16 @@ describe('reader_test.go cases (spec §2)', () => {
   it('a v1 policy parses; resources: [{group: ""}] is the whole core group', () => {
     assert.deepEqual(validationErrors(rules('{level: Metadata, resources: [{group: ""}]}')), []);
   });
-  it('no apiVersion or kind is an error', () => {
-    assert.ok(codes('rules:\n- level: Metadata\n').includes('api-version-missing'));
+  it('no apiVersion or kind is an error, and both are reported (TestParsePolicyWithNoVersionOrKind)', () => {
+    const severityOf = (text: string) => new Map(lint(text).map((d) => [String(d.code), d.severity]));
+    const neither = severityOf('rules:\n- level: Metadata\n');
+    assert.deepEqual([...neither.keys()].sort(), ['api-version-missing', 'kind-missing']);
+    assert.equal(neither.get('api-version-missing'), DiagnosticSeverity.Error);
+    // Without kind alone the apiserver still loads (it infers Policy from the decode target): a warning.
+    assert.equal(neither.get('kind-missing'), DiagnosticSeverity.Warning);
+    assert.deepEqual([...severityOf('kind: Policy\nrules:\n- level: Metadata\n')], [['api-version-missing', DiagnosticSeverity.Error]]);
+    assert.deepEqual([...severityOf('apiVersion: audit.k8s.io/v1\nrules:\n- level: Metadata\n')], [['kind-missing', DiagnosticSeverity.Warning]]);
+    assert.deepEqual([...severityOf('apiVersion: audit.k8s.io/v1\nkind: AuditPolicy\nrules:\n- level: Metadata\n')], [['kind-wrong', DiagnosticSeverity.Error]]);
   });
   it('an unknown field (verbs under resources[]) loads: a warning, not an error', () => {
     const ds = lint(rules('level: Metadata\nresources:\n- group: coordination.k8s.io\n  resources: [leases]\n  verbs: [update]'));
