@@ -30,11 +30,13 @@ export interface PolicyBenchResult {
 
 export function runPolicyBench(): PolicyBenchResult {
   const rows: string[] = [];
-  for (const [rules, target, runs] of [
-    [2000, 50, 21],
-    [50, 5, 201],
+  // The third case has an error in its header (v1beta1): the rules are analysed all the same.
+  for (const [rules, target, runs, header] of [
+    [2000, 50, 21, ''],
+    [50, 5, 201, ''],
+    [2000, 50, 21, 'audit.k8s.io/v1beta1'],
   ] as const) {
-    const base = generatePolicy(rules);
+    const base = header ? generatePolicy(rules).replace('audit.k8s.io/v1', header) : generatePolicy(rules);
     let diagnosticsCount = 0;
     let version = 0;
     // A new text version each run, as after a keystroke: the parse cache must not hide the work.
@@ -45,7 +47,7 @@ export function runPolicyBench(): PolicyBenchResult {
     const text = base;
     const verdict = timing.medianMs < target ? 'meets' : 'MISSES';
     rows.push(
-      `| full validation, ${rules}-rule policy (${(text.length / 1024).toFixed(0)} KB, ${diagnosticsCount} diagnostics) | ${ms(timing.medianMs)} ms | ${ms(timing.p95Ms)} ms | < ${target} ms: ${verdict} |`,
+      `| full validation, ${rules}-rule policy${header ? ` with apiVersion ${header} (an error)` : ''} (${(text.length / 1024).toFixed(0)} KB, ${diagnosticsCount} diagnostics) | ${ms(timing.medianMs)} ms | ${ms(timing.p95Ms)} ms | < ${target} ms: ${verdict} |`,
     );
   }
   // Completion on a 500-rule policy: at a new rule's `level: `, each time on a new text version (as

@@ -368,7 +368,9 @@ class Editor {
       }
       return { title, edits: [this.insertEntry(node, key!, value)], preferred: true };
     }
-    return { title, edits: [{ range: this.range(node.start, node.end), newText: insert }], preferred: true };
+    // An empty rule ("-" alone): its null node is the empty text right after the dash.
+    const space = node.start === node.end && this.text[node.start - 1] === '-' ? ' ' : '';
+    return { title, edits: [{ range: this.range(node.start, node.end), newText: space + insert }], preferred: true };
   }
 
   deleteRule(index: number): TextEdit[] {

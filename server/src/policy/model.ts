@@ -72,7 +72,8 @@ function typedGroupResources(node: TreeNode): GroupResources {
   return result;
 }
 
-function isNull(node: TreeNode): boolean {
+/** null, ~, or nothing at all: Go decodes it as the zero value. */
+export function isNull(node: TreeNode): boolean {
   return node.kind === 'scalar' && node.value === null;
 }
 

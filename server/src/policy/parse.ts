@@ -44,6 +44,8 @@ export interface PolicyText extends LineIndexed {
   /** Offset of the second document (its "---"), when there is one: it is ignored by the apiserver. */
   readonly secondDocumentStart?: number;
   readonly syntaxErrors: readonly { start: number; end: number; message: string }[];
+  /** Offset of the first syntax error inside the first document (the policy), when there is one. */
+  readonly firstDocumentErrorAt?: number;
 }
 
 export function parsePolicyText(text: string): PolicyText {
@@ -60,7 +62,13 @@ export function parsePolicyText(text: string): PolicyText {
     // A trailing "---" with nothing after it is harmless: only later documents with content count.
     secondDocumentStart: parsed.documents.slice(1).find(hasContent)?.range[0],
     syntaxErrors,
+    firstDocumentErrorAt: firstErrorOffset(first),
   };
+}
+
+export function firstErrorOffset(document: Document.Parsed | undefined): number | undefined {
+  if (!document?.errors.length) return undefined;
+  return Math.min(...document.errors.map((e) => e.pos[0]));
 }
 
 function hasContent(document: Document.Parsed): boolean {
@@ -93,6 +101,11 @@ function positionOf(parsed: LineIndexed, offset: number): Position {
   const clamped = Math.max(0, Math.min(offset, parsed.text.length));
   const { line, col } = parsed.lineCounter.linePos(clamped);
   return { line: line - 1, character: col - 1 };
+}
+
+/** The UTF-16 offset of an LSP position of `parsed.text` (the inverse of rangeOf). */
+export function offsetOf(parsed: LineIndexed, position: Position): number {
+  return Math.min((parsed.lineCounter.lineStarts[position.line] ?? parsed.text.length) + position.character, parsed.text.length);
 }
 
 /** Top-level `key: scalar` value of a document, or undefined when absent or not a scalar. */

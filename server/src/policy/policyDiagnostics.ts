@@ -1,8 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { isAuditPolicy } from './detect';
-import { diagnostic, severityName } from './diagnostic';
+import { diagnostic } from './diagnostic';
 import { catalogDiagnostics } from './lint/catalogChecks';
 import { cisDiagnostics } from './lint/cis';
+import { ruleKnowledge, type RuleKnowledge } from './lint/knowledge';
 import { levelDiagnostics } from './lint/levels';
 import { shadowingDiagnostics } from './lint/shadowing';
 import { valueDiagnostics } from './lint/values';
@@ -12,6 +13,7 @@ import type { PolicyText } from './parse';
 import { readerDiagnostics } from './readerChecks';
 import { schemaDiagnostics } from './schemaChecks';
 import { structureDiagnostics } from './structureChecks';
+import { syntaxTrust, trustedDiagnostics } from './syntaxTrust';
 import { validationDiagnostics } from './validate';
 import { kubernetesMinor } from './version';
 
@@ -73,23 +75,27 @@ export function loadPolicy(uri: string, text: string, options: PolicyCheckOption
 export function analysePolicy(parsed: PolicyText, minor: number, uri?: string): Diagnostic[] {
   const reader = readerDiagnostics(parsed, minor);
   const model = modelOf(parsed);
-  const decoding = [...structureDiagnostics(model, minor), ...schemaDiagnostics(model, minor)];
-  const all = [...reader, ...decoding, ...validationDiagnostics(model, minor)];
-  // Semantic checks only once the file loads: while the apiserver would refuse it, the first
-  // problem is what matters, and a half-typed rule would otherwise flicker with warnings.
-  const blocked = all.some((d) => severityName(d.severity) === 'error');
-  if (!blocked) all.push(...semanticDiagnostics(model, minor, uri));
+  const trust = syntaxTrust(model);
+  const decoding = [...structureDiagnostics(model, minor, trust), ...schemaDiagnostics(model, minor)];
+  const checked = [...reader, ...decoding, ...validationDiagnostics(model, minor)];
+  // Semantic checks run even when the apiserver would refuse the file: an error in one place must not
+  // hide findings elsewhere (nor make them flicker while a rule is being typed). What an error leaves
+  // unknown is not reasoned about (lint/knowledge.ts), and after a YAML syntax error only what the
+  // error cannot have garbled is reported (syntaxTrust.ts).
+  const knowledge = ruleKnowledge(model, checked, trust);
+  const all = [...checked, ...semanticDiagnostics(model, minor, knowledge, uri)];
+  const shown = trust ? trustedDiagnostics(parsed, trust, all) : all;
   // Without anchors no node is shared, so nothing can be reported twice.
-  return parsed.text.includes('&') ? dedupe(all) : all;
+  return parsed.text.includes('&') ? dedupe(shown) : shown;
 }
 
-function semanticDiagnostics(model: PolicyModel, minor: number, uri: string | undefined): Diagnostic[] {
+function semanticDiagnostics(model: PolicyModel, minor: number, knowledge: RuleKnowledge, uri: string | undefined): Diagnostic[] {
   return [
-    ...valueDiagnostics(model),
+    ...valueDiagnostics(model, knowledge),
     ...catalogDiagnostics(model, minor),
-    ...shadowingDiagnostics(model, uri),
-    ...levelDiagnostics(model),
-    ...cisDiagnostics(model),
+    ...shadowingDiagnostics(model, knowledge, uri),
+    ...levelDiagnostics(model, knowledge),
+    ...cisDiagnostics(model, knowledge),
   ];
 }
 

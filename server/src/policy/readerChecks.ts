@@ -108,15 +108,18 @@ function apiVersionDiagnostics(parsed: PolicyText, root: TreeMap, minor: number)
       ),
     ];
   }
-  return [
-    diagnostic(
-      'api-version-unknown',
-      'error',
-      range,
-      `Unsupported apiVersion ${JSON.stringify(value)}: kube-apiserver only loads ${SUPPORTED_API_VERSION} policies.`,
-      { replacement: SUPPORTED_API_VERSION },
-    ),
-  ];
+  return [diagnostic('api-version-unknown', 'error', range, unknownApiVersionMessage(parsed, root, value), { replacement: SUPPORTED_API_VERSION })];
+}
+
+function unknownApiVersionMessage(parsed: PolicyText, root: TreeMap, value: unknown): string {
+  const node = root.byKey.get('apiVersion')!.value;
+  if (node.kind === 'scalar') return `Unsupported apiVersion ${JSON.stringify(value)}: kube-apiserver only loads ${SUPPORTED_API_VERSION} policies.`;
+  const written = parsed.text.slice(node.start, node.end);
+  // Unquoted, a Helm/Go template expression is a YAML flow mapping.
+  if (written.startsWith('{{')) {
+    return `apiVersion is the template expression ${written}: kube-apiserver reads the file as it is, and does not render templates. Render it first (helm template), or write ${SUPPORTED_API_VERSION}.`;
+  }
+  return `apiVersion must be the string ${SUPPORTED_API_VERSION}, not a ${node.kind === 'map' ? 'mapping' : 'list'}: kube-apiserver refuses the file.`;
 }
 
 function kindDiagnostics(parsed: PolicyText, root: TreeMap): Diagnostic[] {

@@ -2,13 +2,14 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
 import { entryOf, keyRange, spanRange, type PolicyModel } from './model';
 import { rangeOf } from './parse';
+import { isTrusted, type SyntaxTrust } from './syntaxTrust';
 import { FEATURE_MINOR } from './version';
 
 /**
  * How kube-apiserver's YAML decoding differs from what the text suggests: aliases it refuses,
  * duplicate keys (the last one wins), extra documents (ignored), and fields older releases drop.
  */
-export function structureDiagnostics(model: PolicyModel, minor: number): Diagnostic[] {
+export function structureDiagnostics(model: PolicyModel, minor: number, trust?: SyntaxTrust): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const problem of model.decoded.problems) {
     const range = spanRange(model, problem);
@@ -30,6 +31,8 @@ export function structureDiagnostics(model: PolicyModel, minor: number): Diagnos
     }
   }
   for (const duplicate of model.decoded.duplicates) {
+    // "keeps the last one" names the kept key: after a syntax error it must be one the error left alone.
+    if (!isTrusted(trust, duplicate.kept.keyStart)) continue;
     out.push(
       diagnostic(
         'duplicate-key',

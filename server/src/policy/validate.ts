@@ -1,6 +1,6 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
-import { entryOf, keyRange, ruleAnchorRange, spanRange, type LocatedRule, type PolicyModel } from './model';
+import { entryOf, isNull, keyRange, ruleAnchorRange, spanRange, type LocatedRule, type PolicyModel } from './model';
 import type { TreeNode } from './tree';
 import { FEATURE_MINOR } from './version';
 
@@ -22,7 +22,8 @@ export function validationDiagnostics(model: PolicyModel, minor: number): Diagno
   const out: Diagnostic[] = [];
   stageErrors(model, model.root, 'omitStages', out);
   for (const located of model.rules) {
-    if (located.node.kind !== 'map') continue; // a decoding error, reported by the schema checks
+    if (isNull(located.node)) nullRuleError(model, located, out);
+    if (located.node.kind !== 'map') continue; // any other non-map is a decoding error, reported by the schema checks
     ruleErrors(model, located, minor, out);
   }
   return out;
@@ -76,6 +77,24 @@ function ruleErrors(model: PolicyModel, located: LocatedRule, minor: number, out
       ),
     );
   }
+}
+
+/**
+ * A rule written as "-" alone (or "- ~", "- null"): Go decodes null into an empty PolicyRule, so
+ * validation reports its missing level (V2). Pointed at the "-" when the item has no text of its own.
+ */
+function nullRuleError(model: PolicyModel, located: LocatedRule, out: Diagnostic[]): void {
+  const { start, end } = located.node;
+  const dash = start === end && model.parsed.text[start - 1] === '-' ? start - 1 : start;
+  out.push(
+    diagnostic(
+      'level-required',
+      'error',
+      spanRange(model, { start: dash, end: Math.max(end, dash + 1) }),
+      `rules[${located.index}].level: Required value. This rule is empty; every rule needs a level: None, Metadata, Request or RequestResponse.`,
+      { insert: 'level: Metadata' },
+    ),
+  );
 }
 
 /** V2 (missing level) and V3 (unknown level). */

@@ -97,6 +97,9 @@ describe('quick fixes: values', () => {
     assert.equal(fixed, rules('users: [alice]\nlevel: Metadata', CATCH_ALL));
     assert.equal(fix(rules('level:\nusers: [alice]', CATCH_ALL), 'level-required'), rules('level: Metadata\nusers: [alice]', CATCH_ALL));
     assert.equal(fix(rules('{users: [alice]}', CATCH_ALL), 'level-required'), rules('{users: [alice], level: Metadata}', CATCH_ALL));
+    // An empty rule ("-" alone, or null) becomes that rule.
+    assert.equal(fix(policy('rules:\n- level: None\n-\n'), 'level-required'), policy('rules:\n- level: None\n- level: Metadata\n'));
+    assert.equal(fix(policy('rules:\n- level: None\n- ~\n'), 'level-required'), policy('rules:\n- level: None\n- level: Metadata\n'));
   });
   it('stage-invalid, url-missing-slash, url-wildcard-position', () => {
     assert.equal(fix(rules('level: Metadata\nomitStages: [requestReceived]'), 'stage-invalid'), rules('level: Metadata\nomitStages: [RequestReceived]'));

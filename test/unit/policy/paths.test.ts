@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parsePolicyText, parseYaml, type PolicyText } from '../../../server/src/policy/parse';
+import { firstErrorOffset, parsePolicyText, parseYaml, type PolicyText } from '../../../server/src/policy/parse';
 import { analysePolicy } from '../../../server/src/policy/policyDiagnostics';
 import { decodeTree } from '../../../server/src/policy/tree';
 import { NEWEST_MINOR } from '../../../server/src/policy/version';
@@ -18,6 +18,7 @@ function slowPolicyText(text: string): PolicyText {
     tree: decodeTree(parsed.documents[0]!),
     documentCount: parsed.documents.length,
     syntaxErrors: parsed.documents.flatMap((d) => d.errors.map((e) => ({ start: e.pos[0], end: e.pos[1], message: e.message }))),
+    firstDocumentErrorAt: firstErrorOffset(parsed.documents[0]),
   };
 }
 

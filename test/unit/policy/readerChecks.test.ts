@@ -25,7 +25,7 @@ describe('policy reader checks (kube-apiserver loading, spec §2)', () => {
   });
 
   it('rejects a wrong kind and warns on a missing one', () => {
-    assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nkind: AuditPolicy\nrules:\n- level: None\n', 'file:///x/audit-policy.yaml'), ['kind-wrong']);
+    assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nkind: AuditPolicy\nrules:\n- level: Metadata\n', 'file:///x/audit-policy.yaml'), ['kind-wrong']);
     assert.deepEqual(codes('apiVersion: audit.k8s.io/v1\nrules:\n- level: Metadata\n'), ['kind-missing']);
   });
 

@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { FRESH } from '../coverage';
 import { diagnostic } from '../diagnostic';
-import { firstMatchingRule } from '../match';
 import { keyRange, ruleAnchorRange, ruleLabel, type PolicyModel } from '../model';
 import type { Policy, RequestAttributes } from '../types';
+import { firstKnownMatch, UNKNOWN_MATCH, type RuleKnowledge } from './knowledge';
 
 /**
  * CIS Kubernetes Benchmark 3.2.2 ("the audit policy covers key security concerns", spec §7), judged
@@ -39,10 +39,12 @@ export interface ConcernVerdict {
   level: string;
   ruleIndex: number | undefined;
   ok: boolean;
+  /** False when an unknown rule (lint/knowledge.ts) comes before the deciding one: it may decide instead. */
+  known: boolean;
 }
 
 /** Every (concern, verb) with the rule that decides it: the full coverage table (for hover or reports). */
-export function cisCoverage(policy: Policy): ConcernVerdict[] {
+export function cisCoverage(policy: Policy, knowledge: RuleKnowledge): ConcernVerdict[] {
   const verdicts: ConcernVerdict[] = [];
   for (const concern of CIS_CONCERNS) {
     for (const verb of concern.verbs) {
@@ -56,26 +58,29 @@ export function cisCoverage(policy: Policy): ConcernVerdict[] {
         namespace: concern.apiGroup === 'authentication.k8s.io' ? '' : FRESH,
         name: ['create', 'list', 'watch'].includes(verb) && concern.subresource === '' ? '' : FRESH,
       };
-      const result = firstMatchingRule(policy, request);
-      const ok = concern.want === 'metadata' ? result.level === 'Metadata' : result.level !== 'None' && result.level !== '';
-      verdicts.push({ concern: concern.label, verb, level: result.level, ruleIndex: result.ruleIndex, ok });
+      const ruleIndex = firstKnownMatch(policy, request, knowledge);
+      const known = ruleIndex !== UNKNOWN_MATCH;
+      const level = ruleIndex === undefined || !known ? 'None' : policy.rules[ruleIndex]!.level;
+      const ok = concern.want === 'metadata' ? level === 'Metadata' : level !== 'None' && level !== '';
+      verdicts.push({ concern: concern.label, verb, level, ruleIndex: known ? ruleIndex : undefined, ok, known });
     }
   }
   return verdicts;
 }
 
-export function cisDiagnostics(model: PolicyModel): Diagnostic[] {
+export function cisDiagnostics(model: PolicyModel, knowledge: RuleKnowledge): Diagnostic[] {
   const rulesEntry = model.root?.byKey.get('rules');
   if (!rulesEntry || model.rules.length === 0) return [];
-  const verdicts = cisCoverage(model.policy);
+  const verdicts = cisCoverage(model.policy, knowledge);
   const covered: string[] = [];
   /** Gaps grouped by the rule that decides them (-1: no rule matches), so one rule gets one note. */
   const gaps = new Map<number, { texts: string[]; concerns: string[] }>();
   for (const concern of CIS_CONCERNS) {
     const mine = verdicts.filter((v) => v.concern === concern.label);
-    const bad = mine.filter((v) => !v.ok);
+    // Only what is known: a gap decided before any unknown rule, or a concern covered in full.
+    const bad = mine.filter((v) => v.known && !v.ok);
     if (bad.length === 0) {
-      covered.push(`${concern.label} (${describeDeciders(model, mine)})`);
+      if (mine.every((v) => v.known)) covered.push(`${concern.label} (${describeDeciders(model, mine)})`);
       continue;
     }
     const expectation = concern.want === 'metadata' ? 'should be logged at Metadata only' : 'should be logged';

@@ -5,16 +5,26 @@ import { resourcePatternMatches, ruleMatches, ruleTarget } from '../match';
 import { entryOf, keyRange, ruleAnchorRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../model';
 import type { TreeEntry } from '../tree';
 import { levelRank, STAGES, type Policy, type PolicyRule, type RequestAttributes } from '../types';
+import { firstKnownMatch, type RuleKnowledge } from './knowledge';
 
 /**
  * What the policy logs overall: nothing at all, no catch-all (the default is None), stages that
  * suppress every event, secrets with bodies, and response bodies of broad read traffic. Which rule
  * really handles a request is always asked of the first-match evaluator.
  */
-export function levelDiagnostics(model: PolicyModel): Diagnostic[] {
+export function levelDiagnostics(model: PolicyModel, knowledge: RuleKnowledge): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (model.policy.rules.length === 0) return out;
+  // About the whole list: while a rule is unknown, it could be the catch-all or the one that logs.
+  if (knowledge.complete) wholeListDiagnostics(model, out);
+  stageDiagnostics(model, knowledge, out);
+  sensitiveData(model, knowledge, out);
+  broadResponseBodies(model, knowledge, out);
+  return out;
+}
+
+function wholeListDiagnostics(model: PolicyModel, out: Diagnostic[]): void {
   const rules = model.policy.rules;
-  if (rules.length === 0) return out;
   const rulesEntry = model.root?.byKey.get('rules');
   if (rules.every((rule) => rule.level === 'None') && rulesEntry) {
     out.push(
@@ -38,13 +48,9 @@ export function levelDiagnostics(model: PolicyModel): Diagnostic[] {
       ),
     );
   }
-  stageDiagnostics(model, out);
-  sensitiveData(model, out);
-  broadResponseBodies(model, out);
-  return out;
 }
 
-function stageDiagnostics(model: PolicyModel, out: Diagnostic[]): void {
+function stageDiagnostics(model: PolicyModel, knowledge: RuleKnowledge, out: Diagnostic[]): void {
   const policyStages = new Set(model.policy.omitStages ?? []);
   const policyItems = stringItems(model.root, 'omitStages');
   const check = (stages: Set<string>, items: { value: string; node: { start: number; end: number } }[], listEntry: TreeEntry | undefined, who: string) => {
@@ -69,7 +75,7 @@ function stageDiagnostics(model: PolicyModel, out: Diagnostic[]): void {
   };
   check(policyStages, policyItems, model.root?.byKey.get('omitStages'), 'The policy');
   for (const located of model.rules) {
-    if (located.node.kind !== 'map' || located.rule.level === 'None' || !located.rule.omitStages?.length) continue;
+    if (located.node.kind !== 'map' || knowledge.unknown[located.index] || located.rule.level === 'None' || !located.rule.omitStages?.length) continue;
     const union = new Set([...policyStages, ...located.rule.omitStages]);
     const own = stringItems(located.node, 'omitStages').filter((i) => !policyStages.has(i.value));
     if (STAGES.every((s) => policyStages.has(s))) continue;
@@ -120,8 +126,9 @@ export function requestFor(rule: PolicyRule, verb: string, target: { apiGroup: s
  * "Which rule matches this request first", asked many times about few targets: for each target
  * (group, resource, subresource) only the rules that can reach it at all are tried, in order, with
  * the evaluator's own ruleMatches. Exact, because every other rule fails on the target anyway.
+ * Unknown rules stay candidates for every target (they may match anything once fixed).
  */
-function firstMatchCache(policy: Policy): (request: RequestAttributes) => number | undefined {
+function firstMatchCache(policy: Policy, knowledge: RuleKnowledge): (request: RequestAttributes) => number | undefined {
   const byTarget = new Map<string, number[]>();
   return (request) => {
     const key = `${request.apiGroup}\n${request.resource}\n${request.subresource}`;
@@ -129,12 +136,11 @@ function firstMatchCache(policy: Policy): (request: RequestAttributes) => number
     if (!candidates) {
       candidates = [];
       policy.rules.forEach((rule, index) => {
-        if (mayTarget(rule, request)) candidates!.push(index);
+        if (knowledge.unknown[index] || mayTarget(rule, request)) candidates!.push(index);
       });
       byTarget.set(key, candidates);
     }
-    for (const index of candidates) if (ruleMatches(policy.rules[index]!, request)) return index;
-    return undefined;
+    return firstKnownMatch(policy, request, knowledge, candidates);
   };
 }
 
@@ -150,12 +156,12 @@ function mayTarget(rule: PolicyRule, request: { apiGroup?: string; resource?: st
   );
 }
 
-function sensitiveData(model: PolicyModel, out: Diagnostic[]): void {
+function sensitiveData(model: PolicyModel, knowledge: RuleKnowledge, out: Diagnostic[]): void {
   const policy = model.policy;
-  const firstMatch = firstMatchCache(policy);
+  const firstMatch = firstMatchCache(policy, knowledge);
   policy.rules.forEach((rule, index) => {
     const rank = levelRank(rule.level);
-    if (rank < 2 || ruleTarget(rule) === 'nonResource') return;
+    if (rank < 2 || ruleTarget(rule) === 'nonResource' || knowledge.unknown[index]) return;
     const exposed = new Map<string, string[]>();
     for (const target of SENSITIVE_TARGETS) {
       if (!mayTarget(rule, target)) continue;
@@ -182,11 +188,11 @@ function sensitiveData(model: PolicyModel, out: Diagnostic[]): void {
 
 // ---- response bodies of broad reads ---------------------------------------------------------------
 
-function broadResponseBodies(model: PolicyModel, out: Diagnostic[]): void {
-  const firstMatch = firstMatchCache(model.policy);
+function broadResponseBodies(model: PolicyModel, knowledge: RuleKnowledge, out: Diagnostic[]): void {
+  const firstMatch = firstMatchCache(model.policy, knowledge);
   model.rules.forEach((located: LocatedRule) => {
     const rule = located.rule;
-    if (rule.level !== 'RequestResponse' || ruleTarget(rule) === 'nonResource') return;
+    if (rule.level !== 'RequestResponse' || ruleTarget(rule) === 'nonResource' || knowledge.unknown[located.index]) return;
     const groups = broadGroups(rule);
     const hits: string[] = [];
     for (const group of groups) {

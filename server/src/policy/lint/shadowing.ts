@@ -4,6 +4,7 @@ import { diagnostic } from '../diagnostic';
 import { ruleTarget } from '../match';
 import { ruleAnchorRange, ruleLabel, type PolicyModel } from '../model';
 import type { PolicyRule } from '../types';
+import type { RuleKnowledge } from './knowledge';
 
 /**
  * Rules that can never fire because an earlier rule matches every request they could match (first
@@ -11,13 +12,15 @@ import type { PolicyRule } from '../types';
  * of what each rule can target, and a 32-bit signature per dimension rejects most pairs before the
  * exact coverage test (coverage.ts, built on the evaluator's predicates) runs.
  */
-export function shadowingDiagnostics(model: PolicyModel, uri?: string): Diagnostic[] {
+export function shadowingDiagnostics(model: PolicyModel, knowledge: RuleKnowledge, uri?: string): Diagnostic[] {
   const rules = model.policy.rules;
   const index = new TargetIndex(rules);
   const signatures = rules.map(signatureOf);
   const out: Diagnostic[] = [];
   for (let j = 1; j < rules.length; j++) {
-    if (model.rules[j]!.node.kind !== 'map') continue;
+    // An unknown rule neither shadows nor is shadowed. A known rule covered by an earlier known one is
+    // dead whatever the unknown rules become, so those findings stand.
+    if (model.rules[j]!.node.kind !== 'map' || knowledge.unknown[j]) continue;
     const first = firstTargetOf(rules[j]!);
     if (first === undefined) continue; // matches nothing at all: reported by the value checks
     // Built only once some candidate survives the signature test.
@@ -26,7 +29,7 @@ export function shadowingDiagnostics(model: PolicyModel, uri?: string): Diagnost
     for (const candidates of index.candidatesFor(first)) {
       for (const i of candidates) {
         if (i >= j || (winner >= 0 && i >= winner)) break;
-        if (!mayCover(signatures[i]!, signatures[j]!)) continue;
+        if (!mayCover(signatures[i]!, signatures[j]!) || knowledge.unknown[i]) continue;
         witnesses ??= witnessesOf(rules[j]!);
         if (ruleCovers(rules[i]!, witnesses)) {
           winner = i;

@@ -3,6 +3,7 @@ import { diagnostic } from '../diagnostic';
 import { ruleTarget } from '../match';
 import { entryOf, groupResourceNodes, keyRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../model';
 import { levelRank } from '../types';
+import type { RuleKnowledge } from './knowledge';
 
 /**
  * Values that load fine but cannot mean what they say: literal "*" where the checker has no wildcard,
@@ -26,13 +27,16 @@ const LITERAL_STAR_ENTRIES = [
   ['namespaces', 'namespaces'],
 ] as const;
 
-export function valueDiagnostics(model: PolicyModel): Diagnostic[] {
+export function valueDiagnostics(model: PolicyModel, knowledge: RuleKnowledge): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const located of model.rules) {
     if (located.node.kind !== 'map') continue;
+    // A value judged on its own stands even in a rule with an error; what depends on the rest of the
+    // rule (its target, its level) waits until the rule is known.
     literalStars(model, located, out);
-    verbs(model, located, out);
     resourcePatterns(model, located, out);
+    if (knowledge.unknown[located.index]) continue;
+    verbs(model, located, out);
     const rule = located.rule;
     const namespaces = entryOf(located.node, 'namespaces');
     if (namespaces && rule.namespaces?.length && !rule.resources?.length && !rule.nonResourceURLs?.length) {
