@@ -67,6 +67,46 @@ describe('policy diagnostics in VS Code', () => {
     assert.match(shadowed.message, /rule 1 \(line 4\)/);
   });
 
+  it('an error does not hide the rule warnings: v1beta1 shows both, and typing a new rule keeps them (no flicker)', async () => {
+    const text = [
+      'apiVersion: audit.k8s.io/v1beta1',
+      'kind: Policy',
+      'rules:',
+      '  - level: Request',
+      '    resources:',
+      '      - group: ""',
+      '        resources: ["secrets"]',
+      '  - level: Metadata',
+      '',
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+    const has = (list: vscode.Diagnostic[], code: string) => list.some((d) => d.code === code);
+    const first = await diagnosticsFor(document.uri, (list) => has(list, 'api-version-removed') && has(list, 'sensitive-data-logged'));
+    assert.equal(first.find((d) => d.code === 'api-version-removed')!.severity, vscode.DiagnosticSeverity.Error);
+    const secrets = first.find((d) => d.code === 'sensitive-data-logged')!;
+    assert.equal(secrets.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(document.getText(secrets.range), 'Request');
+
+    // Every set published while the new rule is half-typed still carries the warning on rule 1.
+    const published: vscode.Diagnostic[][] = [];
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((uri) => uri.toString() === document.uri.toString())) {
+        published.push(vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'k8s-audit'));
+      }
+    });
+    try {
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((edit) => edit.insert(new vscode.Position(7, 0), '  - level:\n'));
+      const typing = await diagnosticsFor(document.uri, (list) => has(list, 'level-required'));
+      assert.equal(typing.find((d) => d.code === 'level-required')!.range.start.line, 7);
+      assert.ok(has(typing, 'api-version-removed') && has(typing, 'sensitive-data-logged'), JSON.stringify(typing));
+      assert.ok(published.length > 0);
+      for (const set of published) assert.ok(has(set, 'sensitive-data-logged'), `a published set lost the rule warning: ${JSON.stringify(set)}`);
+    } finally {
+      listener.dispose();
+    }
+  });
+
   it('follows k8sAudit.kubernetesVersion: group "*" is an error before 1.36 only', async () => {
     const text = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: None\n    resources:\n      - group: "*"\n        resources: ["*/status"]\n  - level: Metadata\n';
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
