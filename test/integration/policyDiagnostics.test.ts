@@ -2,6 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, diagnosticsFor, workspaceFile } from './helpers';
 
+/** A rule that logs secrets with their bodies (sensitive-data-logged when it matches them first). */
+const SECRETS_AT_REQUEST = ['  - level: Request', '    resources:', '      - group: ""', '        resources: ["secrets"]'];
+
 describe('policy diagnostics in VS Code', () => {
   before(async () => {
     await activateExtension();
@@ -44,10 +47,7 @@ describe('policy diagnostics in VS Code', () => {
       '      - group: ""',
       '        resources: ["secrets"]',
       '        verbs: ["get"]',
-      '  - level: Request',
-      '    resources:',
-      '      - group: ""',
-      '        resources: ["secrets"]',
+      ...SECRETS_AT_REQUEST,
       '  - level: Metadata',
       '',
     ].join('\n');
@@ -68,17 +68,7 @@ describe('policy diagnostics in VS Code', () => {
   });
 
   it('an error does not hide the rule warnings: v1beta1 shows both, and typing a new rule keeps them (no flicker)', async () => {
-    const text = [
-      'apiVersion: audit.k8s.io/v1beta1',
-      'kind: Policy',
-      'rules:',
-      '  - level: Request',
-      '    resources:',
-      '      - group: ""',
-      '        resources: ["secrets"]',
-      '  - level: Metadata',
-      '',
-    ].join('\n');
+    const text = ['apiVersion: audit.k8s.io/v1beta1', 'kind: Policy', 'rules:', ...SECRETS_AT_REQUEST, '  - level: Metadata', ''].join('\n');
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
     const has = (list: vscode.Diagnostic[], code: string) => list.some((d) => d.code === code);
     const first = await diagnosticsFor(document.uri, (list) => has(list, 'api-version-removed') && has(list, 'sensitive-data-logged'));
