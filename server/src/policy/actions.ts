@@ -2,9 +2,9 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type Text
 import { groupsServing } from './catalog/catalog';
 import { yamlScalar } from './complete';
 import { DIAGNOSTIC_SOURCE } from './diagnostic';
-import { locate, nodeAtPath, offsetOf } from './locate';
+import { locate, nodeAtPath } from './locate';
 import { ruleLabel, type PolicyModel } from './model';
-import { rangeOf } from './parse';
+import { offsetOf, rangeOf } from './parse';
 import { loadPolicy, type PolicyCheckOptions } from './policyDiagnostics';
 import type { TreeEntry, TreeMap, TreeNode, TreeSeq } from './tree';
 import type { PolicyRule } from './types';
@@ -64,7 +64,7 @@ const RULE_CONDITIONS = new Set(['users', 'userGroups', 'verbs', 'namespaces', '
 function fixesFor(editor: Editor, d: Diagnostic): Fix[] {
   const data = (d.data ?? {}) as FixData;
   const code = String(d.code ?? '');
-  const offset = offsetOf(editor.text, d.range.start);
+  const offset = offsetOf(editor.model.parsed, d.range.start);
   const found = locate(editor.text, editor.model.decoded.root ?? { kind: 'scalar', value: null, start: 0, end: 0 }, offset, []);
   switch (code) {
     case 'api-version-missing':
@@ -151,7 +151,7 @@ function fixesFor(editor: Editor, d: Diagnostic): Fix[] {
   if (data.replacement !== undefined) {
     const node = found?.kind === 'value' ? found.node : undefined;
     const start = node ? node.start : offset;
-    const end = node ? node.end : offsetOf(editor.text, d.range.end);
+    const end = node ? node.end : offsetOf(editor.model.parsed, d.range.end);
     const newText = renderValue(data.replacement, editor.text.slice(start, end));
     return [{ title: `Change to ${newText}`, edits: [{ range: editor.range(start, end), newText }], preferred: true }];
   }
@@ -577,7 +577,7 @@ function groupOf(map: TreeMap): string {
 function addOmitStages(editor: Editor, range: Range): Fix | undefined {
   const root = editor.model.root;
   if (!root || root.byKey.has('omitStages') || editor.isFlow(root)) return undefined;
-  const offset = offsetOf(editor.text, range.start);
+  const offset = offsetOf(editor.model.parsed, range.start);
   const onTopKey = root.entries.some((e) => editor.lineStart(e.keyStart) === editor.lineStart(offset) && editor.column(e.keyStart) === 0);
   if (!onTopKey) return undefined;
   const rules = root.byKey.get('rules');

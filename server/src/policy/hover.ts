@@ -6,8 +6,8 @@ import { KEY_DOCS, LEVEL_DOCS, NEVER_VERBS, STAGE_DOCS, urlDoc, VERB_DOCS, WELL_
 import { ruleTarget, unionStages } from './match';
 import { ruleLabel, type PolicyModel } from './model';
 import { loadPolicy, type PolicyCheckOptions } from './policyDiagnostics';
-import { rangeOf } from './parse';
-import { locate, nodeAtPath, offsetOf } from './locate';
+import { offsetOf, rangeOf } from './parse';
+import { locate, nodeAtPath } from './locate';
 import { levelRank, type Policy, type PolicyRule } from './types';
 import { FEATURE_MINOR } from './version';
 
@@ -18,7 +18,7 @@ export function policyHover(uri: string, text: string, position: Position, optio
   const { model, minor } = loaded;
   const root = model.decoded.root;
   if (!root) return undefined;
-  const offset = offsetOf(text, position);
+  const offset = offsetOf(model.parsed, position);
   const found = locate(text, root, offset, []);
   if (!found) return undefined;
   const markdown = (value: string, start: number, end: number): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(model.parsed, start, end) });

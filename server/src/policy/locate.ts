@@ -1,18 +1,7 @@
-import type { Position } from 'vscode-languageserver-types';
 import type { PolicyModel } from './model';
 import type { TreeEntry, TreeNode } from './tree';
 
 /** Tree lookups by offset and by path, shared by hover and code actions. */
-
-export function offsetOf(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(offset + position.character, text.length);
-}
 
 export type Found =
   | { kind: 'key'; path: string[]; entry: TreeEntry }
