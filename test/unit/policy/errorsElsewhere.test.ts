@@ -158,6 +158,14 @@ describe('after a YAML syntax error', () => {
     assert.deepEqual(found.filter((f) => !f.startsWith('yaml-syntax')), clean);
   });
 
+  it('when the whole rules list closes before the error, findings about the list stand', () => {
+    const text = 'apiVersion: audit.k8s.io/v1\nrules:\n- level: Metadata\n  verbs: [get]\nkind: Policy\n\tmetadata: {}\n';
+    assert.deepEqual(codes(text).filter((c) => c !== 'yaml-syntax'), ['no-catch-all', 'cis-3.2.2']);
+    // The same list left open by the error (rules is the last key before it): nothing about the list.
+    const open = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verbs: [get]\n\tmetadata: {}\n';
+    assert.deepEqual(codes(open).filter((c) => c !== 'yaml-syntax'), []);
+  });
+
   it('nothing is claimed missing: apiVersion, kind and rules may sit after the error', () => {
     const text = 'rules:\n- level: Metadata\n\tverbs: [get]\napiVersion: audit.k8s.io/v1\nkind: Policy\n';
     assert.deepEqual(codes(text).filter((c) => c !== 'yaml-syntax'), []);
