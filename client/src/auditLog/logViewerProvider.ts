@@ -26,6 +26,7 @@ import {
   type ViewerTimeline,
   type ViewerTimelineParams,
 } from '../../../server/src/protocol/logViewer';
+import { counted } from '../../../server/src/auditlog/viewer/counted';
 import type { LogViewersApi } from '../api';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
@@ -209,7 +210,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${path.basename(target.fsPath)}...` }, async () =>
         (await this.getClient()).sendRequest<ViewerExportResult>(ViewerMethods.export, { sessionId, format, path: target.fsPath } satisfies ViewerExportParams),
       );
-      void vscode.window.showInformationMessage(`Exported ${result.rows.toLocaleString('en-US')} requests to ${target.fsPath}.`);
+      void vscode.window.showInformationMessage(`Exported ${counted(result.rows, 'request')} to ${target.fsPath}.`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Export failed: ${errorText(error)}`);
     }
