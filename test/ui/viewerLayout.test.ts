@@ -138,6 +138,9 @@ describe('the log viewer layout at 1366x768 and 1500x950', { timeout: 240_000 },
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
     const wider = (await box(details)).width;
     assert.ok(Math.abs(wider - (pane.width + 30)) <= 2, `details ${pane.width} -> ${wider}`);
+    // Screen readers hear the size and its limits.
+    const edgeValue = await webview.locator('#details-splitter').evaluate((edge) => ['now', 'min', 'max'].map((name) => Number(edge.getAttribute(`aria-value${name}`))));
+    assert.ok(Math.abs(edgeValue[0]! - wider) <= 2 && edgeValue[1]! < edgeValue[0]! && edgeValue[0]! < edgeValue[2]!, JSON.stringify(edgeValue));
 
     // Esc (on the table) closes the details and gives the width back; a new selection opens them as they were.
     await table.focus();

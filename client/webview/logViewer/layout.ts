@@ -49,6 +49,7 @@ export class ViewerLayout {
       label: 'Resize the side panel',
       pane: 'before',
       size: () => panes.sidebar.getBoundingClientRect().width,
+      range: () => ({ min: MIN_SIDEBAR, max: this.room().sidebar }),
       resize: (width) => this.set({ sidebarWidth: width }),
       onResized: onChange,
     });
@@ -58,6 +59,7 @@ export class ViewerLayout {
       pane: 'after',
       size: () => (this.state.dock === 'right' ? panes.details.getBoundingClientRect().width : panes.details.getBoundingClientRect().height),
       resize: (size) => this.set(this.state.dock === 'right' ? { detailsWidth: size } : { detailsHeight: size }),
+      range: () => (this.state.dock === 'right' ? { min: MIN_DETAILS_WIDTH, max: this.room().detailsWidth } : { min: MIN_DETAILS_HEIGHT, max: this.room().detailsHeight }),
       onResized: onChange,
     });
     this.work = el('div', { class: 'work' }, panes.table, this.detailsEdge.element, panes.details);

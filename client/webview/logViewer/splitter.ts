@@ -12,6 +12,8 @@ export interface SplitterOptions {
   size(): number;
   /** Sets that size (the owner clamps it). */
   resize(size: number): void;
+  /** The smallest and largest size the pane can have now, in px (for screen readers). */
+  range(): { min: number; max: number };
   /**
    * Which way the pane lies: 'before' when it is left of (or above) the edge, so moving the edge right
    * or down grows it; 'after' when it is right of (or below) the edge.
@@ -41,7 +43,15 @@ export class Splitter {
     this.setOrientation('vertical');
     this.element.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     this.element.addEventListener('keydown', (event) => this.onKey(event));
-    this.element.addEventListener('focus', () => this.element.setAttribute('aria-valuenow', String(Math.round(this.options.size()))));
+    this.element.addEventListener('focus', () => this.describeValue());
+  }
+
+  /** aria-valuenow/min/max: the pane's size in px and its limits now. */
+  private describeValue(): void {
+    const { min, max } = this.options.range();
+    this.element.setAttribute('aria-valuemin', String(Math.round(min)));
+    this.element.setAttribute('aria-valuemax', String(Math.round(Math.max(min, max))));
+    this.element.setAttribute('aria-valuenow', String(Math.round(this.options.size())));
   }
 
   setOrientation(orientation: 'vertical' | 'horizontal'): void {
@@ -58,7 +68,7 @@ export class Splitter {
 
   private resizeBy(delta: number, from = this.options.size()): void {
     this.options.resize(from + this.sign * delta);
-    this.element.setAttribute('aria-valuenow', String(Math.round(this.options.size())));
+    this.describeValue();
   }
 
   private onKey(event: KeyboardEvent): void {
