@@ -21,14 +21,15 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     void vscode.window.showErrorMessage(`Kubernetes Audit: the language server failed to start: ${String(error)}`);
   });
 
+  const logViewers = LogViewerProvider.register(context, () => serverReady.then(() => languageClient));
   context.subscriptions.push(
     languageClient,
-    LogViewerProvider.register(context, () => serverReady.then(() => languageClient)),
+    logViewers,
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
     registerExplainCommand(() => serverReady.then(() => languageClient)),
   );
   timings.activateMs = performance.now() - started;
-  return { serverReady, timings };
+  return { serverReady, timings, logViewers: logViewers.api };
 }
 
 export function deactivate(): Thenable<void> | undefined {

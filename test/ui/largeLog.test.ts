@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../harness/codeServer';
-import { brushTimeline, cliCount, filterAndRepaint, openAndIndex } from './logViewerFlow';
+import { answered, answers, brushTimeline, cliCount, filterAndRepaint, openAndIndex } from './logViewerFlow';
 import { activeWebview, openWorkbench, quickOpen, SCREENSHOTS, type Workbench } from './workbench';
 
 const REQUESTS = 1_000_000;
@@ -45,8 +45,9 @@ describe(`a log of ${REQUESTS.toLocaleString('en-US')} requests in the viewer`, 
 
     // A facet click over the full log.
     await filterAndRepaint(webview, '');
+    let before = await answers(webview);
     await webview.locator('[data-facet="namespace"] button', { hasText: 'payments' }).first().click();
-    await webview.locator('#query-message', { hasText: 'matching' }).waitFor();
+    await answered(webview, before + 1);
     const facetQuery = await webview.locator('#query').inputValue();
     assert.equal(facetQuery, 'namespace:payments');
     await webview.locator('#summary', { hasText: `${cliCount(log, facetQuery).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
@@ -59,8 +60,9 @@ describe(`a log of ${REQUESTS.toLocaleString('en-US')} requests in the viewer`, 
 
     // A brushed time range.
     await filterAndRepaint(webview, '');
+    before = await answers(webview);
     await brushTimeline(page, webview, 0.4, 0.5);
-    await webview.locator('#query-message', { hasText: 'matching' }).waitFor();
+    await answered(webview, before + 1);
     const range = await webview.locator('#query').inputValue();
     assert.match(range, /^after:\S+ before:\S+$/);
     const inRange = cliCount(log, range);

@@ -24,6 +24,26 @@ export async function openViewer(page: Page, fileName: string): Promise<{ webvie
   return { webview, query };
 }
 
+/**
+ * Waits until the viewer has indexed the whole file (and, with `text`, until its summary says it): the
+ * first rows arrive while indexing goes on, so counts read before this can be partial (36% on a busy machine).
+ */
+export async function indexed(webview: FrameLocator, text?: string | RegExp, timeoutMs = 60_000): Promise<string> {
+  const summary = webview.locator('#summary', text === undefined ? {} : { hasText: text }).filter({ hasNotText: 'indexing' });
+  await summary.waitFor({ timeout: timeoutMs });
+  return (await summary.textContent()) ?? '';
+}
+
+/** The answers the query bar has shown so far (results and errors): wait for the next with `answered`. */
+export async function answers(webview: FrameLocator): Promise<number> {
+  return Number((await webview.locator('#query-message').getAttribute('data-answers')) ?? 0);
+}
+
+/** Waits until the query bar has shown its `count`th answer. */
+export async function answered(webview: FrameLocator, count: number, timeoutMs = 60_000): Promise<void> {
+  await webview.locator(`#query-message[data-answers="${count}"]`).waitFor({ timeout: timeoutMs });
+}
+
 /** Opens `fileName` with Quick Open and times first rows and the end of indexing. */
 export async function openAndIndex(page: Page, fileName: string, timeoutMs = 180_000): Promise<{ webview: FrameLocator; timings: OpenTimings }> {
   // From the moment the user picks the file (Quick Open's own file search is not ours to time).
@@ -37,10 +57,8 @@ export async function openAndIndex(page: Page, fileName: string, timeoutMs = 180
   const stamped = webview.locator('html[data-first-rows-at]');
   await stamped.waitFor({ state: 'attached', timeout: timeoutMs });
   const firstRowsMs = Number(await stamped.getAttribute('data-first-rows-at')) - startedAt;
-  const summary = webview.locator('#summary');
-  await summary.filter({ hasNotText: 'indexing' }).waitFor({ timeout: timeoutMs });
+  const text = await indexed(webview, undefined, timeoutMs);
   const indexedMs = performance.now() - started;
-  const text = (await summary.textContent()) ?? '';
   const totalRequests = Number(/of ([\d,]+) requests/.exec(text)?.[1]?.replace(/,/g, ''));
   const serviceWorkerStartMs = Number((await webview.locator('html').getAttribute('data-service-worker-start-ms')) ?? 0);
   return { webview, timings: { firstRowsMs, indexedMs, totalRequests, serviceWorkerStartMs } };
@@ -49,13 +67,12 @@ export async function openAndIndex(page: Page, fileName: string, timeoutMs = 180
 /** Runs a query from the filter bar and times it until the table shows the new count; returns it. */
 export async function filterAndRepaint(webview: FrameLocator, query: string, timeoutMs = 60_000): Promise<{ ms: number; matching: number }> {
   const input = webview.locator('#query');
-  const answersBefore = Number((await webview.locator('#query-message').getAttribute('data-answers')) ?? 0);
+  const answersBefore = await answers(webview);
   await input.fill(query);
   const started = performance.now();
   await input.press('Enter');
-  const message = webview.locator(`#query-message[data-answers="${answersBefore + 1}"]`);
-  await message.waitFor({ timeout: timeoutMs });
-  const text = (await message.textContent()) ?? '';
+  await answered(webview, answersBefore + 1, timeoutMs);
+  const text = (await webview.locator('#query-message').textContent()) ?? '';
   const matching = Number(/([\d,]+) matching/.exec(text)?.[1]?.replace(/,/g, ''));
   // Repainted: the first row of the new result is drawn (or the table is empty).
   if (matching > 0) await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: timeoutMs });

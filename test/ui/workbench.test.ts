@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { brushTimeline, cliCount, openViewer } from './logViewerFlow';
+import { answered, answers, brushTimeline, cliCount, indexed, openViewer } from './logViewerFlow';
 import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
 
 describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
@@ -40,7 +40,8 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
       await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-failed.png') });
       throw error;
     });
-    const summary = (await webview.locator('#summary').textContent()) ?? '';
+    // The first rows come while indexing goes on: count once the whole file is in.
+    const summary = await indexed(webview);
     const total = Number(/^[\d,]+ of ([\d,]+) requests/.exec(summary)?.[1]?.replace(/,/g, ''));
     // The generated log has 2,000 requests (one row each, all stages grouped by auditID).
     assert.equal(total, 2000, summary);
@@ -83,7 +84,8 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await quickOpen(page, 'secrets.audit.log');
     const webview = activeWebview(page);
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
-    assert.match((await webview.locator('#summary').textContent()) ?? '', /1 lines skipped/);
+    // One skipped line, in the singular.
+    assert.match(await indexed(webview), /^3 of 3 requests · .* · 1 line skipped$/);
     assert.match((await webview.locator('#skipped').textContent()) ?? '', /line 3: /);
     await webview.locator('#rows .vt-row[aria-rowindex="2"]').click();
     const json = webview.locator('#details-json');
@@ -93,6 +95,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     assert.ok(box && box.width > 200 && box.x + box.width <= 1400, JSON.stringify(box));
     assert.match((await json.textContent()) ?? '', /‹redacted 18 chars›/);
     assert.doesNotMatch((await json.textContent()) ?? '', /hunter2/);
+    assert.equal(await webview.locator('#reveal-secrets').textContent(), 'Reveal 2 secret values');
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-details-redacted.png') });
     await webview.locator('#reveal-secrets').click();
     await webview.locator('#details-json', { hasText: 'hunter2-do-not-log' }).waitFor();
@@ -117,6 +120,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
       const webview = activeWebview(page);
       const rows = webview.locator('#rows .vt-row');
       await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+      await indexed(webview, /^9 of 9 requests/);
       assert.equal(await rows.count(), 9);
       // Every row, then the details of each: the payloads must show up as text.
       for (let index = 0; index < 9; index++) {
@@ -242,9 +246,12 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await matching(inRange);
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-timeline.png') });
 
-    // Sorting by latency, slowest first.
+    // Sorting by latency, slowest first: each click runs the query again; read the rows of the second answer.
+    const sortedFrom = await answers(webview);
     await webview.locator('#rows [data-column="latency"]').click();
+    await answered(webview, sortedFrom + 1);
     await webview.locator('#rows [data-column="latency"]').click();
+    await answered(webview, sortedFrom + 2);
     assert.equal(await webview.locator('#rows [data-column="latency"]').getAttribute('aria-sort'), 'descending');
     const latencies = webview.locator('#rows .vt-row .vt-cell:nth-child(9)');
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor();
@@ -301,6 +308,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await quickOpen(page, 'paths.audit.log');
     let webview = activeWebview(page);
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    await indexed(webview, /^3 of 3 requests/);
     const width = async (column: string) => (await webview.locator(`#rows [role=columnheader][data-column="${column}"]`).boundingBox())!.width;
 
     // Drag the right edge of the User column 120 px to the right.
@@ -359,6 +367,7 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await quickOpen(page, 'paths.audit.log');
     webview = activeWebview(page);
     await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
+    await indexed(webview, /^3 of 3 requests/);
     assert.ok(Math.abs((await width('user')) - resized) <= 1, `user column ${resized} -> ${await width('user')} after the tab came back`);
     await expectValues();
   });

@@ -28,6 +28,8 @@ export interface WorkbenchOptions {
   prepare?: (workspace: string) => Promise<void>;
   /** Requests in the generated audit.log of the workspace (default 2,000). */
   requests?: number;
+  /** The browser window's size (default 1400x900). */
+  viewport?: { width: number; height: number };
 }
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -43,7 +45,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   try {
     server = await startCodeServer({ entry, dataDir });
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     await page.goto(workbenchUrl(server, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The explorer lists the workspace once the remote file system is connected.

@@ -26,6 +26,8 @@ import {
   type ViewerTimeline,
   type ViewerTimelineParams,
 } from '../../../server/src/protocol/logViewer';
+import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { LogViewersApi } from '../api';
 import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
 import { logViewerHtml } from './webviewHtml';
 
@@ -48,22 +50,37 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
    * it was sent: the server indexes while the webview loads, and a webview shown again is a new page.
    */
   private readonly latestStatus = new Map<number, ViewerStatus>();
+  /** The file of each open session, and the latest status read from each file (for the extension's API). */
+  private readonly sessionUris = new Map<number, vscode.Uri>();
+  private readonly statusByUri = new Map<string, ViewerStatus>();
+  private readonly statusChanged = new vscode.EventEmitter<vscode.Uri>();
 
-  static register(context: vscode.ExtensionContext, getClient: () => Promise<LanguageClient>): vscode.Disposable {
+  static register(context: vscode.ExtensionContext, getClient: () => Promise<LanguageClient>): vscode.Disposable & { api: LogViewersApi } {
     const provider = new LogViewerProvider(context.extensionUri, getClient);
     // Indexing progress, growth and rotation of open logs, forwarded to the webview of their session.
     void getClient().then((client) =>
       context.subscriptions.push(
         client.onNotification(ViewerMethods.status, ({ sessionId, status, reset }: ViewerStatusParams) => {
           provider.latestStatus.set(sessionId, status);
+          provider.noteStatus(sessionId, status);
           provider.webviews.get(sessionId)?.({ type: 'status', status, reset });
         }),
       ),
     );
-    return vscode.Disposable.from(
+    const registrations = vscode.Disposable.from(
+      provider.statusChanged,
       ...VIEW_TYPES.map((viewType) => vscode.window.registerCustomEditorProvider(viewType, provider, { supportsMultipleEditorsPerDocument: true })),
       vscode.commands.registerCommand('k8sAudit.openRaw', (uri?: vscode.Uri) => openRaw(uri ?? activeLogUri())),
     );
+    const api: LogViewersApi = { status: (uri) => provider.statusByUri.get(uri.toString()), onDidChangeStatus: provider.statusChanged.event };
+    return Object.assign(registrations, { api });
+  }
+
+  private noteStatus(sessionId: number, status: ViewerStatus): void {
+    const uri = this.sessionUris.get(sessionId);
+    if (!uri) return;
+    this.statusByUri.set(uri.toString(), status);
+    this.statusChanged.fire(uri);
   }
 
   private constructor(
@@ -172,6 +189,9 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
         if (sessionId === undefined) return;
         this.webviews.delete(sessionId);
         this.latestStatus.delete(sessionId);
+        const uri = this.sessionUris.get(sessionId);
+        this.sessionUris.delete(sessionId);
+        if (uri && ![...this.sessionUris.values()].some((other) => other.toString() === uri.toString())) this.statusByUri.delete(uri.toString());
         await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);
       });
     });
@@ -190,7 +210,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${path.basename(target.fsPath)}...` }, async () =>
         (await this.getClient()).sendRequest<ViewerExportResult>(ViewerMethods.export, { sessionId, format, path: target.fsPath } satisfies ViewerExportParams),
       );
-      void vscode.window.showInformationMessage(`Exported ${result.rows.toLocaleString('en-US')} requests to ${target.fsPath}.`);
+      void vscode.window.showInformationMessage(`Exported ${counted(result.rows, 'request')} to ${target.fsPath}.`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Export failed: ${errorText(error)}`);
     }
@@ -205,6 +225,8 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
       const { sessionId, status, firstRows } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
       // Statuses sent while the server was opening are older than the one in its answer.
       this.latestStatus.delete(sessionId);
+      this.sessionUris.set(sessionId, uri);
+      this.noteStatus(sessionId, status);
       return { sessionId, message: { type: 'opened', fileName: path.basename(uri.fsPath), status, firstRows } };
     } catch (error) {
       return { message: { type: 'error', message: `Could not read ${uri.fsPath}: ${errorText(error)}` } };

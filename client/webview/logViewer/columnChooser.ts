@@ -1,6 +1,7 @@
 import type { ViewerPathCheck } from '../../src/auditLog/protocol';
 import { pathColumn, type Column } from './columns';
 import { el } from './dom';
+import { dropDown } from './dropDown';
 
 export interface ColumnChooserOptions {
   /** Visible columns changed (shown, hidden, moved, added or removed). */
@@ -16,7 +17,7 @@ export interface ColumnChooserOptions {
  * A native <details> element, so it opens and closes with the keyboard like any other control.
  */
 export class ColumnChooser {
-  readonly element = el('details', { id: 'columns', class: 'column-chooser' }, el('summary', {}, 'Columns'));
+  readonly element = dropDown(el('details', { id: 'columns', class: 'column-chooser menu' }, el('summary', { class: 'secondary', title: 'Show, hide, order and add columns' }, 'Columns')));
   private readonly list = el('ul', { role: 'list' });
   private order: string[];
   private hidden = new Set<string>();
@@ -56,7 +57,7 @@ export class ColumnChooser {
     this.pathInput.addEventListener('input', () => this.showPathError(undefined));
     const reset = el('button', { type: 'button', id: 'column-widths-reset', title: 'Give every column its default width again' }, 'Reset widths');
     reset.addEventListener('click', () => this.options.onResetWidths());
-    this.element.append(el('div', { class: 'column-chooser-panel' }, this.list, form, reset));
+    this.element.append(el('div', { class: 'column-chooser-panel menu-panel' }, this.list, form, reset));
     this.renderList();
   }
 

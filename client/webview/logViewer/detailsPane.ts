@@ -1,6 +1,8 @@
 import type { ToWebviewMessage } from '../../src/auditLog/protocol';
+import { counted } from '../../../server/src/auditlog/viewer/counted';
 import { el } from './dom';
 import { jsonView } from './jsonView';
+import type { Dock } from './layout';
 import { vscodeApi } from './vscodeApi';
 
 type EventMessage = Extract<ToWebviewMessage, { type: 'event' }>;
@@ -8,30 +10,76 @@ type EventMessage = Extract<ToWebviewMessage, { type: 'event' }>;
 /** Waits this long after the last selection change, so holding an arrow key does not flood requests. */
 const SELECT_DEBOUNCE_MS = 60;
 
-/** The selected event in full: redacted JSON first, with reveal, copy and open-raw actions. */
+export interface DetailsPaneActions {
+  /** The close button or Esc in the pane: the selection goes, and the table gets the space back. */
+  close(): void;
+  /** The user docked the pane at the right or the bottom. */
+  dock(dock: Dock): void;
+}
+
+/**
+ * The selected event in full: redacted JSON first, with reveal, copy and open-raw actions. Shown only
+ * while a row is selected; its bar docks it right or at the bottom and closes it.
+ */
 export class DetailsPane {
-  readonly element = el('aside', { id: 'details', class: 'details', 'aria-label': 'Event details' }, el('p', { class: 'hint' }, 'Select a row to see the whole event.'));
+  private readonly title = el('h2', { id: 'details-title' });
+  private readonly dockButtons: Record<Dock, HTMLButtonElement> = {
+    right: el('button', { type: 'button', id: 'details-dock-right', class: 'secondary', 'aria-pressed': 'true', title: 'Dock the details right of the table' }, 'Right'),
+    bottom: el('button', { type: 'button', id: 'details-dock-bottom', class: 'secondary', 'aria-pressed': 'false', title: 'Dock the details below the table' }, 'Bottom'),
+  };
+  private readonly closeButton = el('button', { type: 'button', id: 'details-close', class: 'secondary icon', 'aria-label': 'Close the details (Esc)', title: 'Close the details (Esc)' }, '✕');
+  private readonly body = el('div', { class: 'details-body' });
+  readonly element = el(
+    'aside',
+    { id: 'details', class: 'details', 'aria-label': 'Event details', hidden: '' },
+    el('div', { class: 'details-bar' }, this.title, el('div', { class: 'dock-choice', role: 'group', 'aria-label': 'Dock the details' }, el('span', { class: 'hint' }, 'Dock:'), this.dockButtons.right, this.dockButtons.bottom), this.closeButton),
+    this.body,
+  );
   private requestId = 0;
   private index = -1;
   private revealed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: EventMessage | undefined;
 
+  constructor(actions: DetailsPaneActions) {
+    for (const [dock, button] of Object.entries(this.dockButtons) as [Dock, HTMLButtonElement][]) button.addEventListener('click', () => actions.dock(dock));
+    this.closeButton.addEventListener('click', () => actions.close());
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      actions.close();
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.element.hidden;
+  }
+
+  /** Marks the dock the pane is in. */
+  setDock(dock: Dock): void {
+    for (const [which, button] of Object.entries(this.dockButtons)) button.setAttribute('aria-pressed', String(which === dock));
+  }
+
   /** The JSON shown for `index`, if that is the row on display (for Ctrl+C on the table). */
   jsonOf(index: number): string | undefined {
     return index === this.index ? this.current?.json : undefined;
   }
 
-  /** Forget the shown event (the result changed under it). */
+  /** Forgets the shown event and hides the pane (no row is selected). */
   clear(): void {
+    clearTimeout(this.timer);
+    this.requestId++;
     this.index = -1;
     this.current = undefined;
-    this.element.replaceChildren(el('p', { class: 'hint' }, 'Select a row to see the whole event.'));
+    this.element.hidden = true;
+    this.body.replaceChildren();
   }
 
   show(index: number): void {
+    this.element.hidden = false;
     if (index === this.index) return;
     this.index = index;
+    this.title.textContent = 'Loading the request…';
     this.revealed = false;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.request(), SELECT_DEBOUNCE_MS);
@@ -51,7 +99,7 @@ export class DetailsPane {
   private render(message: EventMessage): void {
     const actions = el('div', { class: 'details-actions' });
     if (message.redactions > 0 || this.revealed) {
-      const reveal = el('button', { type: 'button', id: 'reveal-secrets' }, this.revealed ? 'Hide secrets' : `Reveal ${message.redactions} secret value(s)`);
+      const reveal = el('button', { type: 'button', id: 'reveal-secrets' }, this.revealed ? 'Hide secrets' : `Reveal ${counted(message.redactions, 'secret value')}`);
       reveal.addEventListener('click', () => {
         this.revealed = !this.revealed;
         this.request();
@@ -64,7 +112,7 @@ export class DetailsPane {
     const copy = el('button', { type: 'button', id: 'copy-json' }, 'Copy as JSON');
     copy.addEventListener('click', () => this.current && vscodeApi.postMessage({ type: 'copy', text: this.current.json }));
     actions.append(openLine, copy);
-    const note = message.redactions > 0 ? el('p', { class: 'hint' }, `${message.redactions} secret value(s) hidden.`) : el('span');
+    const note = message.redactions > 0 ? el('p', { class: 'hint' }, `${counted(message.redactions, 'secret value')} hidden.`) : el('span');
     const detections = message.detections.map((d) =>
       el(
         'li',
@@ -82,6 +130,7 @@ export class DetailsPane {
     const stages: HTMLElement[] = message.otherStages.map(({ stage, json }) => el('details', { class: 'stage' }, el('summary', {}, `${stage} stage`), jsonView(json)));
     if (message.stagesPartial) stages.push(el('p', { class: 'hint' }, 'Stages logged between the first and the last one are not shown: they are too far apart in the log.'));
     const stageList = stages.length > 0 ? el('div', { id: 'details-stages' }, ...stages) : el('span');
-    this.element.replaceChildren(el('h2', {}, `Request at line ${message.line ?? '?'}`), words, actions, detectionList, note, jsonView(message.json, 'details-json'), stageList);
+    this.title.textContent = `Request at line ${message.line ?? '?'}`;
+    this.body.replaceChildren(words, actions, detectionList, note, jsonView(message.json, 'details-json'), stageList);
   }
 }

@@ -1,13 +1,16 @@
 import type { ToWebviewMessage, ViewerRow, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
+import { counted } from '../../../server/src/auditlog/viewer/counted';
 import { ColumnChooser } from './columnChooser';
 import { COLUMNS } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
+import { ViewerLayout } from './layout';
 import { QueryBar, term } from './queryBar';
 import { RowCache } from './rowCache';
 import { Sidebar } from './sidebar';
 import './style.css';
 import { Timeline } from './timeline';
+import { toolbar } from './toolbar';
 import { VirtualTable } from './virtualTable';
 import { vscodeApi } from './vscodeApi';
 
@@ -36,7 +39,18 @@ const cache = new RowCache(
     stampFirstRows();
   },
 );
-const details = new DetailsPane();
+const details = new DetailsPane({
+  // Closing the details is unselecting the row: the table then takes the space back.
+  close: () => {
+    table.clearSelection();
+    table.element.focus();
+  },
+  dock: (dock) => {
+    layout.set({ dock });
+    details.setDock(dock);
+    saveState({});
+  },
+});
 
 /**
  * Records when the table first shows rows (the frame that paints them), as data-first-rows-at
@@ -51,7 +65,7 @@ const table = new VirtualTable({
   columns: COLUMNS.filter((column) => !column.hiddenByDefault),
   getRow: (index) => cache.get(index),
   onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
-  onSelect: (index) => details.show(index),
+  onSelect: (index) => (index < 0 ? details.clear() : details.show(index)),
   onViewChange: (top, selected) => saveState({ top, selected }),
   onKey: (action, selected) => {
     if (action === 'escape') {
@@ -84,6 +98,10 @@ const queryBar = new QueryBar(
     return requestId;
   },
 );
+/** Set while the query in the bar has an error: the table and counts still show the previous result. */
+let staleResult = false;
+const staleNote = el('p', { id: 'stale-note', class: 'stale-note', role: 'status', hidden: '' });
+
 const sidebar = new Sidebar({
   filterDetector: (query) => queryBar.set(query, true),
   filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
@@ -103,6 +121,41 @@ const columnChooser = new ColumnChooser(COLUMNS, {
   },
 });
 
+const layout = new ViewerLayout({ sidebar: sidebar.element, table: el('div', { class: 'table-area' }, staleNote, table.element), details: details.element }, () => saveState({}));
+const sidebarToggle = el('button', {
+  type: 'button',
+  id: 'toggle-sidebar',
+  class: 'secondary icon',
+  'aria-controls': 'sidebar',
+  'aria-expanded': 'true',
+  'aria-label': 'Detections and facets panel',
+  title: 'Show or hide the detections and facets panel',
+});
+sidebarToggle.addEventListener('click', () => showSidebar(layout.current.sidebarCollapsed));
+
+function showSidebar(show: boolean): void {
+  layout.set({ sidebarCollapsed: !show });
+  sidebarToggle.setAttribute('aria-expanded', String(show));
+  // A panel-left glyph that points the way the click moves the panel.
+  sidebarToggle.textContent = show ? '◀' : '▶';
+  saveState({});
+}
+
+/**
+ * Marks (or unmarks) what is on screen as the previous query's result: a note above the table, which
+ * describes the grid for screen readers and is a live region, dimmed rows and a "previous result" summary.
+ */
+function markStale(stale: boolean): void {
+  if (stale === staleResult) return;
+  staleResult = stale;
+  app.classList.toggle('stale', stale);
+  staleNote.hidden = !stale;
+  staleNote.textContent = stale ? 'Previous result: the query has an error, so the table, counts and facets still show the last query that ran.' : '';
+  if (stale) table.element.setAttribute('aria-describedby', 'stale-note');
+  else table.element.removeAttribute('aria-describedby');
+  if (lastStatus) renderSummary(lastStatus);
+}
+
 /** Shows the chosen columns; a path column that was not in the rows fetched so far refetches them. */
 function applyColumns(): void {
   const columns = columnChooser.visibleColumns();
@@ -119,19 +172,21 @@ function applyColumns(): void {
 let viewPosition = { top: 0, selected: -1 };
 /** A saved position waits until the rows it refers to are indexed (a big log arrives in parts). */
 let pendingRestore: { top: number; selected: number } | undefined;
+/** The saved query was sent again and has not been answered: a restore waits for its result. */
+let awaitingSavedQuery = false;
 
 function applyPendingRestore(): void {
-  if (!pendingRestore || !lastStatus) return;
+  if (!pendingRestore || !lastStatus || awaitingSavedQuery) return;
   const needed = Math.max(pendingRestore.top, pendingRestore.selected) + 1;
   if (lastStatus.matchingRows < needed && lastStatus.indexing) return;
   table.restore(pendingRestore.top, pendingRestore.selected);
   pendingRestore = undefined;
 }
 
-/** Position, selection, query and columns survive hiding the tab (the webview is rebuilt then). */
+/** Position, selection, query, columns and the panes' places and sizes survive hiding the tab (the webview is rebuilt then). */
 function saveState(position: Partial<typeof viewPosition>): void {
   viewPosition = { ...viewPosition, ...position };
-  vscodeApi.setState({ ...viewPosition, query: queryBar.value, columns: columnChooser.visible(), paths: columnChooser.paths(), widths: table.columnWidths() });
+  vscodeApi.setState({ ...viewPosition, query: queryBar.value, columns: columnChooser.visible(), paths: columnChooser.paths(), widths: table.columnWidths(), layout: layout.current });
 }
 
 const summary = el('span', { id: 'summary' });
@@ -148,15 +203,26 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
-function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
-  lastStatus = status;
-  const parts = [`${status.matchingRows.toLocaleString('en-US')} of ${status.totalRows.toLocaleString('en-US')} requests`];
+function summaryText(status: ViewerStatus): string {
+  const parts = [`${status.matchingRows.toLocaleString('en-US')} of ${counted(status.totalRows, 'request')}`];
+  if (staleResult) parts.unshift('Previous result');
   if (status.formats.length > 0) parts.push(status.formats.join(', '));
   parts.push(formatBytes(status.totalBytes));
   if (status.indexing) parts.push(`indexing ${status.totalBytes > 0 ? Math.floor((100 * status.bytesRead) / status.totalBytes) : 0}%`);
-  if (status.skippedCount > 0) parts.push(`${status.skippedCount.toLocaleString('en-US')} lines skipped`);
-  summary.textContent = parts.join(' · ');
+  if (status.skippedCount > 0) parts.push(`${counted(status.skippedCount, 'line')} skipped`);
+  return parts.join(' · ');
+}
+
+function renderSummary(status: ViewerStatus): void {
+  summary.textContent = summaryText(status);
+  // Cut with an ellipsis in a narrow editor: the tooltip has it whole.
+  summary.title = summary.textContent;
+}
+
+/** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
+function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
+  lastStatus = status;
+  renderSummary(status);
   emptyNote.hidden = status.totalRows > 0 || status.indexing;
   skippedList.replaceChildren(...status.skipped.map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
   skippedDetails.hidden = status.skippedCount === 0;
@@ -213,40 +279,55 @@ function runQuery(query: string): void {
   vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query, sort });
 }
 
-function button(label: string, attributes: Record<string, string>, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
-  const element = el('button', { type: 'button', ...attributes }, label);
-  element.addEventListener('click', () => onClick(element));
-  return element;
-}
-
 const skippedList = el('ul', { id: 'skipped' });
 const skippedDetails = el('details', { class: 'skipped' }, el('summary', {}, 'Skipped lines'), skippedList);
 
 function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): void {
-  const follow = button('Follow', { id: 'follow', 'aria-pressed': 'false', title: 'Keep the newest requests in view as the file grows' }, (element) => {
-    following = !following;
-    element.setAttribute('aria-pressed', String(following));
-    if (following) table.scrollToEnd();
+  const header = toolbar(message.fileName, summary, sidebarToggle, columnChooser.element, {
+    follow: (on) => {
+      following = on;
+      if (on) table.scrollToEnd();
+    },
+    export: (format) => vscodeApi.postMessage({ type: 'export', format }),
+    copyJq: () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }),
+    openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }),
   });
-  const openRaw = button('Open raw', { class: 'open-raw', title: 'Open the log as text' }, () => vscodeApi.postMessage({ type: 'openRaw' }));
-  const exportCsv = button('Export CSV', { id: 'export-csv', title: 'Save the filtered requests as CSV' }, () => vscodeApi.postMessage({ type: 'export', format: 'csv' }));
-  const exportJsonl = button('Export JSON lines', { id: 'export-jsonl', title: 'Save the events of the filtered requests as JSON lines' }, () =>
-    vscodeApi.postMessage({ type: 'export', format: 'jsonl' }),
-  );
-  const copyJq = button('Copy query as jq', { id: 'copy-jq', title: 'The same filter as a jq program' }, () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }));
-  const toolbar = el('header', { class: 'toolbar' }, el('span', { class: 'file-name' }, message.fileName), summary, follow, columnChooser.element, exportCsv, exportJsonl, copyJq, openRaw);
-  app.replaceChildren(toolbar, queryBar.element, timeline.element, emptyNote, el('div', { class: 'main' }, sidebar.element, table.element, details.element), skippedDetails);
+  app.replaceChildren(header, queryBar.element, timeline.element, emptyNote, layout.element, skippedDetails);
   table.setSort(sort.key, sort.direction);
   const saved = vscodeApi.getState();
+  layout.restore(saved?.layout);
+  details.setDock(layout.current.dock);
+  showSidebar(!layout.current.sidebarCollapsed);
   if (saved?.columns) columnChooser.restore(saved.columns, saved.paths);
   if (saved?.widths) table.setWidths(saved.widths);
   if (saved?.columns || saved?.widths) applyColumns();
   showStatus(message.status, message.firstRows);
   stampFirstRows();
-  if (saved?.query) queryBar.set(saved.query, true);
   pendingRestore = saved ? { top: saved.top, selected: saved.selected } : undefined;
+  // A saved query runs again first: the position and selection are in its result.
+  if (saved?.query) {
+    awaitingSavedQuery = true;
+    queryBar.set(saved.query, true);
+  }
   applyPendingRestore();
   table.element.focus();
+}
+
+/** The answer to the query that ran last: a new result, or an error that leaves the previous one on screen. */
+function showQueryResult(result: Extract<ToWebviewMessage, { type: 'queryResult' }>['result']): void {
+  awaitingSavedQuery = false;
+  if (!result.ok) {
+    queryBar.showError(queryBar.value, result.error);
+    markStale(true);
+    applyPendingRestore();
+    return;
+  }
+  lastJq = result.jq;
+  queryBar.showResult(`${result.matchingRows.toLocaleString('en-US')} matching · ${result.elapsedMs} ms`);
+  markStale(false);
+  // The rows are others now: nothing is selected.
+  table.clearSelection();
+  if (lastStatus) showStatus({ ...lastStatus, matchingRows: result.matchingRows });
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
@@ -256,7 +337,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       renderOpened(message);
       break;
     case 'status':
-      if (message.reset) details.clear();
+      if (message.reset) table.clearSelection();
       // The server re-ran the current query over the new rows.
       showStatus(message.status);
       break;
@@ -264,15 +345,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       cache.receive(message.requestId, message.start, message.rows);
       break;
     case 'queryResult':
-      if (message.requestId !== queryRequest) break;
-      if (!message.result.ok) {
-        queryBar.showError(queryBar.value, message.result.error);
-        break;
-      }
-      lastJq = message.result.jq;
-      queryBar.showResult(`${message.result.matchingRows.toLocaleString('en-US')} matching · ${message.result.elapsedMs} ms`);
-      details.clear();
-      if (lastStatus) showStatus({ ...lastStatus, matchingRows: message.result.matchingRows });
+      if (message.requestId === queryRequest) showQueryResult(message.result);
       break;
     case 'completions':
       queryBar.showCompletions(message.requestId, message.completion);
@@ -295,7 +368,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case 'error':
       if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
-      else if (message.requestId === queryRequest) queryBar.showResult(`Error: ${message.message}`);
+      else if (message.requestId === queryRequest) {
+        awaitingSavedQuery = false;
+        queryBar.showResult(`Error: ${message.message}`);
+        markStale(true);
+      }
       break;
   }
 });

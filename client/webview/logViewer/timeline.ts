@@ -1,4 +1,5 @@
 import type { ViewerTimeline } from '../../src/auditLog/protocol';
+import { counted } from '../../../server/src/auditlog/viewer/counted';
 import { el } from './dom';
 
 const HEIGHT = 48;
@@ -94,7 +95,7 @@ export class Timeline {
     const from = new Date(data.start + bucket * data.bucketMs).toISOString();
     const to = new Date(data.start + (bucket + 1) * data.bucketMs).toISOString();
     const classes = CLASSES.map((c) => `${c.label} ${data.status[c.key][bucket]!.toLocaleString('en-US')}`).join(', ');
-    return `${from} — ${to}: ${data.requests[bucket]!.toLocaleString('en-US')} requests (${classes}), ${data.detections[bucket]!.toLocaleString('en-US')} with detections`;
+    return `${from} — ${to}: ${counted(data.requests[bucket]!, 'request')} (${classes}), ${data.detections[bucket]!.toLocaleString('en-US')} with detections`;
   }
 
   private bucketAt(x: number): number {

@@ -1,21 +1,21 @@
 import type { ViewerRow } from '../../src/auditLog/protocol';
 import type { Column } from './columns';
 import { el } from './dom';
+import { KEY_STEP, KEY_STEP_LARGE } from './splitter';
 
 /** Fixed row height: row positions are arithmetic, so millions of rows cost nothing to lay out. */
 const ROW_HEIGHT = 22;
 const MIN_THUMB = 24;
-/** Column widths the user can set, in CSS pixels; arrow keys on a column edge step by these. */
+/** Column widths the user can set, in CSS pixels (arrow keys on a column edge step as on any edge). */
 export const MIN_COLUMN_WIDTH = 32;
 const MAX_COLUMN_WIDTH = 2000;
-const KEY_STEP = 10;
-const KEY_STEP_LARGE = 50;
 
 export interface VirtualTableOptions {
   columns: readonly Column[];
   getRow(index: number): ViewerRow | undefined;
   /** Enter or double-click on a row. */
   onActivate(index: number, row: ViewerRow): void;
+  /** The selected row changed; -1: no row is selected any more. */
   onSelect(index: number): void;
   /** After every scroll or selection change, with the new position. */
   onViewChange(top: number, selected: number): void;
@@ -88,7 +88,10 @@ export class VirtualTable {
 
   setRowCount(count: number): void {
     this.rowCount = count;
-    if (this.selected >= count) this.selected = -1;
+    if (this.selected >= count) {
+      this.selected = -1;
+      this.options.onSelect(-1);
+    }
     this.element.setAttribute('aria-rowcount', String(count + 1));
     this.scrollTo(this.top);
   }
@@ -103,6 +106,7 @@ export class VirtualTable {
   }
 
   clearSelection(): void {
+    if (this.selected >= 0) this.options.onSelect(-1);
     this.selected = -1;
     this.render();
     this.options.onViewChange(this.top, this.selected);

@@ -1,4 +1,5 @@
 import type { FromWebviewMessage } from '../../src/auditLog/protocol';
+import type { LayoutState } from './layout';
 
 /** What the viewer remembers across hiding and showing its tab (and reloads of the webview). */
 export interface ViewState {
@@ -11,6 +12,8 @@ export interface ViewState {
   paths?: string[];
   /** Column widths the user set, in px by column id. */
   widths?: Record<string, number>;
+  /** Side panel width and whether it is collapsed; where the details are docked and their size. */
+  layout?: Partial<LayoutState>;
 }
 
 interface VsCodeApi {

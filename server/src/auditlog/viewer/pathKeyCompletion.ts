@@ -5,6 +5,7 @@ import type { ViewerCompletionItem } from '../../protocol/logViewer';
 import { QuerySyntaxError } from '../query/ast';
 import { valuesAtPath } from '../query/evaluate';
 import { parseQuery } from '../query/parser';
+import { counted } from './counted';
 
 /** Keys offered at most. */
 const MAX_KEYS = 50;
@@ -56,6 +57,6 @@ export function pathKeyItems(typed: string, samples: readonly Record<string, unk
       const suffix = kinds.size !== 1 ? '' : kinds.has('array') ? '[]' : kinds.has('object') ? '.' : ':';
       const step = PLAIN_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
       const insert = `${base}${step}${suffix}`;
-      return { label: insert, insert, detail: `in ${count} sampled request(s)`, kind: 'field' as const };
+      return { label: insert, insert, detail: `in ${counted(count, 'sampled request')}`, kind: 'field' as const };
     });
 }
