@@ -6,6 +6,7 @@ import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { requestTarget } from '../auditlog/requestTarget';
+import { reportReadProblems } from './readProblems';
 
 type Writable = { write(text: string): unknown };
 
@@ -13,7 +14,8 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq'] as const;
 
 /**
  * `k8s-audit query LOG... 'QUERY'`: prints the requests a query matches (one per request, its most
- * complete stage), a table, a count, or the query translated to jq. Exit 0, 2 on usage or I/O failure.
+ * complete stage), a table, a count, or the query translated to jq. Exit 0, 2 on usage or I/O
+ * failure, 3 when some input was damaged (the output is partial).
  */
 export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit'], ['progress', 'with-rotated', 'stages']);
@@ -53,10 +55,9 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
     { withRotated: options.has('with-rotated'), onProgress: progress.update },
   );
   progress.done();
-  for (const error of result.errors) err.write(`k8s-audit: cannot read ${error.file}: ${error.message}\n`);
   if (format === 'count') out.write(`${count}\n`);
   if (format === 'table') out.write(renderTable(tableEvents.map((event) => tableRow(event, result.files))));
-  return result.errors.length > 0 ? 2 : 0;
+  return reportReadProblems(result, err, { details: true });
 }
 
 function parseNow(value: string | true | undefined): number {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../../server/src/cli/args';
+import { InputError, UsageError } from '../../../server/src/cli/args';
 import { runQuery } from '../../../server/src/cli/query';
 import { runScan } from '../../../server/src/cli/scan';
 import { runDetectors } from '../../../server/src/cli/detectors';
@@ -187,6 +187,6 @@ describe('k8s-audit detectors', () => {
     const ids = (JSON.parse(stdout) as { id: string }[]).map((d) => d.id);
     assert.ok(ids.includes('eve-anything') && !ids.includes('impersonation') && !ids.includes('bad'));
     assert.match(stderr, /custom detector "bad": condition error at position \d+/);
-    await assert.rejects(list('--detectors', join(dir, 'missing.json')), UsageError);
+    await assert.rejects(list('--detectors', join(dir, 'missing.json')), (error: Error) => error instanceof InputError && /^--detectors: cannot read .*missing\.json: no such file$/.test(error.message));
   });
 });
