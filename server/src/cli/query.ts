@@ -1,7 +1,6 @@
 import { compileQuery, parseQuery, QuerySyntaxError, requestPredicate, toJq } from '../auditlog/query';
 import { readLogSet } from '../auditlog/readLogSet';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
-import type { AuditRequest } from '../auditlog/requests';
 import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
@@ -14,7 +13,8 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq'] as const;
 
 /**
  * `k8s-audit query LOG... 'QUERY'`: prints the requests a query matches (one per request, its most
- * complete stage), a table, a count, or the query translated to jq. Exit 0, 2 on usage or I/O
+ * complete stage; every stage with --stages), a table, a count of what those print, or the query
+ * translated to a jq program that groups stages the same way. Exit 0, 2 on usage or I/O
  * failure, 3 when some input was damaged (the output is partial).
  */
 export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
@@ -34,28 +34,33 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
     }
     throw error;
   }
+  const allStages = options.has('stages');
   if (format === 'jq') {
-    out.write(`${toJq(ast)}\n`);
+    out.write(`${toJq(ast, { stages: allStages, limit, source: text })}\n`);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('query needs at least one LOG file before the QUERY');
 
   const matches = requestPredicate(compileQuery(ast));
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  let count = 0;
+  let requests = 0;
+  // --format count counts what jsonl and table print: requests, or with --stages their stages.
+  let printed = 0;
   const tableEvents: NormalizedEvent[] = [];
   const result = await readLogSet(
     positionals,
     (request) => {
-      if (!matches(request) || count >= limit) return;
-      count++;
-      if (format === 'jsonl') writeJsonLines(request, options.has('stages'), out);
-      else if (format === 'table') tableEvents.push(request.primary);
+      if (!matches(request) || requests >= limit) return;
+      requests++;
+      const events = allStages ? request.stages : [request.primary];
+      printed += events.length;
+      if (format === 'jsonl') for (const event of events) out.write(`${JSON.stringify(event.event)}\n`);
+      else if (format === 'table') tableEvents.push(...events);
     },
     { withRotated: options.has('with-rotated'), onProgress: progress.update },
   );
   progress.done();
-  if (format === 'count') out.write(`${count}\n`);
+  if (format === 'count') out.write(`${printed}\n`);
   if (format === 'table') out.write(renderTable(tableEvents.map((event) => tableRow(event, result.files))));
   return reportReadProblems(result, err, { details: true });
 }
@@ -72,10 +77,6 @@ function parseLimit(value: string | true | undefined): number {
   const limit = value === true ? NaN : Number(value);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a whole number');
   return limit;
-}
-
-function writeJsonLines(request: AuditRequest, allStages: boolean, out: Writable): void {
-  for (const stage of allStages ? request.stages : [request.primary]) out.write(`${JSON.stringify(stage.event)}\n`);
 }
 
 function tableRow(e: NormalizedEvent, files: readonly string[]): string[] {
