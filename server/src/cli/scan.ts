@@ -16,7 +16,7 @@ import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/read
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
-import { resourcePath } from '../auditlog/requestTarget';
+import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { damagedFiles, reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
 
@@ -38,6 +38,8 @@ export interface Detection {
   namespace: string;
   name: string;
   command?: string;
+  /** The workload a controller made this object for ("ReplicaSet web-7998647bdf"), when the body names one. */
+  owner?: string;
   references: string[];
 }
 
@@ -147,6 +149,7 @@ class FindingCollector {
     this.definitions.set(detector.id, detector);
     const e = finding.event;
     const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
+    const owner = controllingOwner(e.event);
     this.detections.push({
       detector: detector.id,
       title: detector.title,
@@ -160,6 +163,7 @@ class FindingCollector {
       namespace: e.namespace,
       name: e.name,
       ...(command ? { command } : {}),
+      ...(owner ? { owner } : {}),
       references: detector.references,
     });
   }

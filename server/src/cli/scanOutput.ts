@@ -55,7 +55,7 @@ function belowLabel(minSeverity: Severity): string {
 
 function findingLine(d: Detection): string {
   const target = [d.namespace, d.name].filter((s) => s !== '').join('/');
-  const what = `${d.user || '(no user)'} ${d.verb} ${d.resource}${target ? ` ${target}` : ''}${d.command ? ` command: ${d.command}` : ''}`;
+  const what = `${d.user || '(no user)'} ${d.verb} ${d.resource}${target ? ` ${target}` : ''}${d.owner ? ` for ${d.owner}` : ''}${d.command ? ` command: ${d.command}` : ''}`;
   return `${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}`;
 }
 
@@ -93,7 +93,7 @@ export function scanSarif(report: ScanReport, definitions: ReadonlyMap<string, D
     results: report.detections.map((d) => ({
       ruleId: d.detector,
       level: SARIF_LEVEL[d.severity],
-      message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}`.trim() },
+      message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}${d.owner ? ` for ${d.owner}` : ''}`.trim() },
       locations: [physicalLocation(d.file, { startLine: d.line })],
       partialFingerprints: { auditID: d.auditID },
     })),

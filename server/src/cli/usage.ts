@@ -12,8 +12,13 @@ interface CommandHelp {
   details: string;
 }
 
-const EXIT_IO = '2 usage error, or a file could not be read';
+const EXIT_IO = '2 a usage error, or a file could not be read';
 const EXIT_DAMAGED = '3 some input was damaged (a broken .gz stream, binary data): the results are partial';
+
+/** "Exit status: 0 ...", one status a line. */
+function exitStatus(...statuses: string[]): string {
+  return statuses.map((status, i) => `${i === 0 ? 'Exit status: ' : '             '}${status}`).join('\n');
+}
 
 const HELP: Record<CommandName, CommandHelp> = {
   lint: {
@@ -26,7 +31,7 @@ errors, warnings, information and hints.
   --format sarif   SARIF 2.1.0 with 1-based regions; URIs relative to %SRCROOT% (the working directory);
                    unreadable files are tool execution notifications.
   --kubernetes-version 1.x   the apiserver version to check against (default: the newest known).
-Exit status: 0 no errors, 1 errors found, ${EXIT_IO}.`,
+${exitStatus('0 no errors', '1 errors found', EXIT_IO)}`,
   },
   explain: {
     synopsis: `k8s-audit explain POLICY --verb V (--resource R | --url PATH) [--namespace N] [--name X]
@@ -37,7 +42,7 @@ Exit status: 0 no errors, 1 errors found, ${EXIT_IO}.`,
                    ruleIndex, ruleLine, ruleNumber, ruleLineNumber }: ruleIndex and ruleLine are 0-based
                    (position in rules[], LSP line), ruleNumber and ruleLineNumber 1-based (as in the summary
                    and in editors). The rule fields are absent when no rule matches.
-Exit status: 0 explained, 1 kube-apiserver would not load the policy, ${EXIT_IO}.`,
+${exitStatus('0 explained', '1 kube-apiserver would not load the policy', EXIT_IO)}`,
   },
   scan: {
     synopsis: `k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
@@ -52,7 +57,8 @@ included (401/403 bursts per source and per user, many distinct secrets read).
   --format text    one line per finding, grouped per detector and user: the first 3 findings of each
                    group, then "... and N more". --ungrouped lists every finding.
   --format json    { files, format, events, requests, skipped, skippedCount, detections, summary,
-                   hiddenBelowMinSeverity, unknown, errors, damaged, fileDetails }: every finding.
+                   hiddenBelowMinSeverity, minSeverity, unknown, errors, damaged, fileDetails }: every
+                   finding; "owner" names the workload a controller made the object for.
   --fail-on SEVERITY   exit 1 when a finding at or above SEVERITY is found (default: never).
   --detectors FILE.json: {"systemPrincipals": [...], "custom": [...], "disabled": [...]}, the same as the
       k8sAudit.detectors.* settings: an edited allowlist of system users, your own detectors ({"id",
@@ -60,7 +66,7 @@ included (401/403 bursts per source and per user, many distinct secrets read).
       "description", "remediation", "references", "window": {"key", "distinct", "threshold",
       "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
   --with-rotated   also read each LOG's rotated backups (audit-2026-...log.gz, audit.log.1), oldest first.
-Exit status: 0 done, 1 a finding reached --fail-on, ${EXIT_IO}, ${EXIT_DAMAGED}.
+${exitStatus('0 done', '1 a finding reached --fail-on', EXIT_IO, EXIT_DAMAGED)}
 When several apply, the first in the order 2, 3, 1 wins.`,
   },
   query: {
@@ -77,14 +83,14 @@ stage, as the viewer and the detectors see it.
                      jq -nc "$(k8s-audit query --format jq 'QUERY')" audit.log
                    It reads plain audit.k8s.io Event lines only (not EventList, legacy text, AKS, GKE or
                    EKS records; not .gz, use zcat).
-Exit status: 0 done, ${EXIT_IO}, ${EXIT_DAMAGED}.`,
+${exitStatus('0 done', EXIT_IO, EXIT_DAMAGED)}`,
   },
   detectors: {
     synopsis: 'k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]',
     purpose: 'List the detectors scan runs, with their conditions.',
     details: `With FILE.json's settings applied: severity, id, title, the level a detector needs, and its
 condition in the query language (paste it into the viewer or a query).
-Exit status: 0 listed, ${EXIT_IO}.`,
+${exitStatus('0 listed', EXIT_IO)}`,
   },
 };
 
@@ -98,8 +104,7 @@ ${commands}
   k8s-audit --help | --version
 
 Run "k8s-audit help COMMAND" or "k8s-audit COMMAND --help" for a command's options and exit status.
-Exit status: 0 success, 1 findings (lint errors, scan --fail-on, explain: policy refused),
-${EXIT_IO}, ${EXIT_DAMAGED}.
+${exitStatus('0 success', '1 findings (lint: errors; scan: --fail-on reached; explain: the policy would not load)', EXIT_IO, EXIT_DAMAGED)}
 `;
 }
 

@@ -1,7 +1,7 @@
 // `k8s-audit scan` text output on a realistic log: readable (findings grouped per detector and user),
 // and honest about what it leaves out (info findings below --min-severity).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -74,5 +74,39 @@ describe('k8s-audit scan, text output', () => {
     const lines = runCli(['scan', log, '--ungrouped']).stdout.split('\n').filter((line) => FINDING.test(line));
     assert.equal(lines.length, shown.detections.length);
     assert.ok(!runCli(['scan', log, '--ungrouped']).stdout.includes('… and'));
+  });
+});
+
+describe('Pod Created in Kube Namespace', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-kube-ns-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  const controller = { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
+  const pod = (auditID: string, user: object, image: string, owner?: object) =>
+    JSON.stringify({
+      kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Request', auditID, stage: 'ResponseComplete', verb: 'create', user,
+      requestURI: '/api/v1/namespaces/kube-system/pods', objectRef: { resource: 'pods', namespace: 'kube-system', apiVersion: 'v1' }, responseStatus: { code: 201 },
+      requestObject: { kind: 'Pod', metadata: { generateName: 'web-7998647bdf-', ...(owner ? { ownerReferences: [owner] } : {}) }, spec: { containers: [{ name: 'c', image }] } },
+    });
+  const log = join(folder, 'kube-system.log');
+  writeFileSync(
+    log,
+    `${[
+      pod('rs-nginx', controller, 'nginx', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7998647bdf', uid: 'u1', controller: true, blockOwnerDeletion: true }),
+      pod('rs-coredns', controller, 'registry.k8s.io/coredns/coredns:v1.11.1', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'coredns-5d78c9869d', uid: 'u2', controller: true }),
+      pod('person', { username: 'alice@example.com', groups: ['system:authenticated'] }, 'busybox'),
+    ].join('\n')}\n`,
+  );
+
+  it('fires on the pods a controller creates for a workload with an outside image, naming that workload', () => {
+    const report = JSON.parse(runCli(['scan', log, '--format', 'json', '--detectors', 'pod-created-in-kube-namespace']).stdout);
+    assert.deepEqual(
+      report.detections.map((d: { auditID: string; owner?: string }) => [d.auditID, d.owner]),
+      [['rs-nginx', 'ReplicaSet web-7998647bdf'], ['person', undefined]],
+      'platform images (coredns) never fire; the controller is not the finding, the ReplicaSet is',
+    );
+    const text = runCli(['scan', log, '--detectors', 'pod-created-in-kube-namespace']).stdout;
+    assert.match(text, /kube-system\.log:1: medium Pod Created in Kube Namespace \[pod-created-in-kube-namespace\] system:serviceaccount:kube-system:replicaset-controller create pods kube-system for ReplicaSet web-7998647bdf$/m);
+    const [detector] = JSON.parse(runCli(['detectors', '--format', 'json', '--detectors', 'pod-created-in-kube-namespace']).stdout);
+    assert.match(detector.description, /controller/, 'the description explains why a controller is named');
   });
 });
