@@ -5,6 +5,7 @@ import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { requestTarget } from '../auditlog/requestTarget';
+import { printableCell } from './printable';
 import { reportReadProblems } from './readProblems';
 
 type Writable = { write(text: string): unknown };
@@ -88,7 +89,7 @@ const HEADER = ['TIME', 'USER', 'VERB', 'RESOURCE', 'NAMESPACE', 'NAME', 'CODE',
 
 /** Plain aligned columns; control characters in log values are shown escaped so they cannot move the cursor. */
 function renderTable(rows: string[][]): string {
-  const all = [HEADER, ...rows.map((row) => row.map((cell) => cell.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)))];
+  const all = [HEADER, ...rows.map((row) => row.map(printableCell))];
   const widths = HEADER.map((_, i) => Math.min(60, Math.max(...all.map((row) => row[i]!.length))));
   return `${all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n`;
 }

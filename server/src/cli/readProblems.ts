@@ -2,6 +2,7 @@
 // could not be read (2), damaged input (3: the results are partial), records skipped (noted only).
 import type { LogSetResult } from '../auditlog/readLogSet';
 import { cannotRead } from '../fileErrors';
+import { printable } from './printable';
 
 type Writable = { write(text: string): unknown };
 
@@ -17,7 +18,8 @@ export interface ReadProblemOptions {
 }
 
 /** Writes the problems to `err`; returns 2 when a file could not be read, 3 when input was damaged, else 0. */
-export function reportReadProblems(result: LogSetResult, err: Writable, options: ReadProblemOptions): number {
+export function reportReadProblems(result: LogSetResult, stderr: Writable, options: ReadProblemOptions): number {
+  const err = { write: (text: string) => stderr.write(printable(text)) };
   for (const error of result.errors) err.write(`k8s-audit: ${cannotRead(error.file, error.message)}\n`);
   const damaged = damagedFiles(result);
   if (options.details) {

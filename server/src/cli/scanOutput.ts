@@ -4,6 +4,7 @@ import { severityRank, type DetectorDefinition, type Severity } from '../auditlo
 import type { LogSetResult } from '../auditlog/readLogSet';
 import { cannotRead } from '../fileErrors';
 import type { Detection, ScanReport } from './scan';
+import { printable } from './printable';
 import { physicalLocation, sarifLog, type RunProblem } from './sarif';
 
 /** Findings of one detector for one user listed before "… and N more". */
@@ -70,11 +71,6 @@ function groupFindings(detections: readonly Detection[]): Detection[][] {
   }
   // Map order is the order of each group's first finding (detections come in file order); sort is stable.
   return [...groups.values()].sort((a, b) => severityRank(b[0]!.severity) - severityRank(a[0]!.severity));
-}
-
-/** Log values are attacker-controlled: never let them send terminal control sequences. */
-function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };

@@ -50,6 +50,18 @@ describe('k8s-audit on damaged input', () => {
     assert.match(result.stderr, /^k8s-audit: .*scan-sample\.jsonl: 1 record skipped \(line 8: truncated by CloudWatch/m);
   });
 
+  it('what it says about skipped records cannot drive the terminal', () => {
+    const hostile = join(tmp, 'hostile.log');
+    // A reason that quotes the log: an AKS record whose category holds a CSI (U+009B) and an ESC.
+    writeFileSync(hostile, `${JSON.stringify({ category: '\u009b31m\u001b[2Jred', properties: { log: 'x' } })}\n${readFileSync(plain, 'utf8').split('\n')[0]}\n`);
+    const result = runCli(['query', hostile, '', '--format', 'count']);
+    assert.equal(result.status, 0);
+    assert.match(result.stderr, /1 record skipped \(line 1: AKS record of category/);
+    assert.ok(!result.stderr.includes('\u001b'), result.stderr);
+    assert.ok(!result.stderr.includes('\u009b'), result.stderr);
+    assert.match(result.stderr, /\\x9b/);
+  });
+
   it('scan on a truncated .gz: the damaged line once, exit 3, "damaged" in JSON', () => {
     const text = runCli(['scan', truncated]);
     assert.equal(text.status, 3, text.stderr);
