@@ -5,36 +5,9 @@ import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
+import { asksForHelp, commandHelp, isCommand, overviewHelp } from './cli/usage';
 import { PRODUCT_VERSION } from './version';
 
-const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
-
-Usage:
-  k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]
-      Check audit policy files the way kube-apiserver reads them.
-      Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
-  k8s-audit explain POLICY --verb V (--resource R | --url PATH) [--namespace N] [--name X]
-                [--user U] [--groups G1,G2] [--api-group G] [--format text|json] [--kubernetes-version 1.x]
-      Which rule decides a request's audit level, and what that level records.
-  k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
-                [--fail-on SEVERITY] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
-                [--with-rotated] [--progress]
-      Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too),
-      window detectors included (401/403 bursts per source and per user, many distinct secrets read).
-      --detectors FILE.json: {"systemPrincipals": [...], "custom": [...], "disabled": [...]}, the same as
-      the k8sAudit.detectors.* settings: an edited allowlist of system users, your own detectors
-      ({"id", "title", "severity", "condition" in the query language, optional "bodyCondition",
-      "needsLevel", "description", "remediation", "references", "window": {"key", "distinct",
-      "threshold", "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
-      Exit status: 0 done, 1 a detection reached --fail-on, 2 usage or I/O failure.
-  k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
-                [--with-rotated] [--progress]
-      Print the requests a query matches; --format jq prints the same query as a jq program.
-  k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
-      List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
-      a detector needs, and its condition in the query language (paste it into the viewer or a query).
-  k8s-audit --help | --version
-`;
 
 // `k8s-audit query ... | head`: a reader that stops early ends the output, not the process with a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -44,21 +17,29 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (isCommand(command) && asksForHelp(rest)) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
   switch (command) {
     case undefined:
     case '--help':
     case '-h':
-    case 'help':
-      process.stdout.write(HELP);
+      process.stdout.write(overviewHelp());
       return command === undefined ? 2 : 0;
+    case 'help':
+      if (rest[0] === undefined) process.stdout.write(overviewHelp());
+      else if (isCommand(rest[0])) process.stdout.write(commandHelp(rest[0]));
+      else throw new UsageError(`unknown command ${JSON.stringify(rest[0])}`);
+      return 0;
     case '--version':
     case '-v':
       process.stdout.write(`${PRODUCT_VERSION}\n`);
       return 0;
     case 'lint':
-      return runLint(rest, process.stdout);
+      return runLint(rest, process.stdout, process.stderr);
     case 'explain':
-      return runExplain(rest, process.stdout);
+      return runExplain(rest, process.stdout, process.stderr);
     case 'scan':
       return runScan(rest, process.stdout, process.stderr);
     case 'query':
@@ -70,13 +51,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`k8s-audit: ${error.message}\nRun "k8s-audit --help" for usage.\n`);
+      const helpFor = isCommand(argv[0]) ? `k8s-audit ${argv[0]} --help` : 'k8s-audit --help';
+      process.stderr.write(`k8s-audit: ${error.message}\nRun "${helpFor}" for usage.\n`);
     } else {
       process.stderr.write(`k8s-audit: ${error instanceof Error ? error.message : String(error)}\n`);
     }

@@ -1,3 +1,4 @@
+import { fileErrorReason } from '../fileErrors';
 import type { SourceFormat } from './normalizedEvent';
 import { readAuditLog, type FileReadSummary } from './reader/readAuditLog';
 import { rotatedFileSet } from './reader/rotatedFiles';
@@ -13,7 +14,7 @@ export interface LogSetResult {
   /** Every file read, in order; `NormalizedEvent.file` indexes this list. */
   files: string[];
   summaries: FileReadSummary[];
-  /** Files that could not be opened or read. */
+  /** Files that could not be opened or read, and why in plain words ("no such file"). */
   errors: { file: string; message: string }[];
   events: number;
   requests: number;
@@ -35,7 +36,7 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
       try {
         expanded = await rotatedFileSet(path);
       } catch (error) {
-        result.errors.push({ file: path, message: (error as Error).message });
+        result.errors.push({ file: path, message: fileErrorReason(error) });
         continue;
       }
     }
@@ -50,7 +51,7 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
         result.summaries.push(summary);
         result.events += summary.events;
       } catch (error) {
-        result.errors.push({ file, message: (error as Error).message });
+        result.errors.push({ file, message: fileErrorReason(error) });
       }
     }
   }

@@ -1,5 +1,8 @@
-/** Thrown for bad command lines; the CLI prints the message and exits with status 2. */
+/** Thrown for bad command lines; the CLI prints the message and a pointer to --help, and exits with status 2. */
 export class UsageError extends Error {}
+
+/** Thrown when an input file named on the command line cannot be used; the CLI prints the message and exits with status 2. */
+export class InputError extends Error {}
 
 export interface ParsedArgs {
   positionals: string[];

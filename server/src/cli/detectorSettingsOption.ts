@@ -1,5 +1,6 @@
 import { readDetectorSettingsFile, resolveDetectorSettings, type DetectorSelection, type DetectorSettingsError } from '../auditlog/detectors';
-import { UsageError } from './args';
+import { cannotRead } from '../fileErrors';
+import { InputError, UsageError } from './args';
 
 /** What `--detectors` said: a FILE.json of detector settings (resolved), or a list of ids. */
 export interface DetectorsOption {
@@ -11,7 +12,8 @@ export interface DetectorsOption {
 /**
  * Reads `--detectors`: a value ending in .json is a file of {systemPrincipals?, custom?, disabled?}
  * (the k8sAudit.detectors.* settings); anything else is a comma-separated list of detector ids.
- * Problems with single entries are written to `err` and skipped; an unreadable file is a usage error.
+ * Problems with single entries are written to `err` and skipped; a file that cannot be read or is not
+ * a settings object throws InputError.
  */
 export async function readDetectorsOption(value: string | true | undefined, err: { write(text: string): unknown }): Promise<DetectorsOption> {
   if (value === true) throw new UsageError('--detectors needs a comma-separated list of detector ids, or a FILE.json of detector settings');
@@ -21,7 +23,8 @@ export async function readDetectorsOption(value: string | true | undefined, err:
   try {
     settings = await readDetectorSettingsFile(value);
   } catch (error) {
-    throw new UsageError(`--detectors: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`--detectors: ${typeof code === 'string' ? cannotRead(value, error) : (error as Error).message}`);
   }
   const resolved = resolveDetectorSettings(settings);
   for (const problem of resolved.errors) err.write(`k8s-audit: ${value}: ${problem.message}\n`);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { explainRequest, type ExplainRequest } from '../policy/explain';
+import { explainRequest, type ExplainRequest, type ExplainResult } from '../policy/explain';
+import { cannotRead } from '../fileErrors';
 import { choice, parseArgs, UsageError } from './args';
 
 type Writable = { write(text: string): unknown };
@@ -11,7 +12,7 @@ const FORMATS = ['text', 'json'] as const;
  * decides the audit level of one request, and what that level records. Exit 0, 1 when the policy would
  * not load, 2 on usage or I/O failure.
  */
-export async function runExplain(argv: string[], out: Writable): Promise<number> {
+export async function runExplain(argv: string[], out: Writable, err: Writable): Promise<number> {
   const { positionals, options } = parseArgs(
     argv,
     ['verb', 'resource', 'url', 'api-group', 'namespace', 'name', 'user', 'groups', 'format', 'kubernetes-version'],
@@ -40,14 +41,29 @@ export async function runExplain(argv: string[], out: Writable): Promise<number>
   const groups = value('groups');
   if (groups !== undefined) request.groups = groups.split(',').map((g) => g.trim()).filter(Boolean);
 
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    err.write(`k8s-audit: ${cannotRead(file, error)}\n`);
+    return 2;
+  }
   const kubernetesVersion = value('kubernetes-version');
   const result = explainRequest(text, request, { assumePolicy: true, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
   if (!result) {
     out.write(format === 'json' ? 'null\n' : `${file}: kube-apiserver would not load this policy; run "k8s-audit lint ${file}" to see why.\n`);
     return 1;
   }
-  if (format === 'json') out.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (format === 'json') out.write(`${JSON.stringify(withOneBasedRule(result), null, 2)}\n`);
   else out.write(`${result.summary}\n`);
   return 0;
+}
+
+/**
+ * ruleIndex and ruleLine stay 0-based (index into rules[], LSP line) as scripts already read them;
+ * ruleNumber and ruleLineNumber are the same position 1-based, as the summary and editors count.
+ */
+function withOneBasedRule(result: ExplainResult): ExplainResult & { ruleNumber?: number; ruleLineNumber?: number } {
+  if (result.ruleIndex === undefined || result.ruleLine === undefined) return result;
+  return { ...result, ruleNumber: result.ruleIndex + 1, ruleLineNumber: result.ruleLine + 1 };
 }

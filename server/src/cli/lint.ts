@@ -2,24 +2,26 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { severityName } from '../policy/diagnostic';
+import { severityName, type Severity } from '../policy/diagnostic';
 import { policyDiagnostics } from '../policy/policyDiagnostics';
-import { PRODUCT_VERSION } from '../version';
+import { cannotRead, fileErrorReason } from '../fileErrors';
 import { choice, parseArgs, UsageError } from './args';
+import { physicalLocation, sarifLog } from './sarif';
 
 type Writable = { write(text: string): unknown };
 
 interface FileResult {
   file: string;
   diagnostics: Diagnostic[];
-  /** Set when the file could not be read. */
-  ioError?: string;
+  /** Set when the file could not be read: why, in plain words. */
+  readError?: string;
 }
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const VERSION_PATTERN = /^1\.\d+$/;
 
-export async function runLint(argv: string[], out: Writable): Promise<number> {
+/** `k8s-audit lint FILE...`. Exit 0, 1 when a file has errors, 2 on usage errors or a file that cannot be read. */
+export async function runLint(argv: string[], out: Writable, err: Writable): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'kubernetes-version'], []);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const kubernetesVersion = options.get('kubernetes-version');
@@ -30,28 +32,31 @@ export async function runLint(argv: string[], out: Writable): Promise<number> {
 
   const results: FileResult[] = [];
   for (const file of positionals) {
+    let text: string;
     try {
-      const text = await readFile(file, 'utf8');
-      const diagnostics =
-        policyDiagnostics(pathToFileURL(resolve(file)).href, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ?? [];
-      results.push({ file, diagnostics });
+      text = await readFile(file, 'utf8');
     } catch (error) {
-      results.push({ file, diagnostics: [], ioError: (error as Error).message });
+      const readError = fileErrorReason(error);
+      err.write(`k8s-audit: ${cannotRead(file, readError)}\n`);
+      results.push({ file, diagnostics: [], readError });
+      continue;
     }
+    const diagnostics = policyDiagnostics(pathToFileURL(resolve(file)).href, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ?? [];
+    results.push({ file, diagnostics });
   }
 
   if (format === 'json') out.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(results), null, 2)}\n`);
   else out.write(toText(results));
 
-  if (results.some((result) => result.ioError !== undefined)) return 2;
+  if (results.some((result) => result.readError !== undefined)) return 2;
   return results.some((result) => result.diagnostics.some((d) => severityName(d.severity) === 'error')) ? 1 : 0;
 }
 
 function toJson(result: FileResult) {
   return {
     file: result.file,
-    ...(result.ioError !== undefined ? { error: result.ioError } : {}),
+    ...(result.readError !== undefined ? { error: result.readError } : {}),
     diagnostics: result.diagnostics.map((d) => ({
       code: String(d.code),
       severity: severityName(d.severity),
@@ -63,18 +68,17 @@ function toJson(result: FileResult) {
 
 function toText(results: FileResult[]): string {
   const lines: string[] = [];
-  let errors = 0;
-  let warnings = 0;
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const result of results) {
-    if (result.ioError !== undefined) lines.push(`${result.file}: cannot read: ${result.ioError}`);
     for (const d of result.diagnostics) {
       const severity = severityName(d.severity);
-      if (severity === 'error') errors++;
-      if (severity === 'warning') warnings++;
+      counts[severity]++;
       lines.push(`${result.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${severity} ${d.message} [${d.code}]`);
     }
   }
-  lines.push(`${results.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)`);
+  const unreadable = results.filter((result) => result.readError !== undefined).length;
+  const checked = `${results.length - unreadable} file(s) checked${unreadable > 0 ? `, ${unreadable} could not be read` : ''}`;
+  lines.push(`${checked}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.information} information, ${counts.hint} hint(s)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -82,33 +86,24 @@ const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', h
 
 function toSarif(results: FileResult[]) {
   const ruleIds = [...new Set(results.flatMap((r) => r.diagnostics.map((d) => String(d.code))))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: 'k8s-audit', version: PRODUCT_VERSION, rules: ruleIds.map((id) => ({ id })) } },
-        results: results.flatMap((result) =>
-          result.diagnostics.map((d) => ({
-            ruleId: String(d.code),
-            level: SARIF_LEVEL[severityName(d.severity)],
-            message: { text: d.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: result.file.split('\\').join('/') },
-                  region: {
-                    startLine: d.range.start.line + 1,
-                    startColumn: d.range.start.character + 1,
-                    endLine: d.range.end.line + 1,
-                    endColumn: d.range.end.character + 1,
-                  },
-                },
-              },
-            ],
-          })),
-        ),
-      },
-    ],
-  };
+  return sarifLog({
+    rules: ruleIds.map((id) => ({ id })),
+    results: results.flatMap((result) =>
+      result.diagnostics.map((d) => ({
+        ruleId: String(d.code),
+        level: SARIF_LEVEL[severityName(d.severity)],
+        message: { text: d.message },
+        locations: [
+          physicalLocation(result.file, {
+            startLine: d.range.start.line + 1,
+            startColumn: d.range.start.character + 1,
+            endLine: d.range.end.line + 1,
+            endColumn: d.range.end.character + 1,
+          }),
+        ],
+      })),
+    ),
+    problems: results.flatMap((result) => (result.readError !== undefined ? [{ level: 'error' as const, message: cannotRead(result.file, result.readError), file: result.file }] : [])),
+    executionSuccessful: results.every((result) => result.readError === undefined),
+  });
 }

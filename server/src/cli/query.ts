@@ -1,11 +1,12 @@
 import { compileQuery, parseQuery, QuerySyntaxError, requestPredicate, toJq } from '../auditlog/query';
 import { readLogSet } from '../auditlog/readLogSet';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
-import type { AuditRequest } from '../auditlog/requests';
 import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { requestTarget } from '../auditlog/requestTarget';
+import { printableCell } from './printable';
+import { reportReadProblems } from './readProblems';
 
 type Writable = { write(text: string): unknown };
 
@@ -13,7 +14,9 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq'] as const;
 
 /**
  * `k8s-audit query LOG... 'QUERY'`: prints the requests a query matches (one per request, its most
- * complete stage), a table, a count, or the query translated to jq. Exit 0, 2 on usage or I/O failure.
+ * complete stage; every stage with --stages), a table, a count of what those print, or the query
+ * translated to a jq program that groups stages the same way. Exit 0, 2 on usage or I/O
+ * failure, 3 when some input was damaged (the output is partial).
  */
 export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit'], ['progress', 'with-rotated', 'stages']);
@@ -32,31 +35,35 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
     }
     throw error;
   }
+  const allStages = options.has('stages');
   if (format === 'jq') {
-    out.write(`${toJq(ast)}\n`);
+    out.write(`${toJq(ast, { stages: allStages, limit, source: text })}\n`);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('query needs at least one LOG file before the QUERY');
 
   const matches = requestPredicate(compileQuery(ast));
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  let count = 0;
+  let requests = 0;
+  // --format count counts what jsonl and table print: requests, or with --stages their stages.
+  let printed = 0;
   const tableEvents: NormalizedEvent[] = [];
   const result = await readLogSet(
     positionals,
     (request) => {
-      if (!matches(request) || count >= limit) return;
-      count++;
-      if (format === 'jsonl') writeJsonLines(request, options.has('stages'), out);
-      else if (format === 'table') tableEvents.push(request.primary);
+      if (!matches(request) || requests >= limit) return;
+      requests++;
+      const events = allStages ? request.stages : [request.primary];
+      printed += events.length;
+      if (format === 'jsonl') for (const event of events) out.write(`${JSON.stringify(event.event)}\n`);
+      else if (format === 'table') tableEvents.push(...events);
     },
     { withRotated: options.has('with-rotated'), onProgress: progress.update },
   );
   progress.done();
-  for (const error of result.errors) err.write(`k8s-audit: cannot read ${error.file}: ${error.message}\n`);
-  if (format === 'count') out.write(`${count}\n`);
+  if (format === 'count') out.write(`${printed}\n`);
   if (format === 'table') out.write(renderTable(tableEvents.map((event) => tableRow(event, result.files))));
-  return result.errors.length > 0 ? 2 : 0;
+  return reportReadProblems(result, err, { details: true });
 }
 
 function parseNow(value: string | true | undefined): number {
@@ -73,10 +80,6 @@ function parseLimit(value: string | true | undefined): number {
   return limit;
 }
 
-function writeJsonLines(request: AuditRequest, allStages: boolean, out: Writable): void {
-  for (const stage of allStages ? request.stages : [request.primary]) out.write(`${JSON.stringify(stage.event)}\n`);
-}
-
 function tableRow(e: NormalizedEvent, files: readonly string[]): string[] {
   const time = Number.isNaN(e.time) ? '' : new Date(e.time).toISOString();
   return [time, e.user, e.verb, requestTarget(e), e.namespace, e.name, e.code === null ? '' : String(e.code), `${files[e.file] ?? ''}:${e.line}`];
@@ -86,7 +89,7 @@ const HEADER = ['TIME', 'USER', 'VERB', 'RESOURCE', 'NAMESPACE', 'NAME', 'CODE',
 
 /** Plain aligned columns; control characters in log values are shown escaped so they cannot move the cursor. */
 function renderTable(rows: string[][]): string {
-  const all = [HEADER, ...rows.map((row) => row.map((cell) => cell.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)))];
+  const all = [HEADER, ...rows.map((row) => row.map(printableCell))];
   const widths = HEADER.map((_, i) => Math.min(60, Math.max(...all.map((row) => row[i]!.length))));
   return `${all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n`;
 }

@@ -13,18 +13,19 @@ import {
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
-import { PRODUCT_VERSION } from '../version';
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
-import { resourcePath } from '../auditlog/requestTarget';
+import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
+import { damagedFiles, reportReadProblems } from './readProblems';
+import { scanSarif, scanText } from './scanOutput';
 
 type Writable = { write(text: string): unknown };
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const NO_FAIL = 'none';
 
-interface Detection {
+export interface Detection {
   detector: string;
   title: string;
   severity: Severity;
@@ -37,10 +38,12 @@ interface Detection {
   namespace: string;
   name: string;
   command?: string;
+  /** The workload a controller made this object for ("ReplicaSet web-7998647bdf"), when the body names one. */
+  owner?: string;
   references: string[];
 }
 
-interface ScanReport {
+export interface ScanReport {
   files: string[];
   format: string;
   events: number;
@@ -50,9 +53,15 @@ interface ScanReport {
   skippedCount: number;
   detections: Detection[];
   summary: Record<string, number>;
+  /** Findings not listed because they are below --min-severity (info, by default). */
+  hiddenBelowMinSeverity: number;
+  /** The --min-severity in effect, for the text that says what was hidden. */
+  minSeverity: Severity;
   /** Requests a detector could not decide because the log level lacks the body it reads. */
   unknown: Record<string, { count: number; reason: string }>;
   errors: { file: string; message: string }[];
+  /** Files with damaged bytes (a broken gzip stream, binary data) or that are not text: the results are partial. */
+  damaged: string[];
   /** Problems in the --detectors FILE.json (those entries were skipped); absent when there were none. */
   detectorSettingsErrors?: DetectorSettingsError[];
   /** Per file: how it was read (framing, source formats, gzip) and what it held. */
@@ -60,20 +69,21 @@ interface ScanReport {
 }
 
 /**
- * `k8s-audit scan LOG...`: runs the detectors over audit logs. Exit 0, or 1 when a detection reaches
- * --fail-on, or 2 when a file cannot be read (usage errors throw UsageError, also 2).
+ * `k8s-audit scan LOG...`: runs the detectors over audit logs. Exit 0; 1 when a detection reaches
+ * --fail-on; 2 when a file cannot be read (usage errors throw UsageError, also 2); 3 when some input
+ * was damaged. The first of 2, 3, 1 that applies wins: a partial scan must not look like a verdict.
  */
 export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors'], ['progress', 'with-rotated', 'include-disabled']);
+  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors'], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
   if (positionals.length === 0) throw new UsageError('scan needs at least one LOG file');
   const { catalogs, ids, settingsErrors } = await readDetectorsOption(options.get('detectors'), err);
 
-  // Detectors below --min-severity still run when --fail-on asks for them; they are just not listed.
-  const lowest = failOn !== NO_FAIL && severityRank(failOn) < severityRank(minSeverity) ? failOn : minSeverity;
-  const selection: DetectorSelection = { minSeverity: lowest, includeDisabled: options.has('include-disabled'), ...(ids ? { ids } : {}), ...catalogs };
+  // Every severity runs: findings below --min-severity are counted (the summary says how many were
+  // hidden) and still count for --fail-on; they are just not listed.
+  const selection: DetectorSelection = { includeDisabled: options.has('include-disabled'), ...(ids ? { ids } : {}), ...catalogs };
   const detectors = compileDetectors(selection);
   const windowDetectors = compileWindowDetectors(selection);
   if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids.join(',')}`);
@@ -92,15 +102,15 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).
   collector.addAll(windows.finish());
-  for (const error of result.errors) err.write(`k8s-audit: cannot read ${error.file}: ${error.message}\n`);
 
   const report = collector.report(result);
   if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
   if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(report, collector.definitions), null, 2)}\n`);
-  else out.write(toText(report));
+  else if (format === 'sarif') out.write(`${JSON.stringify(scanSarif(report, collector.definitions, result), null, 2)}\n`);
+  else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
 
-  if (result.errors.length > 0) return 2;
+  const readStatus = reportReadProblems(result, err, { details: false });
+  if (readStatus !== 0) return readStatus;
   return collector.failing ? 1 : 0;
 }
 
@@ -113,6 +123,7 @@ class FindingCollector {
   failing = false;
   private readonly detections: (Omit<Detection, 'file'> & { fileIndex: number })[] = [];
   private readonly unknown: Record<string, { count: number; reason: string }> = {};
+  private hidden = 0;
 
   constructor(
     private readonly minSeverity: Severity,
@@ -126,7 +137,10 @@ class FindingCollector {
   private add(finding: DetectorFinding): void {
     const detector = finding.detector;
     if (finding.outcome === 'hit' && this.failOn !== null && severityRank(detector.severity) >= severityRank(this.failOn)) this.failing = true;
-    if (severityRank(detector.severity) < severityRank(this.minSeverity)) return;
+    if (severityRank(detector.severity) < severityRank(this.minSeverity)) {
+      if (finding.outcome === 'hit') this.hidden++;
+      return;
+    }
     if (finding.outcome === 'unknown') {
       const entry = (this.unknown[detector.id] ??= { count: 0, reason: finding.reason ?? '' });
       entry.count++;
@@ -135,6 +149,7 @@ class FindingCollector {
     this.definitions.set(detector.id, detector);
     const e = finding.event;
     const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
+    const owner = controllingOwner(e.event);
     this.detections.push({
       detector: detector.id,
       title: detector.title,
@@ -148,6 +163,7 @@ class FindingCollector {
       namespace: e.namespace,
       name: e.name,
       ...(command ? { command } : {}),
+      ...(owner ? { owner } : {}),
       references: detector.references,
     });
   }
@@ -166,68 +182,12 @@ class FindingCollector {
       skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
       detections: ordered.map(({ fileIndex, ...d }) => ({ ...d, file: result.files[fileIndex]! })),
       summary,
+      hiddenBelowMinSeverity: this.hidden,
+      minSeverity: this.minSeverity,
       unknown: this.unknown,
       errors: result.errors,
+      damaged: damagedFiles(result),
       fileDetails: result.summaries.map((s) => ({ file: s.path, bytes: s.bytes, gzip: s.gzip, framing: s.framing, formats: s.formats, events: s.events, skipped: s.skippedCount })),
     };
   }
-}
-
-function toText(report: ScanReport): string {
-  const lines: string[] = [];
-  for (const d of report.detections) {
-    const target = [d.namespace, d.name].filter((s) => s !== '').join('/');
-    const what = `${d.user || '(no user)'} ${d.verb} ${d.resource}${target ? ` ${target}` : ''}${d.command ? ` command: ${d.command}` : ''}`;
-    lines.push(`${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}`);
-  }
-  for (const s of report.skipped) lines.push(`${s.file}:${s.line}: skipped: ${s.reason}`);
-  if (report.skippedCount > report.skipped.length) lines.push(`… and ${report.skippedCount - report.skipped.length} more skipped record(s)`);
-  const unknownByReason = new Map<string, string[]>();
-  for (const [id, u] of Object.entries(report.unknown)) unknownByReason.set(u.reason, [...(unknownByReason.get(u.reason) ?? []), `${id} ${u.count}`]);
-  for (const [reason, entries] of unknownByReason) lines.push(`unknown, ${reason}: ${entries.join(', ')}`);
-  const counts = Object.entries(report.summary)
-    .sort((a, b) => b[1] - a[1])
-    .map(([id, n]) => `${id} ${n}`)
-    .join(', ');
-  lines.push(
-    `${report.files.length} file(s) (${report.format}): ${report.events} event(s), ${report.requests} request(s), ${report.skippedCount} skipped; ` +
-      `${report.detections.length} detection(s)${counts ? `: ${counts}` : ''}`,
-  );
-  return `${lines.map(printable).join('\n')}\n`;
-}
-
-/** Log values are attacker-controlled: never let them send terminal control sequences. */
-function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-const SARIF_LEVEL: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
-
-function toSarif(report: ScanReport, definitions: ReadonlyMap<string, DetectorDefinition>) {
-  const ruleIds = [...new Set(report.detections.map((d) => d.detector))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'k8s-audit',
-            version: PRODUCT_VERSION,
-            rules: ruleIds.map((id) => {
-              const d = definitions.get(id)!;
-              return { id, name: d.title, shortDescription: { text: d.title }, fullDescription: { text: d.description }, help: { text: d.remediation }, properties: { severity: d.severity, references: d.references } };
-            }),
-          },
-        },
-        results: report.detections.map((d) => ({
-          ruleId: d.detector,
-          level: SARIF_LEVEL[d.severity],
-          message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}`.trim() },
-          locations: [{ physicalLocation: { artifactLocation: { uri: d.file.split('\\').join('/') }, region: { startLine: d.line } } }],
-          partialFingerprints: { auditID: d.auditID },
-        })),
-      },
-    ],
-  };
 }

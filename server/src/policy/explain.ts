@@ -21,6 +21,7 @@ export interface ExplainRequest {
 }
 
 export interface ExplainResult {
+  /** 0-based index into the policy's rules[] */
   ruleIndex?: number;
   /** 0-based line of the rule's "-" */
   ruleLine?: number;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../../server/src/cli/args';
+import { InputError } from '../../../server/src/cli/args';
 import { runScan } from '../../../server/src/cli/scan';
 import {
   compileDetectors,
@@ -259,8 +259,8 @@ describe('k8s-audit scan with window and custom detectors', () => {
     );
   });
 
-  it('--detectors FILE.json that cannot be read or is not an object is a usage error', async () => {
-    await assert.rejects(scan(log, '--detectors', join(tmp, 'missing.json')), UsageError);
+  it('--detectors FILE.json that cannot be read or is not an object is an input error', async () => {
+    await assert.rejects(scan(log, '--detectors', join(tmp, 'missing.json')), InputError);
     const notJson = join(tmp, 'not.json');
     writeFileSync(notJson, '{ custom: [');
     await assert.rejects(scan(log, '--detectors', notJson), /not JSON/);
@@ -270,7 +270,7 @@ describe('k8s-audit scan with window and custom detectors', () => {
   });
 
   it('the help text documents --detectors FILE.json and the window detectors', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server', 'src', 'cli.ts'), '--help'], { encoding: 'utf8', cwd: REPO_ROOT });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server', 'src', 'cli.ts'), 'scan', '--help'], { encoding: 'utf8', cwd: REPO_ROOT });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /--detectors FILE\.json/);
     assert.match(result.stdout, /"systemPrincipals".*"custom".*"disabled"/);

@@ -41,7 +41,7 @@ describe('k8s-audit CLI', () => {
     assert.equal(runCli(['lint', join(FIXTURES, 'workspace', 'audit-policy.yaml')]).status, 0);
     const missing = runCli(['lint', join(FIXTURES, 'does-not-exist.yaml')]);
     assert.equal(missing.status, 2);
-    assert.match(missing.stdout, /cannot read/);
+    assert.match(missing.stderr, /cannot read .*does-not-exist\.yaml: no such file/);
   });
 
   it('lint: SARIF 2.1.0 with 1-based regions', () => {

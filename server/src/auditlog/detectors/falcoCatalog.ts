@@ -174,8 +174,11 @@ export function falcoSecurityDetectors(allowlists: DetectorAllowlists = DEFAULT_
       title: 'Pod Created in Kube Namespace',
       severity: 'medium',
       group: 'pod-spec',
-      description: 'A pod with an image from outside the platform registries was created in kube-system or kube-public, where it blends in with control-plane components.',
-      remediation: 'Run workloads in their own namespaces; restrict create pods in kube-system.',
+      description:
+        'A pod with an image from outside the platform registries was created in kube-system or kube-public, where it blends in with control-plane components. ' +
+        'When a Deployment, DaemonSet, StatefulSet or Job there has such an image, its controller (replicaset-controller, daemon-set-controller...) creates the pods and is the user named; ' +
+        'the finding names the workload it was for, and whoever created that workload is the one to ask. The system principals allowlist does not apply: the image decides, as in Falco.',
+      remediation: 'Run workloads in their own namespaces; restrict create on pods and workloads in kube-system.',
       condition: `${POD_CREATE} ${KUBE_NAMESPACES}`,
       bodyCondition: `-${POD_SPEC}.allContainers[].image:${anyOf(TRUSTED_SYSTEM_IMAGES)}`,
       needsLevel: 'Request',

@@ -7,6 +7,7 @@ import type { RowBatch } from './rowBatch';
 import { runSegmentInline, runSegmentInWorker } from './segmentRunner';
 import type { SegmentJob, SegmentSummary } from './segmentReader';
 import { applyWindowDetectors, setWindowDetectors } from './windowPass';
+import { fileErrorReason } from '../../fileErrors';
 
 export interface BuildProgress {
   /** Bytes of the files read so far (compressed bytes for gzip) and in all. */
@@ -106,7 +107,7 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
       try {
         files.push(...(options.withRotated ? await rotatedFileSet(path) : [path]));
       } catch (error) {
-        errors.push({ file: path, message: (error as Error).message });
+        errors.push({ file: path, message: fileErrorReason(error) });
       }
     }
     const threads = options.threads ?? 'auto';
@@ -124,7 +125,7 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
           runner.add(file, start, end, i === 0 ? 0 : null, probe.gzip, inline, (end ?? probe.size) - start);
         });
       } catch (error) {
-        errors.push({ file: path, message: (error as Error).message });
+        errors.push({ file: path, message: fileErrorReason(error) });
       }
     }
     const failures = await runner.finish();
@@ -208,7 +209,7 @@ export class SegmentQueue {
       } catch (error) {
         if (this.cancelled) throw error;
         // The file could not be read: keep what arrived, and let later segments merge past this one.
-        this.failures.push({ file, message: (error as Error).message });
+        this.failures.push({ file, message: fileErrorReason(error) });
         this.index.finishSegment(segment, 0, 0, []);
         return;
       }

@@ -72,7 +72,7 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
       if (event.offset > lastEventOffset) lastEventOffset = event.offset;
       grouper.add(event);
     },
-    { file: job.file, ...(job.maxSkippedDetails !== undefined ? { maxSkippedDetails: job.maxSkippedDetails } : {}) },
+    { file: job.file, atFileStart: job.start === 0, ...(job.maxSkippedDetails !== undefined ? { maxSkippedDetails: job.maxSkippedDetails } : {}) },
   );
 
   // An empty range (an empty file) reads nothing; createReadStream cannot express it (end is inclusive).
@@ -125,7 +125,7 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!job.gzip || (typeof code === 'string' && !code.startsWith('Z_'))) throw error;
-    parser.reportDamage(`gzip data damaged (${(error as Error).message}); the rest of the file was not read`);
+    parser.reportGzipDamage(error as Error);
   }
   const summary = parser.end();
   finishing = true;

@@ -27,7 +27,7 @@ const jqString = (path: string) => `([(${path})?][0] | _s)`;
 
 export const INDEX_FIELDS: readonly IndexField[] = [
   { name: 'user', aliases: ['username'], type: 'string', get: (e) => e.user, jq: jqString('.user.username'), description: 'user.username' },
-  { name: 'groups', aliases: ['group'], type: 'strings', get: (e) => e.groups, jq: '[(.user.groups[]?) | strings]', description: 'user.groups (any)' },
+  { name: 'groups', aliases: ['group'], type: 'strings', get: (e) => e.groups, jq: '[(.user.groups[])? | strings]', description: 'user.groups (any)' },
   { name: 'impersonatedUser', aliases: ['as'], type: 'string', get: (e) => e.impersonatedUser, jq: jqString('.impersonatedUser.username'), description: 'impersonatedUser.username' },
   { name: 'verb', aliases: [], type: 'string', get: (e) => e.verb, jq: jqString('.verb'), description: 'verb' },
   { name: 'apiGroup', aliases: [], type: 'string', get: (e) => e.apiGroup, jq: jqString('.objectRef.apiGroup'), description: 'objectRef.apiGroup' },

@@ -3,10 +3,12 @@ import { FREE_TEXT_FIELDS } from './evaluate';
 import { indexField } from './fields';
 import { freeTextPattern, isExistencePattern, wildcardBody } from './pattern';
 
-// "Copy as jq": the same query as a jq program over raw audit.k8s.io Event lines (one event per
-// line, stages not grouped), for `jq -c "$(k8s-audit query --format jq …)" audit.log`. Written for
-// jq 1.6. Helpers: _s (non-strings read as ""), _ms (RFC 3339 -> epoch ms, as the engine parses it),
-// _urldecode (kubectl exec command parameters; bytes above 0x7f decode as Latin-1, unlike the engine).
+// "Copy as jq": the same query as a jq program over raw audit.k8s.io Event lines, for
+// `jq -nc "$(k8s-audit query --format jq …)" audit.log`. Written for jq 1.6. Like the CLI and the
+// viewer it judges requests, not events: stages are grouped by auditID (_requests) and each request is
+// judged on its most complete stage. Helpers: _s (non-strings read as ""), _ms (RFC 3339 -> epoch ms,
+// as the engine parses it), _urldecode (kubectl exec command parameters; bytes above 0x7f decode as
+// Latin-1, unlike the engine).
 
 export const JQ_PRELUDE = [
   'def _s: if type == "string" then . else "" end;',
@@ -16,9 +18,53 @@ export const JQ_PRELUDE = [
   'def _urldecode: gsub("\\\\+"; " ") | gsub("%(?<h>[0-9A-Fa-f]{2})"; (.h | ascii_downcase | explode | map(if . >= 97 then . - 87 else . - 48 end) | [.[0] * 16 + .[1]] | implode));',
 ].join('\n');
 
-/** The whole jq program: helpers, then `select(<condition>)`. */
-export function toJq(node: QueryNode): string {
-  return `${JQ_PRELUDE}\nselect(${jqCondition(node)})`;
+/**
+ * requests.ts's RequestGrouper in jq, streaming: a request is emitted as {primary, stages} when its
+ * ResponseComplete or Panic arrives, requests still open at the end in the order first seen, events
+ * without an auditID on their own. The primary stage is the most complete (a later one wins a tie),
+ * as primaryStage picks it. Records that are not events (normalizedEvent.ts looksLikeEvent) are skipped.
+ * The state is one flat object (open requests by auditID, plus the counter and the output under keys
+ * starting with NUL): jq 1.6 updates a nested state several times slower.
+ */
+export const JQ_REQUESTS = [
+  'def _isevent: type == "object" and ((.auditID | type) == "string" or (.verb | type) == "string" or (.requestURI | type) == "string" or (.stage | type) == "string");',
+  'def _rank: {"RequestReceived": 1, "ResponseStarted": 2, "Panic": 3, "ResponseComplete": 4}[.stage | _s] // 0;',
+  'def _requests(events): foreach ((events | select(_isevent)), null) as $e ({"\\u0000n": 0};',
+  '  if $e == null then {"\\u0000out": (to_entries | map(select(.key[0:1] != "\\u0000") | .value) | sort_by(.n) | map({primary: .best, stages}))}',
+  '  else ($e.auditID | _s) as $id',
+  '    | if $id == "" then .["\\u0000out"] = [{primary: $e, stages: [$e]}]',
+  '      elif $e.stage == "ResponseComplete" or $e.stage == "Panic" then .[$id] as $r | delpaths([[$id]]) | .["\\u0000out"] = [{primary: $e, stages: (($r.stages // []) + [$e])}]',
+  '      elif .[$id] == null then .["\\u0000n"] as $n | .[$id] = {n: $n, best: $e, stages: [$e]} | .["\\u0000n"] = $n + 1 | .["\\u0000out"] = null',
+  '      else .[$id] as $r | .[$id] = {n: $r.n, best: (if ($e | _rank) >= ($r.best | _rank) then $e else $r.best end), stages: ($r.stages + [$e])} | .["\\u0000out"] = null end end;',
+  '  .["\\u0000out"][]?);',
+].join('\n');
+
+export interface JqProgramOptions {
+  /** Print every stage of a matching request instead of its primary stage (`query --stages`). */
+  stages?: boolean;
+  /** At most this many requests (`query --limit`). */
+  limit?: number;
+  /** The query as typed, quoted in the program's first comment line. */
+  source?: string;
+}
+
+/**
+ * The whole jq program: helpers, request grouping, then the condition on each request's primary stage.
+ * Works with `jq -n` (reads `inputs`) and without it (the first event is `.`).
+ */
+export function toJq(node: QueryNode, options: JqProgramOptions = {}): string {
+  const matching = `_requests((if . == null then empty else . end), inputs) | select(.primary | ${jqCondition(node)})`;
+  const output = options.stages ? '.stages[]' : '.primary';
+  // After the limit, the rest is read and dropped: without -n, jq would run the program again on it.
+  const program =
+    options.limit !== undefined && Number.isFinite(options.limit) ? `(limit(${options.limit}; ${matching}) | ${output}), (inputs | empty)` : `${matching} | ${output}`;
+  const query = options.source !== undefined ? ` '${options.source.replace(/[\r\n]+/g, ' ')}'` : '';
+  const header = [
+    `# k8s-audit query${query}: one result per request (stages grouped by auditID), judged on its most complete stage,`,
+    `# ${options.stages ? 'printed as all its stages' : 'printed as that stage'}, as k8s-audit query and the viewer count them. Reads audit.k8s.io Event JSON lines:`,
+    '#   jq -nc "$(k8s-audit query --format jq \'QUERY\')" audit.log',
+  ].join('\n');
+  return `${header}\n${JQ_PRELUDE}\n${JQ_REQUESTS}\n${program}`;
 }
 
 export function jqCondition(node: QueryNode): string {

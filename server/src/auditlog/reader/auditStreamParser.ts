@@ -5,6 +5,7 @@ import { unwrapRecord } from '../formats/unwrapRecord';
 import { normalizeEvent, type NormalizedEvent, type RecordLocation, type SourceFormat } from '../normalizedEvent';
 import { JsonDocumentScanner } from './jsonDocumentScanner';
 import { LineSplitter } from './lineSplitter';
+import { binaryDataReason, firstControlByte, notTextFile } from './notText';
 
 /** A record that could not be read as an audit event, and why. Never fatal. */
 export interface SkippedRecord {
@@ -13,6 +14,8 @@ export interface SkippedRecord {
   line: number;
   offset: number;
   reason: string;
+  /** Set when the bytes were damaged or not text (not just an odd record): results are partial. */
+  damage?: true;
 }
 
 /** How the bytes are framed: one record per line, or pretty-printed JSON documents. */
@@ -26,6 +29,11 @@ export interface ParseSummary {
   /** Every skipped record counts here, even when `skipped` keeps only the first few. */
   skippedCount: number;
   skipped: SkippedRecord[];
+  /**
+   * Some bytes were not a log at all: binary data, or a gzip stream that broke off (then the rest of
+   * the file is missing). Unlike an odd record, this means the results are partial.
+   */
+  damaged: boolean;
 }
 
 export interface ParseOptions {
@@ -35,11 +43,17 @@ export interface ParseOptions {
   maxRecordBytes?: number;
   /** How many skipped records keep their details; the rest are only counted. */
   maxSkippedDetails?: number;
+  /**
+   * False when the bytes start somewhere inside a file (a later segment, appended data): the start
+   * of a file can show the whole file is not text, the middle only that one line is not.
+   */
+  atFileStart?: boolean;
 }
 
 const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const SIXTEEN_KIB = 16 * 1024;
+const INCOMPLETE_LAST_LINE = 'incomplete last line (the file may still be being written)';
 
 /**
  * Turns audit log bytes (already decompressed) into normalised events, chunk by chunk. The framing
@@ -51,7 +65,12 @@ export class AuditStreamParser implements RecordSink {
   private readonly maxRecordBytes: number;
   private readonly maxSkippedDetails: number;
   private readonly legacy = new LegacyTextConverter();
-  private readonly summary: ParseSummary = { framing: 'empty', formats: {}, events: 0, skippedCount: 0, skipped: [] };
+  private readonly atFileStart: boolean;
+  private readonly summary: ParseSummary = { framing: 'empty', formats: {}, events: 0, skippedCount: 0, skipped: [], damaged: false };
+  /** The whole input was found not to be text: the rest is ignored. */
+  private ignoring = false;
+  /** The stream broke off: the unfinished record at the end is part of that damage, not a separate skip. */
+  private brokenOff = false;
   private sniffed: Buffer[] | null = [];
   private sniffedBytes = 0;
   private bias = 0;
@@ -65,6 +84,7 @@ export class AuditStreamParser implements RecordSink {
     this.file = options.file ?? 0;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
     this.maxSkippedDetails = options.maxSkippedDetails ?? 1000;
+    this.atFileStart = options.atFileStart ?? true;
   }
 
   push(chunk: Buffer): void {
@@ -79,11 +99,17 @@ export class AuditStreamParser implements RecordSink {
     if (framing !== null) this.start(framing, head);
   }
 
-  /** Records a problem found outside the parser (a damaged gzip stream) at the current position. */
-  reportDamage(reason: string): void {
+  /**
+   * The gzip stream broke off (`error` from zlib): reported once, at the line being read, and the
+   * unfinished record there is not reported again as an incomplete line.
+   */
+  reportGzipDamage(error: Error): void {
     // Kept even past maxSkippedDetails: it explains why the rest of the file is missing.
     this.summary.skippedCount++;
-    this.summary.skipped.push({ file: this.file, line: this.splitter?.currentLine ?? 1, offset: -1, reason });
+    this.summary.damaged = true;
+    this.brokenOff = true;
+    const reason = `gzip data damaged (${error.message}): nothing after this point was read`;
+    this.summary.skipped.push({ file: this.file, line: this.splitter?.currentLine ?? 1, offset: -1, reason, damage: true });
   }
 
   end(): ParseSummary {
@@ -102,15 +128,22 @@ export class AuditStreamParser implements RecordSink {
     this.onEvent(normalizeEvent(event, format, at));
   }
 
-  skip(at: RecordLocation, reason: string): void {
+  skip(at: RecordLocation, reason: string, damage = false): void {
     this.summary.skippedCount++;
-    if (this.summary.skipped.length < this.maxSkippedDetails) this.summary.skipped.push({ file: at.file, line: at.line, offset: at.offset, reason });
+    if (damage) this.summary.damaged = true;
+    if (this.summary.skipped.length < this.maxSkippedDetails) this.summary.skipped.push({ file: at.file, line: at.line, offset: at.offset, reason, ...(damage ? { damage } : {}) });
   }
 
   private start(framing: Framing, head: Buffer): void {
     this.sniffed = null;
     this.summary.framing = framing;
     if (framing === 'empty') return;
+    const notText = this.atFileStart ? notTextFile(head) : null;
+    if (notText !== null) {
+      this.ignoring = true;
+      this.skip({ file: this.file, line: 1, offset: 0 }, notText, true);
+      return;
+    }
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       this.bias = 3;
       head = head.subarray(3);
@@ -124,6 +157,7 @@ export class AuditStreamParser implements RecordSink {
   }
 
   private feed(chunk: Buffer): void {
+    if (this.ignoring) return;
     if (this.splitter) this.splitter.push(chunk);
     else this.scanner?.push(chunk);
   }
@@ -135,7 +169,9 @@ export class AuditStreamParser implements RecordSink {
     const at: RecordLocation = { file: this.file, line, offset: offset + this.bias };
     const first = bytes[i]!;
     if (first === 123 /* { */ || first === 91 /* [ */) {
-      this.parseJson(bytes.toString('utf8', i, end), 'k8s-json', at, final, end - start);
+      const json = bytes.toString('utf8', i, end);
+      const error = this.parseJson(json, 'k8s-json', at);
+      if (error) this.skipLine(bytes, start, end, at, final, unparsableReason(json, error, final, end - start));
       return;
     }
     if (first >= 48 && first <= 57) {
@@ -144,38 +180,45 @@ export class AuditStreamParser implements RecordSink {
         this.legacy.convert(line, at, this);
         return;
       }
-      // Logs Insights CSV export: <@timestamp>,"<@message with "" for ">".
+      // Logs Insights CSV export: <@timestamp>,"<@message with "" for ">"; `aws logs tail`: "<timestamp> <log stream> <Event JSON>".
       const csv = line.indexOf(',"{');
-      if (csv > 0 && line.endsWith('"')) {
-        this.parseJson(line.slice(csv + 2, -1).replace(/""/g, '"'), 'eks-insights-csv', at, final, end - start);
-        return;
-      }
-      // `aws logs tail`: "<timestamp> <log stream> <Event JSON>".
-      const json = line.indexOf(' {');
-      if (json > 0) {
-        this.parseJson(line.slice(json + 1), 'eks-tail', at, final, end - start);
+      const tail = line.indexOf(' {');
+      const embedded: [string, SourceFormat] | null =
+        csv > 0 && line.endsWith('"') ? [line.slice(csv + 2, -1).replace(/""/g, '"'), 'eks-insights-csv'] : tail > 0 ? [line.slice(tail + 1), 'eks-tail'] : null;
+      if (embedded) {
+        const error = this.parseJson(embedded[0], embedded[1], at);
+        if (error) this.skipLine(bytes, start, end, at, final, unparsableReason(embedded[0], error, final, end - start));
         return;
       }
     }
     // The header of a Logs Insights CSV export.
     if (first === 64 /* @ */ && bytes.toString('utf8', i, Math.min(end, i + 11)) === '@timestamp,') return;
-    this.skip(at, final ? 'incomplete last line (the file may still be being written)' : 'not JSON and not a known audit text format');
+    this.skipLine(bytes, start, end, at, final, final ? INCOMPLETE_LAST_LINE : 'not JSON and not a known audit text format');
   };
 
-  private parseJson(json: string, format: SourceFormat, at: RecordLocation, final: boolean, lineBytes: number): void {
+  /**
+   * A line that could not be read. Checked for binary bytes only here, so good lines cost nothing;
+   * after a gzip stream broke off, its unfinished last line is part of that one report.
+   */
+  private skipLine(bytes: Buffer, start: number, end: number, at: RecordLocation, final: boolean, reason: string): void {
+    const control = firstControlByte(bytes, start, end);
+    if (control >= 0) this.skip(at, binaryDataReason(bytes[control]!, at.offset + (control - start)), true);
+    else if (!(final && this.brokenOff)) this.skip(at, reason);
+  }
+
+  /** Hands the record(s) in `json` over; the parse error when it is not JSON. */
+  private parseJson(json: string, format: SourceFormat, at: RecordLocation): Error | null {
     let value: unknown;
     try {
       value = JSON.parse(json);
     } catch (error) {
       const values = json.includes('}{') ? splitConcatenatedJson(json) : null;
-      if (values === null) {
-        this.skip(at, unparsableReason(json, error as Error, final, lineBytes));
-        return;
-      }
+      if (values === null) return error as Error;
       for (const item of values) unwrapRecord(item, format, at, this);
-      return;
+      return null;
     }
     unwrapRecord(value, format, at, this);
+    return null;
   }
 
   private readonly onOversizeLine = (line: number, offset: number, bytes: number): void => {
@@ -183,10 +226,14 @@ export class AuditStreamParser implements RecordSink {
   };
 
   private readonly onDocument = (json: string, line: number, offset: number, inTopArray: boolean): void => {
-    this.parseJson(json, inTopArray ? 'json-array' : 'k8s-json', { file: this.file, line, offset: offset + this.bias }, false, json.length);
+    const at = { file: this.file, line, offset: offset + this.bias };
+    const error = this.parseJson(json, inTopArray ? 'json-array' : 'k8s-json', at);
+    if (error) this.skip(at, unparsableReason(json, error, false, json.length));
   };
 
-  private readonly onScanProblem = (line: number, offset: number, reason: string): void => {
+  private readonly onScanProblem = (line: number, offset: number, reason: string, atEnd: boolean): void => {
+    // The document a broken gzip stream cut off is part of that one report.
+    if (atEnd && this.brokenOff) return;
     this.skip({ file: this.file, line, offset: offset + this.bias }, reason);
   };
 }
@@ -211,7 +258,7 @@ function splitConcatenatedJson(text: string): unknown[] | null {
 
 function unparsableReason(json: string, error: Error, final: boolean, lineBytes: number): string {
   if (json.endsWith(CLOUDWATCH_TRUNCATION)) return 'truncated by CloudWatch ("[Truncated...]" suffix), not valid JSON';
-  if (final) return 'incomplete last line (the file may still be being written)';
+  if (final) return INCOMPLETE_LAST_LINE;
   if (lineBytes === SIXTEEN_KIB) return 'line cut at 16 KiB, not valid JSON';
   return `not JSON: ${error.message}`;
 }

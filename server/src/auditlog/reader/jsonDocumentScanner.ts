@@ -1,6 +1,7 @@
 /** A complete top-level value (or element of a top-level array), with where it started. */
 export type ValueHandler = (text: string, line: number, offset: number, inTopArray: boolean) => void;
-export type ScanProblem = (line: number, offset: number, reason: string) => void;
+/** `atEnd`: found when the input ended (an unfinished document or array). */
+export type ScanProblem = (line: number, offset: number, reason: string, atEnd: boolean) => void;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -67,7 +68,7 @@ export class JsonDocumentScanner {
           continue;
         }
         if (!this.topArray && c !== 123 /* { */) {
-          this.onProblem(this.line, base + i, 'not JSON: text outside any JSON document');
+          this.onProblem(this.line, base + i, 'not JSON: text outside any JSON document', false);
           this.skippingGarbage = true;
           continue;
         }
@@ -108,9 +109,9 @@ export class JsonDocumentScanner {
 
   end(): void {
     if (this.inValue) {
-      this.onProblem(this.valueLine, this.valueOffset, 'incomplete JSON document at the end of the file (cut, or still being written?)');
+      this.onProblem(this.valueLine, this.valueOffset, 'incomplete JSON document at the end of the file (cut, or still being written?)', true);
     } else if (this.topArray) {
-      this.onProblem(this.line, this.consumed, 'JSON array not closed at the end of the file');
+      this.onProblem(this.line, this.consumed, 'JSON array not closed at the end of the file', true);
     }
     this.reset();
   }
@@ -130,7 +131,7 @@ export class JsonDocumentScanner {
   private finishValue(chunk: Buffer, start: number, end: number): void {
     const tail = chunk.subarray(start, end);
     if (this.oversize || this.pieceBytes + tail.length > this.maxValueBytes) {
-      this.onProblem(this.valueLine, this.valueOffset, `JSON document larger than ${this.maxValueBytes} bytes, not read`);
+      this.onProblem(this.valueLine, this.valueOffset, `JSON document larger than ${this.maxValueBytes} bytes, not read`, false);
     } else {
       const bytes = this.pieces.length === 0 ? tail : Buffer.concat([...this.pieces, tail]);
       this.onValue(bytes.toString('utf8'), this.valueLine, this.valueOffset, this.topArray);

@@ -51,7 +51,7 @@ export async function readAuditLog(path: string, onEvent: (event: NormalizedEven
     }
   } catch (error) {
     if (!gzip || isIoError(error)) throw error;
-    parser.reportDamage(`gzip data damaged (${(error as Error).message}); the rest of the file was not read`);
+    parser.reportGzipDamage(error as Error);
   }
   return { path, bytes: size, gzip, ...parser.end() };
 }

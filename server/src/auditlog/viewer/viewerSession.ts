@@ -116,7 +116,7 @@ export class ViewerSession {
     this.query = query;
     if (sort) this.sort = sort;
     await this.requery();
-    return { ok: true, matchingRows: this.result.length, elapsedMs: Date.now() - started, jq: toJq(query) };
+    return { ok: true, matchingRows: this.result.length, elapsedMs: Date.now() - started, jq: toJq(query, { source: text }) };
   }
 
   rows(start: number, count: number): ViewerRow[] {
