@@ -6,6 +6,10 @@ export interface ServerSettings {
   kubernetesVersion?: string;
   /** k8sAudit.detectors.systemPrincipals / custom / disabled (untrusted user JSON; checked when resolved). */
   detectors?: DetectorSettings;
+  /** k8sAudit.cluster.pathMappings: control-plane host paths -> workspace paths (for --audit-policy-file). */
+  cluster?: { pathMappings?: unknown };
+  /** k8sAudit.compliance.*: the namespaces PCI DSS 10.2 and HIPAA 164.312(b) are about. */
+  compliance?: { cardholderNamespaces?: unknown; phiNamespaces?: unknown };
 }
 
 /**
