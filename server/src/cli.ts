@@ -3,6 +3,7 @@ import { UsageError } from './cli/args';
 import { runExplain } from './cli/explain';
 import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
+import { REPORT_USAGE, runReport } from './cli/report';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
 import { PRODUCT_VERSION } from './version';
@@ -11,7 +12,8 @@ const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit lo
 
 Usage:
   k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]
-      Check audit policy files the way kube-apiserver reads them.
+      Check audit policy files the way kube-apiserver reads them; audit-setup files (kube-apiserver
+      manifests, kubeadm/k3s config, webhook kubeconfig, eksctl, CloudFormation, AKS, IAM) are recognised.
       Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.
   k8s-audit explain POLICY --verb V (--resource R | --url PATH) [--namespace N] [--name X]
                 [--user U] [--groups G1,G2] [--api-group G] [--format text|json] [--kubernetes-version 1.x]
@@ -33,7 +35,7 @@ Usage:
   k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
       List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
       a detector needs, and its condition in the query language (paste it into the viewer or a query).
-  k8s-audit --help | --version
+${REPORT_USAGE}  k8s-audit --help | --version
 `;
 
 // `k8s-audit query ... | head`: a reader that stops early ends the output, not the process with a stack trace.
@@ -65,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       return runQuery(rest, process.stdout, process.stderr);
     case 'detectors':
       return runDetectors(rest, process.stdout, process.stderr);
+    case 'report':
+      return runReport(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

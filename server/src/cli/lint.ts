@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { severityName } from '../policy/diagnostic';
 import { policyDiagnostics } from '../policy/policyDiagnostics';
-import { PRODUCT_VERSION } from '../version';
+import { sarifLocation, sarifLog } from '../sarif';
 import { choice, parseArgs, UsageError } from './args';
+import { lintSetupFile } from './setupLint';
 
 type Writable = { write(text: string): unknown };
 
@@ -32,8 +33,12 @@ export async function runLint(argv: string[], out: Writable): Promise<number> {
   for (const file of positionals) {
     try {
       const text = await readFile(file, 'utf8');
+      const uri = pathToFileURL(resolve(file)).href;
+      // Audit-setup files (apiserver manifests, kubeadm/k3s config, ...) are recognised by content; anything else is a policy.
       const diagnostics =
-        policyDiagnostics(pathToFileURL(resolve(file)).href, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ?? [];
+        (await lintSetupFile(uri, text, kubernetesVersion as string | undefined)) ??
+        policyDiagnostics(uri, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ??
+        [];
       results.push({ file, diagnostics });
     } catch (error) {
       results.push({ file, diagnostics: [], ioError: (error as Error).message });
@@ -82,33 +87,22 @@ const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', h
 
 function toSarif(results: FileResult[]) {
   const ruleIds = [...new Set(results.flatMap((r) => r.diagnostics.map((d) => String(d.code))))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: 'k8s-audit', version: PRODUCT_VERSION, rules: ruleIds.map((id) => ({ id })) } },
-        results: results.flatMap((result) =>
-          result.diagnostics.map((d) => ({
-            ruleId: String(d.code),
-            level: SARIF_LEVEL[severityName(d.severity)],
-            message: { text: d.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: result.file.split('\\').join('/') },
-                  region: {
-                    startLine: d.range.start.line + 1,
-                    startColumn: d.range.start.character + 1,
-                    endLine: d.range.end.line + 1,
-                    endColumn: d.range.end.character + 1,
-                  },
-                },
-              },
-            ],
-          })),
-        ),
-      },
-    ],
-  };
+  return sarifLog(
+    ruleIds.map((id) => ({ id })),
+    results.flatMap((result) =>
+      result.diagnostics.map((d) => ({
+        ruleId: String(d.code),
+        level: SARIF_LEVEL[severityName(d.severity)],
+        message: { text: d.message },
+        locations: [
+          sarifLocation(result.file, {
+            startLine: d.range.start.line + 1,
+            startColumn: d.range.start.character + 1,
+            endLine: d.range.end.line + 1,
+            endColumn: d.range.end.character + 1,
+          }),
+        ],
+      })),
+    ),
+  );
 }

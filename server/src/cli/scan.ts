@@ -13,7 +13,7 @@ import {
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
-import { PRODUCT_VERSION } from '../version';
+import { sarifLocation, sarifLog } from '../sarif';
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
@@ -205,29 +205,17 @@ const SARIF_LEVEL: Record<Severity, string> = { critical: 'error', high: 'error'
 
 function toSarif(report: ScanReport, definitions: ReadonlyMap<string, DetectorDefinition>) {
   const ruleIds = [...new Set(report.detections.map((d) => d.detector))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'k8s-audit',
-            version: PRODUCT_VERSION,
-            rules: ruleIds.map((id) => {
-              const d = definitions.get(id)!;
-              return { id, name: d.title, shortDescription: { text: d.title }, fullDescription: { text: d.description }, help: { text: d.remediation }, properties: { severity: d.severity, references: d.references } };
-            }),
-          },
-        },
-        results: report.detections.map((d) => ({
-          ruleId: d.detector,
-          level: SARIF_LEVEL[d.severity],
-          message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}`.trim() },
-          locations: [{ physicalLocation: { artifactLocation: { uri: d.file.split('\\').join('/') }, region: { startLine: d.line } } }],
-          partialFingerprints: { auditID: d.auditID },
-        })),
-      },
-    ],
-  };
+  return sarifLog(
+    ruleIds.map((id) => {
+      const d = definitions.get(id)!;
+      return { id, name: d.title, shortDescription: { text: d.title }, fullDescription: { text: d.description }, help: { text: d.remediation }, properties: { severity: d.severity, references: d.references } };
+    }),
+    report.detections.map((d) => ({
+      ruleId: d.detector,
+      level: SARIF_LEVEL[d.severity],
+      message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}`.trim() },
+      locations: [sarifLocation(d.file, { startLine: d.line })],
+      partialFingerprints: { auditID: d.auditID },
+    })),
+  );
 }
