@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ComplianceReportResult } from '../../server/src/protocol/compliance';
 import { activateExtension, diagnosticsFor, workspaceFile } from './helpers';
 
 describe('audit setup files in VS Code', () => {
@@ -56,5 +57,32 @@ describe('audit setup files in VS Code', () => {
     });
     const diagnostics = await diagnosticsFor(document.uri, (list) => list.some((d) => d.code === 'aks-audit-admin-only'));
     assert.equal(document.getText(diagnostics.find((d) => d.code === 'aks-audit-admin-only')!.range), 'kube-audit-admin');
+  });
+
+  it('Audit Compliance Report over the workspace: the weak maxage fails CIS 1.2.17 at its line, the mapped policy passes 3.2.1; export to Markdown and HTML', async () => {
+    const result = await vscode.commands.executeCommand<ComplianceReportResult>('k8sAudit.complianceReport');
+    assert.ok(result, 'no report');
+    const { report } = result;
+    const manifest = workspaceFile('kube-apiserver.yaml').fsPath;
+    assert.deepEqual(report.inputs.manifests, [manifest]);
+    assert.equal(report.inputs.policy, workspaceFile('audit-policy.yaml').fsPath);
+    assert.ok(report.inputs.logs.includes(workspaceFile('audit.log').fsPath), report.inputs.logs.join(', '));
+    const byId = new Map(report.controls.map((c) => [c.id, c]));
+    assert.equal(byId.get('cis-1.2.17')!.status, 'fail');
+    assert.deepEqual(byId.get('cis-1.2.17')!.evidence, [{ file: manifest, line: 18, text: '- --audit-log-maxage=7' }]);
+    assert.equal(byId.get('cis-3.2.1')!.status, 'pass');
+    for (const c of report.controls) if (c.status !== 'manual') assert.ok(c.evidence.length > 0, c.id);
+    assert.ok(report.log && report.log.requests > 0);
+
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const markdown = await vscode.commands.executeCommand<vscode.Uri>('k8sAudit.exportComplianceReport', 'markdown', vscode.Uri.joinPath(folder, 'report-export.md'));
+    const html = await vscode.commands.executeCommand<vscode.Uri>('k8sAudit.exportComplianceReport', 'html', vscode.Uri.joinPath(folder, 'report-export.html'));
+    const markdownText = new TextDecoder().decode(await vscode.workspace.fs.readFile(markdown));
+    assert.match(markdownText, /\| `cis-1\.2\.17` \| FAIL \|/);
+    const htmlText = new TextDecoder().decode(await vscode.workspace.fs.readFile(html));
+    assert.match(htmlText, /^<!DOCTYPE html>/);
+    assert.ok(!/<script/i.test(htmlText));
+    await vscode.workspace.fs.delete(markdown);
+    await vscode.workspace.fs.delete(html);
   });
 });

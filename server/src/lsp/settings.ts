@@ -57,3 +57,14 @@ export class SettingsStore {
     this.resolved = undefined;
   }
 }
+
+/** A list-of-strings setting (user JSON: anything else is dropped). */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
+}
+
+/** A string-to-string map setting (user JSON: other entries are dropped). */
+export function stringMap(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}

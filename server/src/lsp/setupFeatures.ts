@@ -8,7 +8,7 @@ import { linkedFileDiagnostics, linkedPaths, setupDocumentLinks, type ResolvedFi
 import { candidatePaths, type PathMappings } from '../cluster/pathMapping';
 import { analyseSetup, type AnalysedSetup, type SetupCheckOptions } from '../cluster/setupDiagnostics';
 import type { DocumentFeature } from './documentFeatures';
-import type { SettingsStore } from './settings';
+import { stringMap, type SettingsStore } from './settings';
 
 /** Linked files larger than this are not read (no policy or kubeconfig comes near it). */
 const MAX_LINKED_BYTES = 2_000_000;
@@ -31,11 +31,7 @@ export function setupFeature(settings: () => SettingsStore, documents: TextDocum
     return { ...(kubernetesVersion ? { kubernetesVersion } : {}), ...(webhookConfigs.has(uri) ? { webhookKubeconfig: true } : {}) };
   };
 
-  const mappings = async (): Promise<PathMappings> => {
-    const value = (await settings().get()).cluster?.pathMappings;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  };
+  const mappings = async (): Promise<PathMappings> => stringMap((await settings().get()).cluster?.pathMappings);
 
   const readLinked = async (candidate: string): Promise<ResolvedFile | undefined> => {
     const uri = pathToFileURL(candidate).href;

@@ -20,6 +20,7 @@ import {
   type ViewerTimelineParams,
 } from '../protocol/logViewer';
 import { PRODUCT_VERSION } from '../version';
+import { registerComplianceRequest } from './complianceRequest';
 import { DOCUMENT_CAPABILITIES, registerDocumentFeatures } from './documentFeatures';
 import { policyFeature, registerExplainRequest } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
@@ -52,6 +53,7 @@ export function startServer(): void {
     () => settings.invalidate(),
   );
   registerExplainRequest(connection, documents, () => settings);
+  registerComplianceRequest(connection, documents, () => settings, () => folders);
 
   const viewers = new ViewerSessions((sessionId, status, reset) => {
     const params: ViewerStatusParams = { sessionId, status, reset };

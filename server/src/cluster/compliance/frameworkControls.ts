@@ -143,7 +143,7 @@ function retentionControl(facts: SetupFacts, log: LogEvidence | undefined): Cont
       if (maxage >= IMMEDIATELY_AVAILABLE_DAYS || (maxage === 0 && maxbackup > 0)) return { status: 'partial', detail: `On the node: ${maxage > 0 ? `up to ${maxage} days` : 'no age limit'}${maxbackup > 0 ? `, at most ${maxbackup} rotated files` : ''}; 12 months need an archive these files do not show.`, evidence };
       return { status: 'fail', detail: `Rotated files are deleted after ${maxage} days: less than the 3 months to keep immediately available.`, evidence };
     });
-    return result(id, worst(judged.map((j) => j.status)), `${judged.map((j) => j.detail).join(' ')}${span !== undefined ? ` The log given spans ${span} day(s).` : ''}`, [...judged.flatMap((j) => j.evidence), ...logEvidence]);
+    return result(id, worst(judged.map((j) => j.status)), `${judged.map((j) => j.detail).join(' ')}${span !== undefined ? ` The logs given cover ${span === 0 ? 'less than a day' : `${span} day(s)`}.` : ''}`, [...judged.flatMap((j) => j.evidence), ...logEvidence]);
   }
   if (facts.managed.length > 0) {
     const judged = facts.managed.map((m): { status: ControlStatus; detail: string; evidence: Evidence } => {
@@ -157,7 +157,7 @@ function retentionControl(facts: SetupFacts, log: LogEvidence | undefined): Cont
     const status = judged.every((j) => j.status === 'manual') ? 'manual' : worst(judged.map((j) => j.status).filter((s) => s !== 'manual'));
     return result(id, status, judged.map((j) => j.detail).join(' '), status === 'manual' ? [] : judged.map((j) => j.evidence));
   }
-  if (logEvidence.length > 0) return result(id, 'partial', `The log given spans ${span} days, so at least 3 months are available; the setup was not given, so 12 months cannot be shown.`, logEvidence);
+  if (logEvidence.length > 0) return result(id, 'partial', `The logs given cover ${span} days, so at least 3 months are available; the setup was not given, so 12 months cannot be shown.`, logEvidence);
   return manual(id, 'No setup file shows how long audit logs are kept.');
 }
 

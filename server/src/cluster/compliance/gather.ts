@@ -13,6 +13,8 @@ export interface GatherOptions {
   /** The policy file; when absent, the one --audit-policy-file names is looked for. */
   policy?: string;
   manifests: readonly string[];
+  /** Files that may be setup files (a workspace search): the others are skipped silently. */
+  candidates?: readonly string[];
   logs: readonly string[];
   cardholderNamespaces?: readonly string[];
   phiNamespaces?: readonly string[];
@@ -54,6 +56,8 @@ export async function gatherComplianceInputs(options: GatherOptions): Promise<{ 
     else if (required) problems.push({ file: display(path), message: 'not an audit-setup file (kube-apiserver manifest, kubeadm or k3s config, webhook kubeconfig, eksctl, CloudFormation, AKS diagnostic settings, IAM policy)' });
   };
   for (const path of options.manifests) await addSetup(path, true);
+  const named = new Set(options.manifests.map((m) => resolve(m)));
+  for (const path of options.candidates ?? []) if (!named.has(resolve(path))) await addSetup(path, false);
 
   const findLinked = async (flag: 'audit-policy-file' | 'audit-webhook-config-file'): Promise<string | undefined> => {
     for (const setup of [...setups]) {
@@ -65,7 +69,7 @@ export async function gatherComplianceInputs(options: GatherOptions): Promise<{ 
     return undefined;
   };
   const webhookConfig = await findLinked('audit-webhook-config-file');
-  if (webhookConfig && !options.manifests.some((m) => resolve(m) === resolve(webhookConfig))) await addSetup(webhookConfig, false);
+  if (webhookConfig && !setups.some((s) => s.analysed.file.source.uri === pathToFileURL(resolve(webhookConfig)).href)) await addSetup(webhookConfig, false);
 
   let policy: PolicyInput | undefined;
   const policyPath = options.policy ?? (await findLinked('audit-policy-file'));
