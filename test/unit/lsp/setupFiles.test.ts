@@ -71,6 +71,20 @@ describe('language server: audit setup files', () => {
     await cleared;
   });
 
+  it('a kubeconfig a manifest names with --audit-webhook-config-file is judged as the webhook, whatever its name', async () => {
+    const hookPath = join(workspace, 'etc', 'kubernetes', 'hook.conf');
+    writeFileSync(hookPath, fixture('audit-webhook.kubeconfig.yaml'));
+    const hookUri = pathToFileURL(hookPath).href;
+    // Alone, a kubeconfig called hook.conf is nobody's business.
+    assert.deepEqual(await open(hookUri, 'yaml', fixture('audit-webhook.kubeconfig.yaml')), []);
+    const judged = client.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === hookUri && m.params.diagnostics.length > 0);
+    const manifest = fixture('kube-apiserver-good.yaml').replace('    - --audit-log-compress\n', '    - --audit-log-compress\n    - --audit-webhook-config-file=/etc/kubernetes/hook.conf\n');
+    const manifestDiagnostics = await open('untitled:webhook-apiserver', 'yaml', manifest);
+    assert.ok(manifestDiagnostics.some((d) => d.code === 'audit-webhook-config-invalid'), JSON.stringify(manifestDiagnostics));
+    const hook = await judged;
+    assert.ok(hook.params.diagnostics.some((d: { code: string }) => d.code === 'webhook-current-context-unknown'));
+  });
+
   it('a path mapping setting resolves a host path to another workspace folder', async () => {
     const uri = 'untitled:mapped-apiserver';
     const text = fixture('kube-apiserver-good.yaml').replace('/etc/kubernetes/audit-policy.yaml', '/srv/audit/webhook-policy.yaml');
