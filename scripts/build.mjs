@@ -42,6 +42,15 @@ const builds = [
     entryPoints: ['client/webview/logViewer/main.ts'],
     outfile: 'dist/webview/logViewer.js',
   },
+  // The compliance report panel: the same sandbox and CSP as the log viewer.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: ['client/webview/compliance/main.ts'],
+    outfile: 'dist/webview/compliance.js',
+  },
   // The Mocha suite that runs inside VS Code. Kept out of dist/ so it never ships in the .vsix.
   {
     ...node,

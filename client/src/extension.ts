@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { K8sAuditApi } from './api';
 import { LogViewerProvider } from './auditLog/logViewerProvider';
+import { registerComplianceCommands } from './compliance/complianceCommand';
 import { createLanguageClient } from './languageClient';
 import { registerExplainCommand } from './policyExplain';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     logViewers,
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
     registerExplainCommand(() => serverReady.then(() => languageClient)),
+    ...registerComplianceCommands(context, () => serverReady.then(() => languageClient)),
   );
   timings.activateMs = performance.now() - started;
   return { serverReady, timings, logViewers: logViewers.api };

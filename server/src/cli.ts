@@ -3,6 +3,7 @@ import { UsageError } from './cli/args';
 import { runExplain } from './cli/explain';
 import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
+import { runReport } from './cli/report';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
 import { asksForHelp, commandHelp, isCommand, overviewHelp } from './cli/usage';
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return runQuery(rest, process.stdout, process.stderr);
     case 'detectors':
       return runDetectors(rest, process.stdout, process.stderr);
+    case 'report':
+      return runReport(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

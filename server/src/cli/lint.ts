@@ -6,7 +6,8 @@ import { severityName, type Severity } from '../policy/diagnostic';
 import { policyDiagnostics } from '../policy/policyDiagnostics';
 import { cannotRead, fileErrorReason } from '../fileErrors';
 import { choice, parseArgs, UsageError } from './args';
-import { physicalLocation, sarifLog } from './sarif';
+import { physicalLocation, sarifLog } from '../sarif';
+import { lintSetupFile } from './setupLint';
 
 type Writable = { write(text: string): unknown };
 
@@ -41,7 +42,12 @@ export async function runLint(argv: string[], out: Writable, err: Writable): Pro
       results.push({ file, diagnostics: [], readError });
       continue;
     }
-    const diagnostics = policyDiagnostics(pathToFileURL(resolve(file)).href, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ?? [];
+    const uri = pathToFileURL(resolve(file)).href;
+    // Audit-setup files (apiserver manifests, kubeadm/k3s config, ...) are recognised by content; anything else is a policy.
+    const diagnostics =
+      (await lintSetupFile(uri, text, kubernetesVersion as string | undefined)) ??
+      policyDiagnostics(uri, text, { kubernetesVersion: kubernetesVersion as string | undefined, assumePolicy: true }) ??
+      [];
     results.push({ file, diagnostics });
   }
 

@@ -5,7 +5,7 @@ import type { LogSetResult } from '../auditlog/readLogSet';
 import { cannotRead } from '../fileErrors';
 import type { Detection, ScanReport } from './scan';
 import { printable } from './printable';
-import { physicalLocation, sarifLog, type RunProblem } from './sarif';
+import { physicalLocation, sarifLog, type RunProblem } from '../sarif';
 
 /** Findings of one detector for one user listed before "… and N more". */
 const SHOWN_PER_GROUP = 3;

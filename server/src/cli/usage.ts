@@ -2,7 +2,7 @@
 // per command, so the overview and the command's own help never disagree.
 import { PRODUCT_VERSION } from '../version';
 
-export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors'] as const;
+export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 interface CommandHelp {
@@ -23,8 +23,10 @@ function exitStatus(...statuses: string[]): string {
 const HELP: Record<CommandName, CommandHelp> = {
   lint: {
     synopsis: 'k8s-audit lint FILE... [--format text|json|sarif] [--kubernetes-version 1.x]',
-    purpose: 'Check audit policy files the way kube-apiserver reads them.',
-    details: `Prints each finding as FILE:LINE:COLUMN: SEVERITY MESSAGE [CODE] (1-based), then a count of
+    purpose: 'Check audit policy files the way kube-apiserver reads them, and the audit setup around them.',
+    details: `Audit-setup files are recognised by content: kube-apiserver manifests, kubeadm and k3s/RKE2
+config, the webhook kubeconfig, eksctl, CloudFormation, AKS diagnostic settings and IAM policies.
+Prints each finding as FILE:LINE:COLUMN: SEVERITY MESSAGE [CODE] (1-based), then a count of
 errors, warnings, information and hints.
   --format json    [{ "file", "diagnostics": [{ "code", "severity", "message", "range" }] }], ranges
                    0-based (LSP positions); an unreadable file has "error" instead of diagnostics.
@@ -91,6 +93,19 @@ ${exitStatus('0 done', EXIT_IO, EXIT_DAMAGED)}`,
     details: `With FILE.json's settings applied: severity, id, title, the level a detector needs, and its
 condition in the query language (paste it into the viewer or a query).
 ${exitStatus('0 listed', EXIT_IO)}`,
+  },
+  report: {
+    synopsis: `k8s-audit report [--policy P] [--manifest M...] [--log L...] [--format markdown|html|json|sarif]
+              [--cardholder-namespaces NS,...] [--phi-namespaces NS,...] [--path-mapping HOST=LOCAL...]
+              [--kubernetes-version 1.x] [--fail-on fail|partial|never]`,
+    purpose: 'Compliance report over the whole audit setup (CIS, SOC 2, PCI DSS, HIPAA).',
+    details: `Controls: CIS 1.2.16-1.2.19, 3.2.1, 3.2.2, SOC 2 CC6.1/CC7.2, PCI DSS 10.2/10.5, HIPAA 164.312(b),
+each pass/fail/partial/manual with the lines that are its evidence.
+  --manifest       kube-apiserver manifests, kubeadm/k3s config, the webhook kubeconfig, eksctl,
+                   CloudFormation, AKS diagnostic settings or IAM policies.
+  --policy P       the audit policy; without it, the file --audit-policy-file names is looked for (same
+                   path, under the current directory, or through --path-mapping HOST=LOCAL).
+${exitStatus('0 nothing at or above --fail-on (default fail)', '1 a control at or above --fail-on', EXIT_IO)}`,
   },
 };
 

@@ -1,4 +1,4 @@
-import { CodeActionKind, type Connection, type ServerCapabilities, type TextDocuments } from 'vscode-languageserver/node';
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { policyCodeActions } from '../policy/actions';
 import { policyCompletions } from '../policy/complete';
@@ -6,53 +6,36 @@ import { explainRequest } from '../policy/explain';
 import { policyHover } from '../policy/hover';
 import { policyDiagnostics, type PolicyCheckOptions } from '../policy/policyDiagnostics';
 import { EXPLAIN_METHOD, type ExplainParams, type ExplainResponse } from '../protocol/policyExplain';
+import type { DocumentFeature } from './documentFeatures';
 import type { SettingsStore } from './settings';
 
-/** What the server offers for policy files, announced in `initialize`. */
-export const POLICY_CAPABILITIES: ServerCapabilities = {
-  completionProvider: { triggerCharacters: [':', ' ', '-', '"', "'", '/', ',', '['] },
-  hoverProvider: true,
-  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-};
-
 /**
- * Policy diagnostics, completion, hover, quick fixes and "explain a request". Each handler reads the
+ * Policy diagnostics, completion, hover and quick fixes for YAML documents. Each handler reads the
  * document and the settings and hands them to the engine; the engine decides everything, including
- * that a YAML file which is not a policy gets nothing.
+ * that a YAML file which is not a policy gets nothing (undefined).
  */
-export function registerPolicyFeatures(connection: Connection, documents: TextDocuments<TextDocument>, settings: () => SettingsStore): void {
+export function policyFeature(settings: () => SettingsStore): DocumentFeature {
   const options = async (): Promise<PolicyCheckOptions> => {
     const { kubernetesVersion } = await settings().get();
     return kubernetesVersion ? { kubernetesVersion } : {};
   };
-
-  const validate = async (document: TextDocument): Promise<void> => {
-    const diagnostics = policyDiagnostics(document.uri, document.getText(), await options());
-    // Non-policy YAML gets an empty list so that stale diagnostics vanish if a file stops being a policy.
-    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnostics ?? [] });
+  // Policies are YAML (JSON policies load too, but JSON documents are left to the setup engine and the
+  // JSON service); other LSP clients may name YAML differently, so anything but JSON counts.
+  const yaml = (document: TextDocument) => document.languageId !== 'json' && document.languageId !== 'jsonc';
+  return {
+    diagnostics: async (document) => (yaml(document) ? policyDiagnostics(document.uri, document.getText(), await options()) : undefined),
+    completion: async (document, position) => (yaml(document) ? policyCompletions(document.uri, document.getText(), position, await options()) : undefined),
+    hover: async (document, position) => (yaml(document) ? policyHover(document.uri, document.getText(), position, await options()) : undefined),
+    codeActions: async (document, range, diagnostics) => (yaml(document) ? policyCodeActions(document.uri, document.getText(), range, diagnostics, await options()) : undefined),
   };
-  documents.onDidChangeContent((change) => void validate(change.document));
-  documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
-  connection.onDidChangeConfiguration(() => {
-    settings().invalidate();
-    documents.all().forEach((document) => void validate(document));
-  });
+}
 
-  connection.onCompletion(async ({ textDocument, position }) => {
-    const document = documents.get(textDocument.uri);
-    return document ? (policyCompletions(document.uri, document.getText(), position, await options()) ?? null) : null;
-  });
-  connection.onHover(async ({ textDocument, position }) => {
-    const document = documents.get(textDocument.uri);
-    return document ? (policyHover(document.uri, document.getText(), position, await options()) ?? null) : null;
-  });
-  connection.onCodeAction(async ({ textDocument, range, context }) => {
-    const document = documents.get(textDocument.uri);
-    return document ? (policyCodeActions(document.uri, document.getText(), range, context.diagnostics, await options()) ?? null) : null;
-  });
+/** "Explain a request" against an open policy. */
+export function registerExplainRequest(connection: Connection, documents: TextDocuments<TextDocument>, settings: () => SettingsStore): void {
   connection.onRequest(EXPLAIN_METHOD, async ({ uri, request }: ExplainParams): Promise<ExplainResponse> => {
     const document = documents.get(uri);
     if (!document) throw new Error(`${uri} is not open`);
-    return explainRequest(document.getText(), request, { ...(await options()), assumePolicy: true }) ?? null;
+    const { kubernetesVersion } = await settings().get();
+    return explainRequest(document.getText(), request, { ...(kubernetesVersion ? { kubernetesVersion } : {}), assumePolicy: true }) ?? null;
   });
 }

@@ -6,6 +6,10 @@ export interface ServerSettings {
   kubernetesVersion?: string;
   /** k8sAudit.detectors.systemPrincipals / custom / disabled (untrusted user JSON; checked when resolved). */
   detectors?: DetectorSettings;
+  /** k8sAudit.cluster.pathMappings: control-plane host paths -> workspace paths (for --audit-policy-file). */
+  cluster?: { pathMappings?: unknown };
+  /** k8sAudit.compliance.*: the namespaces PCI DSS 10.2 and HIPAA 164.312(b) are about. */
+  compliance?: { cardholderNamespaces?: unknown; phiNamespaces?: unknown };
 }
 
 /**
@@ -52,4 +56,15 @@ export class SettingsStore {
     this.cached = undefined;
     this.resolved = undefined;
   }
+}
+
+/** A list-of-strings setting (user JSON: anything else is dropped). */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
+}
+
+/** A string-to-string map setting (user JSON: other entries are dropped). */
+export function stringMap(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

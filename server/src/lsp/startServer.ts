@@ -1,4 +1,5 @@
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkPathColumn } from '../auditlog/viewer/pathColumns';
 import { ViewerSessions } from '../auditlog/viewer/viewerSessions';
@@ -19,8 +20,11 @@ import {
   type ViewerTimelineParams,
 } from '../protocol/logViewer';
 import { PRODUCT_VERSION } from '../version';
-import { POLICY_CAPABILITIES, registerPolicyFeatures } from './policyFeatures';
+import { registerComplianceRequest } from './complianceRequest';
+import { DOCUMENT_CAPABILITIES, registerDocumentFeatures } from './documentFeatures';
+import { policyFeature, registerExplainRequest } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
+import { setupFeature } from './setupFeatures';
 
 /**
  * Wires LSP messages to the engines. Handlers stay thin: every decision lives in policy/ or auditlog/.
@@ -30,17 +34,26 @@ export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   let settings: SettingsStore;
+  let folders: string[] = [];
 
   connection.onInitialize((params): InitializeResult => {
     const canPull = params.capabilities.workspace?.configuration === true;
     settings = new SettingsStore(connection, canPull, (params.initializationOptions ?? {}) as ServerSettings);
+    folders = workspaceFolderPaths(params);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...POLICY_CAPABILITIES },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...DOCUMENT_CAPABILITIES },
       serverInfo: { name: 'k8s-audit-language-server', version: PRODUCT_VERSION },
     };
   });
 
-  registerPolicyFeatures(connection, documents, () => settings);
+  const dispatcher = registerDocumentFeatures(
+    connection,
+    documents,
+    [policyFeature(() => settings), setupFeature(() => settings, documents, () => folders, () => dispatcher.revalidateAll())],
+    () => settings.invalidate(),
+  );
+  registerExplainRequest(connection, documents, () => settings);
+  registerComplianceRequest(connection, documents, () => settings, () => folders);
 
   const viewers = new ViewerSessions((sessionId, status, reset) => {
     const params: ViewerStatusParams = { sessionId, status, reset };
@@ -59,4 +72,10 @@ export function startServer(): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** File-system paths of the workspace folders (file: URIs only), where setup files look for the files they name. */
+function workspaceFolderPaths(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
 }

@@ -70,7 +70,7 @@ function consequence(kind: ObjectKind, key: string): string {
 }
 
 /** Levenshtein distance, for keys of at most a few dozen characters. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

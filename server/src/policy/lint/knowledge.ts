@@ -23,6 +23,11 @@ export interface RuleKnowledge {
   readonly complete: boolean;
 }
 
+/** A policy that loads without errors: every rule is what it says. */
+export function everyRuleKnown(model: PolicyModel): RuleKnowledge {
+  return { unknown: model.rules.map(() => false), complete: true };
+}
+
 /** Rules whose node contains an error (by offset: aliased rules share the anchored node). */
 export function ruleKnowledge(model: PolicyModel, diagnostics: readonly Diagnostic[], trust: SyntaxTrust | undefined): RuleKnowledge {
   const errorOffsets = diagnostics

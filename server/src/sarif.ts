@@ -1,8 +1,8 @@
-// The SARIF 2.1.0 frame lint and scan share: where file URIs are relative to, and how problems that
+// The SARIF 2.1.0 frame lint, scan and report share: where file URIs are relative to, and how problems that
 // are not findings (a file that could not be read, damaged input) reach a SARIF viewer.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PRODUCT_VERSION } from '../version';
+import { PRODUCT_VERSION } from './version';
 
 /** Relative URIs are relative to this base, which `originalUriBaseIds` maps to the working directory. */
 export const SRCROOT = '%SRCROOT%';
@@ -22,9 +22,9 @@ export interface RunProblem {
   line?: number;
 }
 
-export interface SarifRun {
+export interface SarifRun<Result extends object = object> {
   rules: object[];
-  results: object[];
+  results: Result[];
   problems: RunProblem[];
   /** False when some input could not be read at all. */
   executionSuccessful: boolean;
@@ -44,7 +44,7 @@ export function physicalLocation(file: string, region?: SarifRegion) {
   return { physicalLocation: { artifactLocation: artifactLocation(file), ...(region ? { region } : {}) } };
 }
 
-export function sarifLog(run: SarifRun, cwd = process.cwd()) {
+export function sarifLog<Result extends object>(run: SarifRun<Result>, cwd = process.cwd()) {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
