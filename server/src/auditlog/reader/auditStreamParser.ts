@@ -57,6 +57,9 @@ export class AuditStreamParser implements RecordSink {
   private bias = 0;
   private splitter: LineSplitter | null = null;
   private scanner: JsonDocumentScanner | null = null;
+  /** The value decoded from the current line, and the line's bytes: an event that is this value is the whole line. */
+  private lineValue: unknown = undefined;
+  private lineBytes = -1;
 
   constructor(
     private readonly onEvent: (event: NormalizedEvent) => void,
@@ -99,7 +102,9 @@ export class AuditStreamParser implements RecordSink {
   event(event: Record<string, unknown>, format: SourceFormat, at: RecordLocation): void {
     this.summary.events++;
     this.summary.formats[format] = (this.summary.formats[format] ?? 0) + 1;
-    this.onEvent(normalizeEvent(event, format, at));
+    const normalized = normalizeEvent(event, format, at);
+    if (event === this.lineValue || format === 'legacy-text') normalized.recordBytes = this.lineBytes;
+    this.onEvent(normalized);
   }
 
   skip(at: RecordLocation, reason: string): void {
@@ -134,8 +139,11 @@ export class AuditStreamParser implements RecordSink {
     if (i === end) return;
     const at: RecordLocation = { file: this.file, line, offset: offset + this.bias };
     const first = bytes[i]!;
+    this.lineValue = undefined;
+    // The line and its line break: what the apiserver's log backend wrote for one event.
+    this.lineBytes = end - start + 1;
     if (first === 123 /* { */ || first === 91 /* [ */) {
-      this.parseJson(bytes.toString('utf8', i, end), 'k8s-json', at, final, end - start);
+      this.parseJson(bytes.toString('utf8', i, end), 'k8s-json', at, final, end - start, true);
       return;
     }
     if (first >= 48 && first <= 57) {
@@ -162,10 +170,11 @@ export class AuditStreamParser implements RecordSink {
     this.skip(at, final ? 'incomplete last line (the file may still be being written)' : 'not JSON and not a known audit text format');
   };
 
-  private parseJson(json: string, format: SourceFormat, at: RecordLocation, final: boolean, lineBytes: number): void {
+  private parseJson(json: string, format: SourceFormat, at: RecordLocation, final: boolean, lineBytes: number, wholeLine = false): void {
     let value: unknown;
     try {
       value = JSON.parse(json);
+      if (wholeLine) this.lineValue = value;
     } catch (error) {
       const values = json.includes('}{') ? splitConcatenatedJson(json) : null;
       if (values === null) {
