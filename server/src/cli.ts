@@ -5,6 +5,7 @@ import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
+import { runSimulate } from './cli/simulate';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -33,6 +34,8 @@ Usage:
   k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
       List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
       a detector needs, and its condition in the query language (paste it into the viewer or a query).
+  k8s-audit simulate POLICY LOG... [--compare OTHER] [--format text|json|markdown]
+      Replay logs through a policy: volume per rule and level, dead rules, exposures (simulate --help).
   k8s-audit --help | --version
 `;
 
@@ -65,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       return runQuery(rest, process.stdout, process.stderr);
     case 'detectors':
       return runDetectors(rest, process.stdout, process.stderr);
+    case 'simulate':
+      return runSimulate(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

@@ -51,7 +51,7 @@ export function renderText(report: SimulationReport): string {
     lines.push(`WARNING: kube-apiserver would refuse to start with ${report.policy} (${report.policyErrors.length} error(s), first: line ${report.policyErrors[0]!.line + 1}: ${report.policyErrors[0]!.message}).`);
     lines.push('The numbers below show what it would log if it loaded the file as written. Run "k8s-audit lint" for all errors.', '');
   }
-  lines.push(...headline(report), '');
+  lines.push(...headline(report), ...readProblems(report), '');
   const rows = [['RULE', 'LINE', 'LEVEL', 'REQUESTS', 'REQ%', 'EVENTS', 'BYTES/DAY', 'BYTES%', 'TOP (user verb resource)']];
   for (const rule of report.rules) {
     rows.push([
@@ -81,6 +81,19 @@ export function renderText(report: SimulationReport): string {
   if (report.compare) lines.push('', ...compareText(report.compare));
   lines.push('', 'Cannot be judged from this sample:', ...report.unknown.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Files that could not be read and records skipped, with their lines: what the numbers leave out. */
+function readProblems(report: SimulationReport): string[] {
+  const read = report.read;
+  if (!read) return [];
+  const lines = read.errors.map((e) => `Could not read ${clean(e.file)}: ${clean(e.message)} (left out).`);
+  if (read.skippedCount > 0) {
+    lines.push(`Skipped ${count(read.skippedCount)} damaged or unknown record(s), left out of the numbers:`);
+    for (const s of read.skipped.slice(0, 10)) lines.push(`  ${clean(s.file)}:${s.line}: ${clean(s.reason)}`);
+    if (read.skippedCount > 10) lines.push(`  ... and ${count(read.skippedCount - Math.min(10, read.skipped.length))} more (--format json lists up to 1000 per file)`);
+  }
+  return lines;
 }
 
 function compareText(compare: CompareReport): string[] {
@@ -114,7 +127,7 @@ export function renderMarkdown(report: SimulationReport): string {
   if (report.policyErrors.length > 0) {
     lines.push(`> **kube-apiserver would refuse to start with this policy** (${report.policyErrors.length} error(s); first: line ${report.policyErrors[0]!.line + 1}: ${cell(report.policyErrors[0]!.message)}). The numbers show what it would log if it loaded the file as written.`, '');
   }
-  lines.push(...headline(report).map(cell), '');
+  lines.push(...headline(report).map(cell), ...readProblems(report).map((l) => `> ${cell(l.trim())}`), '');
   lines.push('| rule | line | level | requests | events | bytes/day | share of bytes | top user / verb / resource |', '|---:|---:|---|---:|---:|---:|---:|---|');
   for (const rule of report.rules) {
     lines.push(

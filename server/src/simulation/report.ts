@@ -1,3 +1,4 @@
+import type { LogSetResult } from '../auditlog/readLogSet';
 import { LEVELS, levelRank } from '../policy/types';
 import type { PolicyComparison } from './compare';
 import type { Contributor, Simulation } from './simulate';
@@ -40,6 +41,29 @@ export interface SimulationReport {
   compare?: CompareReport;
   /** Policy errors that would stop kube-apiserver: the numbers show what it would do if it loaded the file. */
   policyErrors: { line: number; message: string }[];
+  /** How the logs were read: records skipped (with their lines) and files that could not be read. */
+  read?: ReadReport;
+}
+
+export interface ReadReport {
+  files: string[];
+  events: number;
+  requests: number;
+  skippedCount: number;
+  /** The first skipped records of each file (the reader keeps up to 1000 per file). */
+  skipped: { file: string; line: number; reason: string }[];
+  errors: { file: string; message: string }[];
+}
+
+export function readReport(read: LogSetResult): ReadReport {
+  return {
+    files: read.files,
+    events: read.events,
+    requests: read.requests,
+    skippedCount: read.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
+    skipped: read.summaries.flatMap((s) => s.skipped.map((k) => ({ file: read.files[k.file] ?? s.path, line: k.line, reason: k.reason }))),
+    errors: read.errors,
+  };
 }
 
 export interface RuleReport {
@@ -74,8 +98,8 @@ export interface ReportInput {
   logs: string[];
   policy: SimulationPolicy;
   simulation: Simulation;
-  /** The Kubernetes version the policy is checked for, to note a log from another version. */
   compare?: { policyName: string; policy: SimulationPolicy; simulation: Simulation; comparison: PolicyComparison };
+  read?: LogSetResult;
 }
 
 export function perDay(bytes: number, seconds: number): number | null {
@@ -136,6 +160,7 @@ export function simulationReport(input: ReportInput): SimulationReport {
     policyErrors: policy.errors.map((d) => ({ line: d.range.start.line, message: typeof d.message === 'string' ? d.message : d.message.value })),
   };
   if (input.compare) report.compare = compareReport(input.compare, seconds, line);
+  if (input.read) report.read = readReport(input.read);
   return report;
 }
 
@@ -153,6 +178,8 @@ function compareReport(compare: NonNullable<ReportInput['compare']>, seconds: nu
   };
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 function isoOrNull(ms: number): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
@@ -168,14 +195,14 @@ function sampleNotes(simulation: Simulation, minor: number): string[] {
   const totals = simulation.totals;
   if (totals.unknownBodyRequests > 0) {
     notes.push(
-      `${totals.unknownBodyRequests} request(s) would be logged with bodies, but ${formatShare(withoutBodies / sample.rows)} of this log was written without bodies and no similar request shows one: only their metadata is counted, so the totals are a lower bound.`,
+      `${count(totals.unknownBodyRequests)} request(s) would be logged with bodies, but ${formatShare(withoutBodies / sample.rows)} of this log was written without bodies and no similar request shows one: only their metadata is counted, so the totals are a lower bound.`,
     );
   }
-  if (totals.estimatedBodyRequests > 0) notes.push(`${totals.estimatedBodyRequests} request(s) have body sizes estimated from logged bodies of the same group, resource and verb.`);
+  if (totals.estimatedBodyRequests > 0) notes.push(`${count(totals.estimatedBodyRequests)} request(s) have body sizes estimated from logged bodies of the same group, resource and verb.`);
   if (totals.missingStageEvents > 0) {
     const lacking = ['RequestReceived', 'ResponseStarted'].filter((stage) => (sample.stagesSeen & STAGE_BIT[stage]!) === 0);
     const why = lacking.length > 0 ? ` (this log has no ${lacking.join(' or ')} events: the cluster's policy omits them)` : '';
-    notes.push(`${totals.missingStageEvents} event(s) are for stages the log does not show${why}; each is sized like its request's smallest logged event.`);
+    notes.push(`${count(totals.missingStageEvents)} event(s) are for stages the log does not show${why}; each is sized like its request's smallest logged event.`);
   }
   if (sample.seconds === 0) notes.push('The log spans no time, so there are no per-day figures.');
   const versions = [...sample.clusterVersions.keys()].sort();
