@@ -78,6 +78,12 @@ export class TrafficSample {
   /** Minor versions named by control-plane user agents (kubelet/v1.33.1 ...), with request counts. */
   readonly clusterVersions = new Map<string, number>();
   private readonly kindIds = new Map<string, number>();
+  /** Every string a kind key is made of (verbs, groups, resources, namespaces, paths), as small ids. */
+  private readonly fields = new Dictionary();
+  private readonly users = new Map<string, { groups: readonly string[]; id: number }[]>();
+  private userCount = 0;
+  private lastAgent: string | undefined;
+  private lastAgentId = 0;
   private readonly bodyClassIds = new Map<string, number>();
 
   /** Seconds between the first and the last request; 0 for a log of one instant. */
@@ -96,7 +102,7 @@ export class TrafficSample {
     const name = attrs.name ?? '';
     this.kind.push(this.kindId(attrs));
     this.name.push(this.names.id(name));
-    this.agent.push(this.agents.id(primary.userAgent));
+    this.agent.push(this.agentId(primary.userAgent));
     let mask = 0;
     const at = this.stageBytes.length;
     this.stageBytes.reserve(4);
@@ -147,10 +153,12 @@ export class TrafficSample {
   }
 
   private kindId(attrs: RequestAttributes): number {
-    const user = attrs.user ? `${attrs.user.name}\u0001${attrs.user.groups.join('\u0001')}` : '\u0002';
+    // A key of small ids rather than of the strings themselves: it is built for every request.
+    const f = this.fields;
+    const user = this.userId(attrs.user);
     const key = attrs.resourceRequest
-      ? `${user}\u0000${attrs.verb}\u0000${attrs.apiGroup}\u0000${attrs.resource}\u0000${attrs.subresource}\u0000${attrs.namespace}`
-      : `${user}\u0000${attrs.verb}\u0000\u0003${attrs.path}`;
+      ? `${user},${f.id(attrs.verb)},${f.id(attrs.apiGroup!)},${f.id(attrs.resource!)},${f.id(attrs.subresource!)},${f.id(attrs.namespace!)}`
+      : `${user},${f.id(attrs.verb)},/${f.id(attrs.path!)}`;
     let id = this.kindIds.get(key);
     if (id === undefined) {
       id = this.kinds.length;
@@ -160,6 +168,24 @@ export class TrafficSample {
       const target = attrs.resourceRequest ? (attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource!) : attrs.path!;
       this.kinds.push({ attrs: shared, target, longRunning: isLongRunning(attrs), sensitive: sensitiveTarget(attrs), bodyClass: this.bodyClassId(attrs, target) });
     }
+    return id;
+  }
+
+  /** User agents are long strings, mostly the same one in a row: compare with the last before hashing. */
+  private agentId(agent: string): number {
+    if (agent === this.lastAgent) return this.lastAgentId;
+    this.lastAgent = agent;
+    return (this.lastAgentId = this.agents.id(agent));
+  }
+
+  /** An id per (user name, group list); a user's group lists are compared, not joined into keys. */
+  private userId(user: RequestAttributes['user']): number {
+    if (user === undefined) return -1;
+    let known = this.users.get(user.name);
+    if (known === undefined) this.users.set(user.name, (known = []));
+    for (const entry of known) if (sameStrings(entry.groups, user.groups)) return entry.id;
+    const id = this.userCount++;
+    known.push({ groups: user.groups, id });
     return id;
   }
 
@@ -173,6 +199,12 @@ export class TrafficSample {
     }
     return id;
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const CONTROL_PLANE_AGENT = /^(?:kubelet|kube-controller-manager|kube-scheduler|kube-proxy|kube-apiserver)\/v(1\.\d+)/;
