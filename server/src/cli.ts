@@ -6,6 +6,7 @@ import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
 import { runSimulate } from './cli/simulate';
+import { runTune } from './cli/tune';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -36,6 +37,8 @@ Usage:
       a detector needs, and its condition in the query language (paste it into the viewer or a query).
   k8s-audit simulate POLICY LOG... [--compare OTHER] [--format text|json|markdown]
       Replay logs through a policy: volume per rule and level, dead rules, exposures (simulate --help).
+  k8s-audit tune LOG... [--policy P] [--budget SIZE/day] [--format yaml|json]
+      Propose a policy that drops the logs' noise and keeps the must-logs (tune --help).
   k8s-audit --help | --version
 `;
 
@@ -70,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return runDetectors(rest, process.stdout, process.stderr);
     case 'simulate':
       return runSimulate(rest, process.stdout, process.stderr);
+    case 'tune':
+      return runTune(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
