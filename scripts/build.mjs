@@ -42,6 +42,15 @@ const builds = [
     entryPoints: ['client/webview/logViewer/main.ts'],
     outfile: 'dist/webview/logViewer.js',
   },
+  // The simulation report (a webview panel beside a policy).
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: ['client/webview/simulationReport/main.ts'],
+    outfile: 'dist/webview/simulationReport.js',
+  },
   // The Mocha suite that runs inside VS Code. Kept out of dist/ so it never ships in the .vsix.
   {
     ...node,

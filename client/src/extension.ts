@@ -5,6 +5,7 @@ import type { K8sAuditApi } from './api';
 import { LogViewerProvider } from './auditLog/logViewerProvider';
 import { createLanguageClient } from './languageClient';
 import { registerExplainCommand } from './policyExplain';
+import { registerSimulationCommands } from './simulation/simulationCommands';
 
 let client: LanguageClient | undefined;
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     LogViewerProvider.register(context, () => serverReady.then(() => languageClient)),
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
     registerExplainCommand(() => serverReady.then(() => languageClient)),
+    registerSimulationCommands(context.extensionUri, () => serverReady.then(() => languageClient)),
   );
   timings.activateMs = performance.now() - started;
   return { serverReady, timings };

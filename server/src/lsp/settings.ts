@@ -6,6 +6,8 @@ export interface ServerSettings {
   kubernetesVersion?: string;
   /** k8sAudit.detectors.systemPrincipals / custom / disabled (untrusted user JSON; checked when resolved). */
   detectors?: DetectorSettings;
+  /** k8sAudit.simulation.logs: paths or globs of sample logs for CodeLens and the report (untrusted; checked when used). */
+  simulation?: { logs?: unknown };
 }
 
 /**
@@ -15,6 +17,7 @@ export interface ServerSettings {
 export class SettingsStore {
   private cached: Promise<ServerSettings> | undefined;
   private resolved: Promise<ResolvedDetectors> | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly connection: Connection,
@@ -51,5 +54,11 @@ export class SettingsStore {
   invalidate(): void {
     this.cached = undefined;
     this.resolved = undefined;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after every settings change (features that cache something derived from settings). */
+  onDidInvalidate(listener: () => void): void {
+    this.listeners.add(listener);
   }
 }

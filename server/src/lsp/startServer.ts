@@ -21,6 +21,8 @@ import {
 import { PRODUCT_VERSION } from '../version';
 import { POLICY_CAPABILITIES, registerPolicyFeatures } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
+import { registerSimulationFeatures, SIMULATION_CAPABILITIES } from './simulationFeatures';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Wires LSP messages to the engines. Handlers stay thin: every decision lives in policy/ or auditlog/.
@@ -30,17 +32,23 @@ export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   let settings: SettingsStore;
+  let workspaceFolders: string[] = [];
+  let canRefreshLenses = false;
 
   connection.onInitialize((params): InitializeResult => {
     const canPull = params.capabilities.workspace?.configuration === true;
     settings = new SettingsStore(connection, canPull, (params.initializationOptions ?? {}) as ServerSettings);
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...POLICY_CAPABILITIES },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...POLICY_CAPABILITIES, ...SIMULATION_CAPABILITIES },
       serverInfo: { name: 'k8s-audit-language-server', version: PRODUCT_VERSION },
     };
   });
 
   registerPolicyFeatures(connection, documents, () => settings);
+  registerSimulationFeatures(connection, documents, () => settings, () => workspaceFolders, () => canRefreshLenses);
 
   const viewers = new ViewerSessions((sessionId, status, reset) => {
     const params: ViewerStatusParams = { sessionId, status, reset };
