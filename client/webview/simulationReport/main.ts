@@ -88,14 +88,15 @@ function byLevel(report: SimulationReport): HTMLElement {
 function byRule(report: SimulationReport): HTMLElement {
   const max = Math.max(1, ...report.rules.map((r) => r.bytes));
   const table = el('div', { class: 'bars rules' });
-  table.append(el('span', { class: 'head' }, 'rule'), el('span', { class: 'head' }, 'level'), el('span', { class: 'head' }, 'bytes per day'), el('span', { class: 'head num' }, ''), el('span', { class: 'head num' }, 'requests'), el('span', { class: 'head' }, 'top user · verb · resource'));
+  table.append(el('span', { class: 'head' }, 'rule'), el('span', { class: 'head' }, 'level'), el('span', { class: 'head' }, 'bytes per day'), el('span', { class: 'head num' }, ''), el('span', { class: 'head num' }, 'requests'), el('span', { class: 'head top' }, 'top user · verb · resource'));
   for (const rule of report.rules) {
     const top = rule.top && rule.requests > 0 ? [rule.top.users[0]?.value, rule.top.verbs[0]?.value, rule.top.resources[0]?.value].filter(Boolean).join(' · ') : '';
     table.append(
       ruleLink(rule.index, rule.line),
       el('span', { class: `badge level-${rule.level.toLowerCase() || 'none'}` }, rule.level || 'no level'),
-      rule.dead ? el('span', { class: 'dead' }, 'dead: matches no request') : bar(rule.bytes / max, rule.level),
-      el('span', { class: 'num' }, rule.dead ? '' : rule.level === 'None' ? 'not logged' : perDay(rule.bytesPerDay, rule.bytes, rule.unknownBodyRequests > 0)),
+      ...(rule.dead
+        ? [el('span', { class: 'dead' }, 'dead: matches no request')]
+        : [bar(rule.bytes / max, rule.level), el('span', { class: 'num' }, rule.level === 'None' ? 'not logged' : perDay(rule.bytesPerDay, rule.bytes, rule.unknownBodyRequests > 0))]),
       el('span', { class: 'num' }, `${count(rule.requests)} (${formatShare(rule.requestShare)})`),
       el('span', { class: 'top', title: top }, top),
     );
@@ -127,7 +128,7 @@ function comparison(report: SimulationReport, compare: CompareMode, compareError
   const rows = el('ul', {});
   for (const r of c.rules) {
     if (r.otherIndex === null) rows.append(el('li', {}, ruleLink(r.index, r.line), ` is new: ${sign(r.events)} events, ${signedPerDay(r.bytesPerDay)}`));
-    else if (r.events !== 0 || (r.bytesPerDay ?? 0) !== 0) rows.append(el('li', {}, ruleLink(r.index, r.line), ` (rule ${r.otherIndex + 1} there): ${sign(r.events)} events, ${signedPerDay(r.bytesPerDay)}`));
+    else if (r.edited || r.events !== 0 || (r.bytesPerDay ?? 0) !== 0) rows.append(el('li', {}, ruleLink(r.index, r.line), ` (${r.edited ? 'edited; ' : ''}rule ${r.otherIndex + 1} there): ${sign(r.events)} events, ${signedPerDay(r.bytesPerDay)}`));
   }
   for (const r of c.removed) rows.append(el('li', {}, `rule ${r.otherIndex + 1} of ${c.policy} is gone: it wrote ${count(r.events)} events, ${perDay(r.bytesPerDay)}`));
   const levels = el('div', { class: 'grid changes' }, el('span', { class: 'head' }, 'request kind'), el('span', { class: 'head' }, 'level'), el('span', { class: 'head num' }, 'requests'), el('span', { class: 'head num' }, 'per day'));
@@ -137,6 +138,7 @@ function comparison(report: SimulationReport, compare: CompareMode, compareError
   return section(
     `Compared with ${c.policy}`,
     el('p', {}, `Events ${sign(c.events.change)} (${count(c.events.from)} → ${count(c.events.to)}), ${signedPerDay(c.bytesPerDay.change)} (${perDay(c.bytesPerDay.from)} → ${perDay(c.bytesPerDay.to)}).`),
+    ...(report.unknown.requests > 0 ? [el('p', { class: 'dim' }, 'Bodies this log does not show are not counted on either side, so a change of body level on such requests shows no bytes.')] : []),
     rows.childElementCount > 0 ? rows : el('p', { class: 'dim' }, 'No rule writes a different amount.'),
     c.levelChanges.length > 0 ? levels : el('p', { class: 'dim' }, 'No request changes level.'),
   );

@@ -7,6 +7,8 @@ export interface RuleChange {
   index: number;
   /** The same rule in the other policy, or null when it is new. */
   otherIndex: number | null;
+  /** Paired by position, not content: the rule was edited in place. */
+  edited: boolean;
   requests: number;
   events: number;
   bytes: number;
@@ -48,7 +50,7 @@ export function comparePolicies(changed: Simulation, other: Simulation): PolicyC
   const rules = changed.rules.map((stats, index): RuleChange => {
     const otherIndex = pairs[index]!;
     const before = otherIndex === null ? { requests: 0, events: 0, bytes: 0 } : other.rules[otherIndex]!;
-    return { index, otherIndex, requests: stats.requests - before.requests, events: stats.events - before.events, bytes: stats.bytes - before.bytes };
+    return { index, otherIndex, edited: otherIndex !== null && canonical(changed.policy.rules[index]) !== canonical(other.policy.rules[otherIndex]), requests: stats.requests - before.requests, events: stats.events - before.events, bytes: stats.bytes - before.bytes };
   });
   const removed = other.rules.flatMap((stats, otherIndex) => (paired.has(otherIndex) ? [] : [{ otherIndex, requests: stats.requests, events: stats.events, bytes: stats.bytes }]));
   return {
@@ -60,14 +62,19 @@ export function comparePolicies(changed: Simulation, other: Simulation): PolicyC
   };
 }
 
-/** For each rule of `a`, the index of an identical, not yet paired rule of `b` (the first one), or null. */
+/**
+ * For each rule of `a`, the index of an identical, not yet paired rule of `b` (the first one); then
+ * a rule left over is paired with a left-over rule at the same position (edited in place); else null.
+ */
 function pairRules(a: readonly PolicyRule[], b: readonly PolicyRule[]): (number | null)[] {
   const free = new Map<string, number[]>();
   b.forEach((rule, index) => {
     const key = canonical(rule);
     free.set(key, [...(free.get(key) ?? []), index]);
   });
-  return a.map((rule) => free.get(canonical(rule))?.shift() ?? null);
+  const pairs = a.map((rule) => free.get(canonical(rule))?.shift() ?? null);
+  const taken = new Set(pairs.filter((p): p is number => p !== null));
+  return pairs.map((pair, index) => (pair === null && index < b.length && !taken.has(index) ? index : pair));
 }
 
 function canonical(value: unknown): string {

@@ -102,7 +102,7 @@ function compareText(compare: CompareReport): string[] {
   ];
   for (const r of compare.rules) {
     if (r.otherIndex === null) lines.push(`  rule ${r.index + 1} (line ${r.line + 1}) is new: ${signed(r.events)} events, ${signedPerDay(r.bytesPerDay)}`);
-    else if (r.events !== 0 || (r.bytesPerDay ?? 0) !== 0) lines.push(`  rule ${r.index + 1} (line ${r.line + 1}), rule ${r.otherIndex + 1} there: ${signed(r.events)} events, ${signedPerDay(r.bytesPerDay)}`);
+    else if (r.edited || r.events !== 0 || (r.bytesPerDay ?? 0) !== 0) lines.push(`  rule ${r.index + 1} (line ${r.line + 1}), ${r.edited ? 'edited, ' : ''}rule ${r.otherIndex + 1} there: ${signed(r.events)} events, ${signedPerDay(r.bytesPerDay)}`);
   }
   for (const r of compare.removed) lines.push(`  rule ${r.otherIndex + 1} (line ${r.otherLine + 1}) of ${compare.policy} is gone: it wrote ${count(r.events)} events, ${perDay(r.bytesPerDay)}`);
   if (compare.levelChanges.length > 0) {

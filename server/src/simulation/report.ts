@@ -88,7 +88,7 @@ export interface CompareReport {
   policy: string;
   events: { from: number; to: number; change: number };
   bytesPerDay: { from: number | null; to: number | null; change: number | null };
-  rules: { index: number; line: number; otherIndex: number | null; otherLine: number | null; events: number; bytesPerDay: number | null }[];
+  rules: { index: number; line: number; otherIndex: number | null; otherLine: number | null; edited: boolean; events: number; bytesPerDay: number | null }[];
   removed: { otherIndex: number; otherLine: number; requests: number; events: number; bytesPerDay: number | null }[];
   levelChanges: { verb: string; apiGroup: string; resource: string; from: string; to: string; requests: number; bytesPerDay: number | null }[];
 }
@@ -172,7 +172,7 @@ function compareReport(compare: NonNullable<ReportInput['compare']>, seconds: nu
     policy: compare.policyName,
     events: { from: from.events, to: from.events + comparison.events, change: comparison.events },
     bytesPerDay: { from: perDay(from.bytes, seconds), to: perDay(from.bytes + comparison.bytes, seconds), change: perDay(comparison.bytes, seconds) },
-    rules: comparison.rules.map((r) => ({ index: r.index, line: line(r.index), otherIndex: r.otherIndex, otherLine: r.otherIndex === null ? null : otherLine(r.otherIndex), events: r.events, bytesPerDay: perDay(r.bytes, seconds) })),
+    rules: comparison.rules.map((r) => ({ index: r.index, line: line(r.index), otherIndex: r.otherIndex, otherLine: r.otherIndex === null ? null : otherLine(r.otherIndex), edited: r.edited, events: r.events, bytesPerDay: perDay(r.bytes, seconds) })),
     removed: comparison.removed.map((r) => ({ otherIndex: r.otherIndex, otherLine: otherLine(r.otherIndex), requests: r.requests, events: r.events, bytesPerDay: perDay(r.bytes, seconds) })),
     levelChanges: comparison.levelChanges.map((c) => ({ verb: c.verb, apiGroup: c.apiGroup, resource: c.resource, from: c.from, to: c.to, requests: c.requests, bytesPerDay: perDay(c.bytes, seconds) })),
   };

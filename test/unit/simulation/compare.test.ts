@@ -44,6 +44,12 @@ describe('comparePolicies', () => {
     assert.deepEqual(comparison.levelChanges, [{ verb: 'update', apiGroup: 'coordination.k8s.io', resource: 'leases', from: 'Metadata', to: 'None', requests: 2, bytes: -leaseBytes }]);
     const back = comparePolicies(before, after);
     assert.deepEqual(back.removed.map((r) => [r.otherIndex, r.requests]), [[0, 2]]);
+    // A rule edited in place (its level) is paired with its old self by position.
+    const edited = simulationPolicy(rules(SECRETS.replace('Metadata', 'RequestResponse'), 'level: Metadata'))!;
+    const editedComparison = comparePolicies(simulatePolicy(sample, edited.policy, { rowBytes: true }), before);
+    assert.deepEqual(editedComparison.rules.map((r) => [r.index, r.otherIndex, r.edited]), [[0, 0, true], [1, 1, false]]);
+    assert.deepEqual(editedComparison.removed, []);
+    assert.deepEqual(editedComparison.levelChanges.map((c) => [c.verb, c.resource, c.from, c.to]), [['get', 'secrets', 'Metadata', 'RequestResponse']]);
   });
 });
 
