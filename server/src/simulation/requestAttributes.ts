@@ -55,7 +55,13 @@ export function isLongRunning(attrs: RequestAttributes): boolean {
 
 /** Reads carry no request body over HTTP (a GET has none), so their request body is known to be empty. */
 const BODYLESS_VERBS = new Set(['get', 'list', 'watch']);
+/** Connections (exec, attach, port-forward, proxy) stream their data: their events never hold a body. */
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
 export function hasNoRequestBody(attrs: RequestAttributes): boolean {
-  return !attrs.resourceRequest || BODYLESS_VERBS.has(attrs.verb);
+  return !attrs.resourceRequest || BODYLESS_VERBS.has(attrs.verb) || STREAMING_SUBRESOURCES.has(attrs.subresource ?? '');
+}
+
+export function hasNoResponseBody(attrs: RequestAttributes): boolean {
+  return !attrs.resourceRequest || STREAMING_SUBRESOURCES.has(attrs.subresource ?? '');
 }

@@ -12,7 +12,7 @@ export const UNMATCHED = -1;
  * resourceNames lists are matched again with their own name, once per (kind, name). That is exact:
  * a name no rule lists behaves like any other such name.
  */
-export function rulesOfRows(sample: TrafficSample, policy: Policy): { ruleOfRow: Int32Array; ruleOfKind: Int32Array } {
+export function rulesOfRows(sample: TrafficSample, policy: Policy): { ruleOfRow: Int32Array; ruleOfKind: Int32Array; namedRows: number[] } {
   const ruleOfKind = new Int32Array(sample.kinds.length);
   sample.kinds.forEach((kind, k) => {
     ruleOfKind[k] = firstMatchingRule(policy, { ...kind.attrs, ...(kind.attrs.resourceRequest ? { name: FRESH } : {}) }).ruleIndex ?? UNMATCHED;
@@ -31,11 +31,13 @@ export function rulesOfRows(sample: TrafficSample, policy: Policy): { ruleOfRow:
   }
   if (listedNames.size === 0) {
     for (let row = 0; row < rows; row++) ruleOfRow[row] = ruleOfKind[kinds[row]!]!;
-    return { ruleOfRow, ruleOfKind };
+    return { ruleOfRow, ruleOfKind, namedRows: [] };
   }
   const names = sample.name.data;
   const nameCount = sample.names.size;
   const byName = new Map<number, number>();
+  /** Rows whose name some rule lists: the ones whose rule can differ from their kind's. */
+  const namedRows: number[] = [];
   for (let row = 0; row < rows; row++) {
     const k = kinds[row]!;
     const name = names[row]!;
@@ -43,6 +45,7 @@ export function rulesOfRows(sample: TrafficSample, policy: Policy): { ruleOfRow:
       ruleOfRow[row] = ruleOfKind[k]!;
       continue;
     }
+    namedRows.push(row);
     const key = k * nameCount + name;
     let rule = byName.get(key);
     if (rule === undefined) {
@@ -51,5 +54,5 @@ export function rulesOfRows(sample: TrafficSample, policy: Policy): { ruleOfRow:
     }
     ruleOfRow[row] = rule;
   }
-  return { ruleOfRow, ruleOfKind };
+  return { ruleOfRow, ruleOfKind, namedRows };
 }

@@ -2,7 +2,8 @@ import { SENSITIVE_TARGETS } from '../policy/lint/levels';
 import { unionStages } from '../policy/match';
 import { LEVELS, levelRank, type Level, type Policy } from '../policy/types';
 import { rulesOfRows, UNMATCHED } from './ruleOfRow';
-import { FINAL_STAGES, ROW_SECRET_VALUES, STAGE_BIT, UNKNOWN_SIZE, type TrafficSample } from './trafficSample';
+import { cellsOf, rowValues, type RowValues } from './cells';
+import { FINAL_STAGES, STAGE_BIT, UNKNOWN_SIZE, type TrafficSample } from './trafficSample';
 
 /** What one rule (or all unmatched requests) would write over the sample. */
 export interface VolumeStats {
@@ -100,96 +101,114 @@ function stageMask(stages: readonly string[]): number {
  * smallest logged event, and counted as estimated.
  */
 export function simulatePolicy(sample: TrafficSample, policy: Policy, options: SimulateOptions = {}): Simulation {
-  const { ruleOfRow, ruleOfKind } = rulesOfRows(sample, policy);
+  const { ruleOfRow, ruleOfKind, namedRows } = rulesOfRows(sample, policy);
   const ruleCount = policy.rules.length;
   const ranks = policy.rules.map((rule) => levelRank(rule.level));
   const omits = policy.rules.map((rule) => stageMask(unionStages(policy.omitStages, rule.omitStages)));
   const rules = policy.rules.map(emptyStats);
   const totals = emptyStats();
   const byLevel = Object.fromEntries(LEVELS.map((level) => [level, { requests: 0, events: 0, bytes: 0 }])) as Simulation['byLevel'];
+  const levelOfRule = policy.rules.map((rule) => byLevel[rule.level as Level]);
   const unmatched = { requests: 0, events: 0 };
   const exposures = new Map<string, Exposure>();
   const secretValues = new Map<string, SecretValuesTrace>();
-  const rowBytes = options.top || options.rowBytes ? new Float64Array(sample.rows) : null;
-
   const kinds = sample.kinds;
-  const kindOf = sample.kind.data;
-  const masks = sample.stages.data;
-  const sizes = sample.stageBytes.data;
-  const requestBodies = sample.requestBody.data;
-  const responseBodies = sample.responseBody.data;
-  const flags = sample.flags.data;
-  const loggedLevels = sample.loggedLevel.data;
   const classes = sample.bodyClasses;
 
-  for (let row = 0; row < sample.rows; row++) {
-    const r = ruleOfRow[row]!;
-    const mask = masks[row]!;
+  /**
+   * What rule `r` writes for `rows` requests of one kind, logged stages and body knowledge, given
+   * their summed sizes; added to the statistics `sign` times (-1 takes rows back out of a cell).
+   * Returns the bytes, estimates included.
+   */
+  const contribute = (r: number, kindId: number, mask: number, requestKnown: boolean, responseKnown: boolean, rows: number, s0: number, s1: number, s2: number, s3: number, smallest: number, requestBytes: number, responseBytes: number, sign: number, record: boolean): number => {
     if (r === UNMATCHED) {
-      unmatched.requests++;
-      unmatched.events += POPCOUNT[mask]!;
-      byLevel.None.requests++;
-      if ((flags[row]! & ROW_SECRET_VALUES) !== 0) traceSecretValues(secretValues, UNMATCHED, kinds[kindOf[row]!]!.target, kinds[kindOf[row]!]!.attrs.verb, false);
-      continue;
+      if (record) {
+        unmatched.requests += sign * rows;
+        unmatched.events += sign * rows * POPCOUNT[mask]!;
+        byLevel.None.requests += sign * rows;
+      }
+      return 0;
     }
     const stats = rules[r]!;
-    stats.requests++;
     const rank = ranks[r]!;
-    const kind = kinds[kindOf[row]!]!;
-    // The values are still written if this rule logs at least the level that recorded them.
-    if ((flags[row]! & ROW_SECRET_VALUES) !== 0) traceSecretValues(secretValues, r, kind.target, kind.attrs.verb, rank >= Math.max(2, loggedLevels[row]!));
+    if (record) stats.requests += sign * rows;
     if (rank === 0) {
-      byLevel.None.requests++;
-      continue;
+      if (record) byLevel.None.requests += sign * rows;
+      return 0;
     }
+    const kind = kinds[kindId]!;
     const written = (mask | RECEIVED | (kind.longRunning ? STARTED : 0)) & ~omits[r]!;
-    const at = row * 4;
-    let bytes = 0;
-    let smallest = Infinity;
-    for (let slot = 0; slot < 4; slot++) {
-      const bit = 1 << slot;
-      if ((mask & bit) === 0) continue;
-      const size = sizes[at + slot]!;
-      if (size < smallest) smallest = size;
-      if ((written & bit) !== 0) bytes += size;
-    }
-    let estimated = 0;
+    const present = written & mask;
+    let bytes = ((present & 1) !== 0 ? s0 : 0) + ((present & 2) !== 0 ? s1 : 0) + ((present & 4) !== 0 ? s2 : 0) + ((present & 8) !== 0 ? s3 : 0);
     const missing = POPCOUNT[written & ~mask]!;
-    if (missing > 0) {
-      estimated += missing * (smallest === Infinity ? 0 : smallest);
-      stats.missingStageEvents += missing;
-    }
-    if ((written & mask & FINAL_STAGES) !== 0 && kind.attrs.resourceRequest && rank >= 2) {
+    let estimated = missing * smallest;
+    let unknownBody = false;
+    let estimatedBody = false;
+    const withBodies = (present & FINAL_STAGES) !== 0 && kind.attrs.resourceRequest && rank >= 2;
+    if (withBodies) {
       const bodyClass = classes[kind.bodyClass]!;
-      let unknownBody = false;
-      let estimatedBody = false;
-      const requestBody = requestBodies[row]!;
-      if (requestBody !== UNKNOWN_SIZE) bytes += requestBody;
+      if (requestKnown) bytes += requestBytes;
       else if (bodyClass.requestCount > 0) {
-        estimated += bodyClass.requestBytes / bodyClass.requestCount;
+        estimated += (rows * bodyClass.requestBytes) / bodyClass.requestCount;
         estimatedBody = true;
       } else unknownBody = true;
       if (rank >= 3) {
-        const responseBody = responseBodies[row]!;
-        if (responseBody !== UNKNOWN_SIZE) bytes += responseBody;
+        if (responseKnown) bytes += responseBytes;
         else if (bodyClass.responseCount > 0) {
-          estimated += bodyClass.responseBytes / bodyClass.responseCount;
+          estimated += (rows * bodyClass.responseBytes) / bodyClass.responseCount;
           estimatedBody = true;
         } else unknownBody = true;
       }
-      if (unknownBody) stats.unknownBodyRequests++;
-      else if (estimatedBody) stats.estimatedBodyRequests++;
-      if (kind.sensitive >= 0) noteExposure(exposures, r, kind.sensitive, kind.target, kind.attrs.verb, rank);
     }
-    const events = POPCOUNT[written]!;
-    stats.events += events;
-    stats.bytes += bytes + estimated;
-    stats.estimatedBytes += estimated;
-    const level = byLevel[policy.rules[r]!.level as Level];
-    level.requests++;
-    level.events += events;
-    level.bytes += bytes + estimated;
-    if (rowBytes) rowBytes[row] = bytes + estimated;
+    if (record) {
+      const events = sign * rows * POPCOUNT[written]!;
+      stats.events += events;
+      stats.bytes += sign * (bytes + estimated);
+      stats.estimatedBytes += sign * estimated;
+      stats.missingStageEvents += sign * rows * missing;
+      if (unknownBody) stats.unknownBodyRequests += sign * rows;
+      else if (estimatedBody) stats.estimatedBodyRequests += sign * rows;
+      const level = levelOfRule[r]!;
+      level.requests += sign * rows;
+      level.events += events;
+      level.bytes += sign * (bytes + estimated);
+      if (withBodies && kind.sensitive >= 0) noteExposure(exposures, r, kind.sensitive, kind.target, kind.attrs.verb, rank, sign * rows);
+    }
+    return bytes + estimated;
+  };
+
+  const cells = cellsOf(sample);
+  for (let cell = 0; cell < cells.count; cell++) {
+    const at = cell * 4;
+    const sizes = cells.stageBytes;
+    contribute(ruleOfKind[cells.kind[cell]!]!, cells.kind[cell]!, cells.mask[cell]!, cells.requestKnown[cell] === 1, cells.responseKnown[cell] === 1, cells.rows[cell]!, sizes[at]!, sizes[at + 1]!, sizes[at + 2]!, sizes[at + 3]!, cells.smallest[cell]!, cells.requestBytes[cell]!, cells.responseBytes[cell]!, 1, true);
+  }
+  // Rows whose object name a rule lists may go to another rule than their kind: move them.
+  const values: RowValues = { rows: 1, stageBytes: [0, 0, 0, 0], smallest: 0, requestBytes: 0, responseBytes: 0 };
+  const rowContribution = (row: number, rule: number, sign: number, record: boolean): number => {
+    const v = rowValues(sample, row, values);
+    const s = v.stageBytes;
+    return contribute(rule, sample.kind.data[row]!, sample.stages.data[row]!, sample.requestBody.data[row] !== UNKNOWN_SIZE, sample.responseBody.data[row] !== UNKNOWN_SIZE, 1, s[0], s[1], s[2], s[3], v.smallest, v.requestBytes, v.responseBytes, sign, record);
+  };
+  for (const row of namedRows) {
+    const own = ruleOfRow[row]!;
+    const kindRule = ruleOfKind[sample.kind.data[row]!]!;
+    if (own === kindRule) continue;
+    rowContribution(row, kindRule, -1, true);
+    rowContribution(row, own, 1, true);
+  }
+  // Secret values already in the log: few rows, traced one by one. They are still written if the
+  // rule logs at least the level that recorded them.
+  for (const row of sample.secretRows) {
+    const r = ruleOfRow[row]!;
+    const kind = sample.kindOf(row);
+    traceSecretValues(secretValues, r, kind.target, kind.attrs.verb, r !== UNMATCHED && ranks[r]! >= Math.max(2, sample.loggedLevel.data[row]!));
+  }
+
+  let rowBytes: Float64Array | undefined;
+  if (options.top || options.rowBytes) {
+    rowBytes = new Float64Array(sample.rows);
+    for (let row = 0; row < sample.rows; row++) rowBytes[row] = rowContribution(row, ruleOfRow[row]!, 1, false);
   }
 
   for (const stats of rules) {
@@ -211,7 +230,7 @@ export function simulatePolicy(sample: TrafficSample, policy: Policy, options: S
     unmatched,
     totals,
     byLevel,
-    exposures: [...exposures.values()].sort((a, b) => a.rule - b.rule || b.requests - a.requests),
+    exposures: [...exposures.values()].filter((e) => e.requests > 0).sort((a, b) => a.rule - b.rule || b.requests - a.requests),
     secretValues: [...secretValues.values()].sort((a, b) => a.rule - b.rule || b.requests - a.requests),
   };
   if (rowBytes) simulation.rowBytes = rowBytes;
@@ -219,15 +238,15 @@ export function simulatePolicy(sample: TrafficSample, policy: Policy, options: S
   return simulation;
 }
 
-function noteExposure(exposures: Map<string, Exposure>, rule: number, sensitive: number, resource: string, verb: string, rank: number): void {
+function noteExposure(exposures: Map<string, Exposure>, rule: number, sensitive: number, resource: string, verb: string, rank: number, requests: number): void {
   const target = SENSITIVE_TARGETS[sensitive]!;
   // Only the bodies that hold the secret count: a Request-level get of a secret logs no value.
   const holds = target.inRequest.includes(verb) || (rank >= 3 && target.inResponse.includes(verb));
   if (!holds) return;
   const key = `${rule}\u0000${resource}\u0000${verb}`;
   const known = exposures.get(key);
-  if (known) known.requests++;
-  else exposures.set(key, { rule, resource, verb, requests: 1 });
+  if (known) known.requests += requests;
+  else exposures.set(key, { rule, resource, verb, requests });
 }
 
 function traceSecretValues(traces: Map<string, SecretValuesTrace>, rule: number, resource: string, verb: string, stillLogged: boolean): void {

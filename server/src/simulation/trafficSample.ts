@@ -4,7 +4,7 @@ import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import type { AuditRequest } from '../auditlog/requests';
 import { SENSITIVE_TARGETS } from '../policy/lint/levels';
 import { levelRank, type RequestAttributes } from '../policy/types';
-import { hasNoRequestBody, isLongRunning, requestAttributesOf } from './requestAttributes';
+import { hasNoRequestBody, hasNoResponseBody, isLongRunning, requestAttributesOf } from './requestAttributes';
 
 /** Stage order of the per-row byte columns and of stage masks (bit i = STAGE_ORDER[i]). */
 export const STAGE_ORDER = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
@@ -68,6 +68,8 @@ export class TrafficSample {
   /** Rank of the level the enabled detectors need to see this request (0: none looks at it). */
   readonly neededLevel = new GrowableUint8();
   readonly flags = new GrowableUint8();
+  /** Rows whose logged bodies hold secret values (ROW_SECRET_VALUES), in order. */
+  readonly secretRows: number[] = [];
   readonly time = new GrowableFloat64();
   rows = 0;
   events = 0;
@@ -123,10 +125,11 @@ export class TrafficSample {
     this.loggedLevel.push(level);
     this.neededLevel.push(neededLevel);
     this.flags.push(secretValues ? ROW_SECRET_VALUES : 0);
+    if (secretValues) this.secretRows.push(this.rows);
     const requestObject = bodyOf(primary, 'requestObject');
     const responseObject = bodyOf(primary, 'responseObject');
     const requestSize = requestObject !== undefined ? bodyBytes('requestObject', requestObject) : hasNoRequestBody(attrs) || level >= 2 ? 0 : UNKNOWN_SIZE;
-    const responseSize = responseObject !== undefined ? bodyBytes('responseObject', responseObject) : !attrs.resourceRequest || level >= 3 ? 0 : UNKNOWN_SIZE;
+    const responseSize = responseObject !== undefined ? bodyBytes('responseObject', responseObject) : hasNoResponseBody(attrs) || level >= 3 ? 0 : UNKNOWN_SIZE;
     this.requestBody.push(requestSize);
     this.responseBody.push(responseSize);
     const kind = this.kinds[this.kind.data[this.rows]!]!;

@@ -96,6 +96,19 @@ describe('simulate and explain agree on the rule of every request', () => {
     assert.ok(used >= 6, `only ${used} rules saw traffic`);
   });
 
+  it('per-rule bytes added up by cells equal the requests one by one (a named object moved to its own rule included)', async () => {
+    const log = join(work, 'cells.log');
+    generateLog(log, 3000, 11);
+    const { sample } = await readSample([log]);
+    const text = FEATURES_POLICY.replace('rules:\n', 'rules:\n- level: RequestResponse\n  resources: [{group: "", resources: [secrets], resourceNames: [db-credentials]}]\n');
+    const simulation = simulatePolicy(sample, policyOf(text), { rowBytes: true });
+    const perRule = new Array<number>(simulation.rules.length).fill(0);
+    for (let row = 0; row < sample.rows; row++) if (simulation.ruleOfRow[row]! >= 0) perRule[simulation.ruleOfRow[row]!]! += simulation.rowBytes![row]!;
+    simulation.rules.forEach((stats, rule) => assert.ok(Math.abs(stats.bytes - perRule[rule]!) < 1e-6 * Math.max(1, stats.bytes), `rule ${rule}: ${stats.bytes} vs ${perRule[rule]}`));
+    assert.ok(simulation.rules[0]!.requests > 0, 'the named secret reads have their own rule');
+    assert.ok(simulation.exposures.some((e) => e.rule === 0 && e.resource === 'secrets' && e.verb === 'get'));
+  });
+
   it('the corpus logs under the corpus policies', async (t) => {
     const logs = join(SHARED, 'corpus', 'logs');
     const policies = join(SHARED, 'corpus', 'policies');

@@ -162,6 +162,14 @@ describe('simulatePolicy: events and bytes', () => {
     assert.equal(metadata.totals.bytes, loggedLine - podBody, 'Metadata drops the body the log has');
   });
 
+  it('connections (exec, attach, port-forward) stream: they never have bodies, so nothing is unknown about them', () => {
+    const exec: RequestSpec = { id: 'x', ...ALICE, verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'p', name: 'web', stages: ['ResponseStarted', 'ResponseComplete'] };
+    const bytes = linesOf(exec).map(bytesOf).reduce((a, b) => a + b, 0);
+    const text = `apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: RequestResponse\n`;
+    const simulation = simulatePolicy(sampleOf([exec]), policyOf(text));
+    assert.deepEqual([simulation.totals.unknownBodyRequests, simulation.totals.estimatedBytes, simulation.totals.bytes], [0, 0, bytes]);
+  });
+
   it('totals by level, bytesPerDay inputs and the window', () => {
     const specs: RequestSpec[] = [
       { id: 'a', ...ALICE, verb: 'get', resource: 'pods', namespace: 'p', name: 'x', at: 0 },
