@@ -3,8 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { ensureLog } from './logBench';
+import { ensureLog, measure } from './logBench';
 import type { EditMeasurement } from './simulationEditBench';
 
 const ROOT = join(__dirname, '..');
@@ -12,20 +11,6 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const POLICY = join(ROOT, 'test', 'fixtures', 'workspace', 'audit-policy.yaml');
 /** jq's cheapest useful pass over every event: read one field of each and count its values. */
 const JQ = `jq -r '.verb' "$0" | sort | uniq -c | wc -l`;
-
-interface Measured {
-  seconds: number;
-  stdout: string;
-  peakKb: number;
-}
-
-function measure(command: string, args: string[]): Measured {
-  const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr.slice(-500)}`);
-  return { seconds, stdout: result.stdout, peakKb: Number(result.stderr.trim().split('\n').pop()) };
-}
 
 export interface SimulationTables {
   cli: string[];
