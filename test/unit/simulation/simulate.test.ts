@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSample } from '../../../server/src/simulation/readSample';
 import { simulatePolicy } from '../../../server/src/simulation/simulate';
 import { rules } from '../policy/helpers';
 import { bytesOf, linesOf, policyOf, sampleOf, type RequestSpec } from './helpers';
@@ -203,5 +207,23 @@ describe('simulatePolicy: exposures and secret values', () => {
         [1, 'serviceaccounts/token', 'create', 1],
       ],
     );
+  });
+
+  it('secret values already in the log: traced to the rule that decides those requests now, and whether it still logs them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secret-values-'));
+    try {
+      const leak: RequestSpec = { id: 's', ...ALICE, verb: 'create', resource: 'secrets', namespace: 'p', level: 'Request', requestObject: { kind: 'Secret', data: { password: 'aHVudGVyMg==' } }, stages: ['ResponseComplete'] };
+      const clean: RequestSpec = { id: 'c', ...ALICE, verb: 'create', resource: 'secrets', namespace: 'p', level: 'Metadata', stages: ['ResponseComplete'] };
+      const log = join(dir, 'audit.log');
+      writeFileSync(log, [...linesOf(leak), ...linesOf(clean)].join('\n') + '\n');
+      const { sample } = await readSample([log]);
+      assert.deepEqual(sample.secretRows, [0], 'only the request whose body holds the value');
+      const still = simulatePolicy(sample, policyOf(rules('level: Request')));
+      assert.deepEqual(still.secretValues, [{ rule: 0, resource: 'secrets', verb: 'create', requests: 1, stillLogged: true }]);
+      const fixed = simulatePolicy(sample, policyOf(rules('level: Metadata\nresources: [{group: "", resources: [secrets]}]', 'level: Request')));
+      assert.deepEqual(fixed.secretValues, [{ rule: 0, resource: 'secrets', verb: 'create', requests: 1, stillLogged: false }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
