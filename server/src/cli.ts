@@ -20,7 +20,7 @@ Usage:
       Which rule decides a request's audit level, and what that level records.
   k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
                 [--fail-on SEVERITY] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
-                [--with-rotated] [--progress]
+                [--with-rotated] [--progress] [--policy P]
       Run the security detectors over audit logs (JSON lines, EventList, legacy text, AKS, GKE, EKS; .gz too),
       window detectors included (401/403 bursts per source and per user, many distinct secrets read).
       --detectors FILE.json: {"systemPrincipals": [...], "custom": [...], "disabled": [...]}, the same as
@@ -28,6 +28,7 @@ Usage:
       ({"id", "title", "severity", "condition" in the query language, optional "bodyCondition",
       "needsLevel", "description", "remediation", "references", "window": {"key", "distinct",
       "threshold", "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
+      --policy P: secret values found in the log are traced to the rule of P that logs them.
       Exit status: 0 done, 1 a detection reached --fail-on, 2 usage or I/O failure.
   k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
                 [--with-rotated] [--progress]

@@ -15,6 +15,9 @@ import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { PRODUCT_VERSION } from '../version';
 import { choice, parseArgs, UsageError } from './args';
+import { readFile } from 'node:fs/promises';
+import { decidingRule, type DecidingRule } from '../simulation/ruleOfEvent';
+import { simulationPolicy, type SimulationPolicy } from '../simulation/simulationPolicy';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { resourcePath } from '../auditlog/requestTarget';
@@ -38,6 +41,8 @@ interface Detection {
   name: string;
   command?: string;
   references: string[];
+  /** With --policy: the rule of that policy that decides this request (secret values in the log). */
+  policyRule?: DecidingRule | null;
 }
 
 interface ScanReport {
@@ -64,7 +69,7 @@ interface ScanReport {
  * --fail-on, or 2 when a file cannot be read (usage errors throw UsageError, also 2).
  */
 export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors'], ['progress', 'with-rotated', 'include-disabled']);
+  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy'], ['progress', 'with-rotated', 'include-disabled']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
@@ -80,7 +85,7 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const windows = new WindowScanner(windowDetectors);
 
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn);
+  const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn, await readTracePolicy(options.get('policy')));
   const result = await readLogSet(
     positionals,
     (request) => {
@@ -117,6 +122,8 @@ class FindingCollector {
   constructor(
     private readonly minSeverity: Severity,
     private readonly failOn: Severity | null,
+    /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
+    private readonly policy?: SimulationPolicy,
   ) {}
 
   addAll(findings: DetectorFinding[]): void {
@@ -149,6 +156,7 @@ class FindingCollector {
       name: e.name,
       ...(command ? { command } : {}),
       references: detector.references,
+      ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
     });
   }
 
@@ -173,12 +181,29 @@ class FindingCollector {
   }
 }
 
+const SECRET_VALUES_DETECTOR = 'secret-values-in-audit-log';
+
+async function readTracePolicy(value: string | true | undefined): Promise<SimulationPolicy | undefined> {
+  if (value === undefined) return undefined;
+  if (value === true) throw new UsageError('--policy needs the audit policy file that wrote the log');
+  let text: string;
+  try {
+    text = await readFile(value, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read policy ${value}: ${(error as Error).message}`);
+  }
+  const policy = simulationPolicy(text);
+  if (!policy || policy.policy.rules.length === 0) throw new Error(`${value} is not an audit policy with rules`);
+  return policy;
+}
+
 function toText(report: ScanReport): string {
   const lines: string[] = [];
   for (const d of report.detections) {
     const target = [d.namespace, d.name].filter((s) => s !== '').join('/');
     const what = `${d.user || '(no user)'} ${d.verb} ${d.resource}${target ? ` ${target}` : ''}${d.command ? ` command: ${d.command}` : ''}`;
-    lines.push(`${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}`);
+    const rule = d.policyRule === undefined ? '' : d.policyRule === null ? '; the policy does not log it' : `; logged by rule ${d.policyRule.index + 1} (line ${d.policyRule.line + 1}) of the policy at ${d.policyRule.level}`;
+    lines.push(`${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}${rule}`);
   }
   for (const s of report.skipped) lines.push(`${s.file}:${s.line}: skipped: ${s.reason}`);
   if (report.skippedCount > report.skipped.length) lines.push(`… and ${report.skippedCount - report.skipped.length} more skipped record(s)`);

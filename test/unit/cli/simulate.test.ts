@@ -122,3 +122,19 @@ describe('k8s-audit simulate', () => {
     assert.match(empty.stderr, /has no rules/);
   });
 });
+
+describe('k8s-audit scan --policy P', () => {
+  it('traces secret values found in the log to the rule of P that logs them', () => {
+    const leak: RequestSpec = { id: 'leak', ...ALICE, verb: 'create', resource: 'secrets', namespace: 'prod', level: 'Request', requestObject: { kind: 'Secret', data: { token: 'c2VjcmV0' } }, stages: ['ResponseComplete'] };
+    const leakyLog = write('leaky.log', `${linesOf(leak).join('\n')}\n`);
+    const writer = write('writer.yaml', rules('level: None\nnonResourceURLs: ["/healthz*"]', 'level: Request'));
+    const result = runCli(['scan', leakyLog, '--policy', writer, '--format', 'json', '--detectors', 'secret-values-in-audit-log']);
+    assert.equal(result.status, 0, result.stderr);
+    const [detection] = JSON.parse(result.stdout).detections;
+    assert.equal(detection.detector, 'secret-values-in-audit-log');
+    assert.deepEqual(detection.policyRule, { index: 1, line: 5, level: 'Request' });
+    const text = runCli(['scan', leakyLog, '--policy', writer, '--detectors', 'secret-values-in-audit-log']).stdout;
+    assert.match(text, /Secret values recorded in the audit log .* logged by rule 2 \(line 6\) of the policy at Request/);
+    assert.equal(runCli(['scan', leakyLog, '--policy']).status, 2);
+  });
+});
