@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { SYSTEM_PRINCIPALS } from '../auditlog/detectors/allowlists';
 import type { DetectorSelection } from '../auditlog/detectors';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
-import { policyDiagnostics } from '../policy/policyDiagnostics';
 import { readSample } from '../simulation/readSample';
 import { simulationPolicy, type SimulationPolicy } from '../simulation/simulationPolicy';
 import { proposeTune } from '../simulation/tune/proposeTune';
@@ -71,8 +70,7 @@ export async function runTune(argv: string[], out: Writable, err: ProgressStream
   if (skipped > 0) err.write(`k8s-audit: skipped ${skipped} damaged or unknown record(s); the proposal is based on the rest\n`);
   if (sample.rows === 0) throw new Error('the logs hold no requests to tune a policy for');
 
-  const guardSensitive = baseText !== undefined && (policyDiagnostics('file:///policy.yaml', baseText, { ...checkOptions, assumePolicy: true }) ?? []).some((d) => d.code === 'sensitive-data-logged');
-  const result = proposeTune(sample, { ...(base ? { base } : {}), ...(budget !== undefined ? { budgetBytesPerDay: budget } : {}), systemPrincipals, guardSensitive });
+  const result = proposeTune(sample, { ...(base ? { base } : {}), ...(budget !== undefined ? { budgetBytesPerDay: budget } : {}), systemPrincipals });
   const report = tuneReport({ result, logs: positionals, ...(baseText !== undefined ? { baseText, baseName: policyFile as string } : {}), checkOptions });
   out.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : report.policy);
 

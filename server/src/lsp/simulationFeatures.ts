@@ -116,7 +116,10 @@ export function registerSimulationFeatures(
     const detectors = await settings().detectors();
     const { sample } = await readSample(files, { detectors: detectors.selection });
     if (sample.rows === 0) return { error: 'The sample logs hold no requests.' };
-    const result = proposeTune(sample, { ...(base ? { base } : {}) });
+    // The same system users as the detectors (k8sAudit.detectors.systemPrincipals), when set.
+    const principals = (await settings().get()).detectors?.systemPrincipals;
+    const systemPrincipals = Array.isArray(principals) && principals.every((p) => typeof p === 'string') ? (principals as string[]) : undefined;
+    const result = proposeTune(sample, { ...(base ? { base } : {}), ...(systemPrincipals ? { systemPrincipals } : {}) });
     return { report: tuneReport({ result, logs: files, ...(baseText !== undefined && base ? { baseText, baseName: params.uri!.split('/').pop()! } : {}), checkOptions }) };
   });
 }

@@ -13,6 +13,8 @@ export interface SimulationPolicy {
   errors: Diagnostic[];
   /** The Kubernetes minor the checks assumed. */
   minor: number;
+  /** Some rule logs the bodies of secrets or tokens (the linter's sensitive-data-logged warning). */
+  logsSecretValues: boolean;
 }
 
 /** Undefined when the text is not YAML that could hold a policy (not even parsable). */
@@ -20,7 +22,8 @@ export function simulationPolicy(text: string, options: PolicyCheckOptions = {})
   const loaded = loadPolicy('', text, { ...options, assumePolicy: true });
   if (!loaded) return undefined;
   const { model, parsed, minor } = loaded;
-  const errors = analysePolicy(parsed, minor).filter((d) => severityName(d.severity) === 'error');
+  const diagnostics = analysePolicy(parsed, minor);
+  const errors = diagnostics.filter((d) => severityName(d.severity) === 'error');
   const ruleLines = model.rules.map((located) => rangeOf(parsed, located.node.start, located.node.start).start.line);
-  return { policy: model.policy, ruleLines, errors, minor };
+  return { policy: model.policy, ruleLines, errors, minor, logsSecretValues: diagnostics.some((d) => d.code === 'sensitive-data-logged') };
 }

@@ -130,7 +130,8 @@ rules:
   - level: RequestResponse
 `;
     const loaded = simulationPolicy(base)!;
-    const result = proposeTune(sample, { base: loaded, guardSensitive: true });
+    assert.ok(loaded.logsSecretValues, 'the linter warns about P');
+    const result = proposeTune(sample, { base: loaded });
     const report = tuneReport({ result, logs: [log], baseText: base, baseName: 'p.yaml' });
     const text = report.policy;
     assert.deepEqual(lintProblems(text), []);

@@ -15,8 +15,6 @@ export interface TuneOptions {
   budgetBytesPerDay?: number;
   /** Users that are the platform itself (the detectors' editable allowlist). */
   systemPrincipals?: readonly string[];
-  /** Put the sensitive-objects-at-Metadata rule before the given policy (it logs secrets with bodies). */
-  guardSensitive?: boolean;
 }
 
 /** The parts a proposal is assembled from: must-logs, then the accepted noise rules, then the rest. */
@@ -62,7 +60,7 @@ export function assemble(shape: ProposalShape): Policy {
 
 /**
  * Proposes a policy for the traffic in the sample: the must-logs first (or the given policy as it
- * is), then noise rules tried one by one, biggest saving first. A candidate is kept only when it
+ * is, behind a sensitive-objects-at-Metadata rule when it logs secret values), then noise rules tried one by one, biggest saving first. A candidate is kept only when it
  * saves bytes, leaves every request an enabled detector needs at the level it needs (the sample's
  * neededLevel; sensitive objects excepted, CIS keeps them at Metadata), and keeps CIS 3.2.2 coverage.
  * With a budget, candidates stop once the estimate fits.
@@ -71,7 +69,7 @@ export function proposeTune(sample: TrafficSample, options: TuneOptions = {}): T
   const isSystem = systemUserTest(options.systemPrincipals);
   const base = options.base;
   const shape: ProposalShape = base
-    ? { omitStages: [...(base.policy.omitStages ?? [])], head: options.guardSensitive ? [MUST_LOG_RULES[0]!.rule] : [], noise: [], tail: [...base.policy.rules], ...(base.policy.omitManagedFields !== undefined ? { omitManagedFields: base.policy.omitManagedFields } : {}) }
+    ? { omitStages: [...(base.policy.omitStages ?? [])], head: base.logsSecretValues ? [MUST_LOG_RULES[0]!.rule] : [], noise: [], tail: [...base.policy.rules], ...(base.policy.omitManagedFields !== undefined ? { omitManagedFields: base.policy.omitManagedFields } : {}) }
     : { omitStages: [], head: MUST_LOG_RULES.map((r) => r.rule), noise: [], tail: DEFAULT_RULES.map((r) => r.rule) };
   const candidates = [...noiseCandidates(sample, isSystem)];
   if (!shape.omitStages.includes('RequestReceived')) candidates.push(OMIT_REQUEST_RECEIVED);
