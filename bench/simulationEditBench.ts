@@ -59,12 +59,16 @@ function summary(values: number[]): { median: number; p95: number } {
 }
 
 async function main(file: string): Promise<void> {
-  const heapBefore = process.memoryUsage().heapUsed;
+  // Typed arrays live outside the JS heap: count both.
+  const memory = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  global.gc?.();
+  const heapBefore = memory();
   const started = performance.now();
   const { sample, read } = await readSample([file]);
   const readSeconds = (performance.now() - started) / 1000;
   const loaded = { files: [file], sample, read };
-  const heapAfter = process.memoryUsage().heapUsed;
+  global.gc?.();
+  const heapAfter = memory();
   const lensMs: number[] = [];
   const simulateMs: number[] = [];
   // A few warm-up edits, then the measured ones: each a new text, as typing makes.
