@@ -22,7 +22,7 @@ function runSimulationOnly(): void {
   const section = simulationSection(runSimulationBench(sizes)).join('\n');
   const out = join(__dirname, 'RESULTS.md');
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : '# Benchmark results\n';
-  const stamp = `(Simulation rows written on ${new Date().toISOString()} on ${machine()}, by BENCH_ONLY=simulation; load average at the end ${loadavg()[0]!.toFixed(1)}: the machine was shared, so compare the ratios of the same run.)\n`;
+  const stamp = `\n(Simulation rows written on ${new Date().toISOString()} on ${machine()}, by BENCH_ONLY=simulation; load average at the end ${loadavg()[0]!.toFixed(1)}: the machine was shared, so compare the ratios of the same run.)\n`;
   const start = previous.indexOf('## Policy simulation');
   const next = start < 0 ? -1 : previous.indexOf('\n## ', start + 1);
   const text = start < 0 ? `${previous.trimEnd()}\n\n${section}${stamp}` : `${previous.slice(0, start)}${section}${stamp}${next < 0 ? '' : previous.slice(next)}`;
