@@ -17,14 +17,14 @@ export interface LogBenchRow {
   cells: string[];
 }
 
-interface Measured {
+export interface Measured {
   seconds: number;
   stdout: string;
   peakKb: number;
 }
 
 /** Runs a command under GNU time for its peak RSS; wall time measured here. */
-function measure(command: string, args: string[]): Measured {
+export function measure(command: string, args: string[]): Measured {
   const started = performance.now();
   const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;

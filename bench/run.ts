@@ -1,18 +1,40 @@
 // `npm run bench`: measures the engines against their anchors in the same run and writes
 // bench/RESULTS.md. Absolute times on shared 2-core machines are noisy: read the ratios.
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEditorBench } from './editorBench';
 import { ensureLog, runLogBench } from './logBench';
 import { runPolicyBench } from './policyBench';
+import { runSimulationBench, simulationSection } from './simulationBench';
 
 function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
+/**
+ * `BENCH_ONLY=simulation npm run bench`: only the simulation rows, put in place of that section of
+ * the existing RESULTS.md (the other sections keep their last full run).
+ */
+function runSimulationOnly(): void {
+  const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
+  const section = simulationSection(runSimulationBench(sizes)).join('\n');
+  const out = join(__dirname, 'RESULTS.md');
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : '# Benchmark results\n';
+  const stamp = `\n(Simulation rows written on ${new Date().toISOString()} on ${machine()}, by BENCH_ONLY=simulation; load average at the end ${loadavg()[0]!.toFixed(1)}: the machine was shared, so compare the ratios of the same run.)\n`;
+  const start = previous.indexOf('## Policy simulation');
+  const next = start < 0 ? -1 : previous.indexOf('\n## ', start + 1);
+  const text = start < 0 ? `${previous.trimEnd()}\n\n${section}${stamp}` : `${previous.slice(0, start)}${section}${stamp}${next < 0 ? '' : previous.slice(next)}`;
+  writeFileSync(out, text);
+  console.log(section);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'simulation') {
+    runSimulationOnly();
+    return;
+  }
   const sections: string[] = [`# Benchmark results`, '', `Machine: ${machine()}. Written by \`npm run bench\` on ${new Date().toISOString()}.`, ''];
 
   console.log('policy validation...');
@@ -45,6 +67,8 @@ async function main(): Promise<void> {
     ...log.queries,
     '',
   );
+
+  sections.push(...simulationSection(runSimulationBench(sizes)));
 
   if (process.env.BENCH_EDITOR !== '0') {
     const largest = Math.max(...sizes);

@@ -33,24 +33,13 @@ const builds = [
   { ...node, ...executable, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   // Worker thread of the log index (server and CLI start it from dist/ when indexing big files).
   { ...node, entryPoints: ['server/src/auditlog/index/worker.ts'], outfile: 'dist/indexWorker.js' },
-  // Webview code runs in the browser sandbox of the custom editor.
-  {
-    ...common,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    entryPoints: ['client/webview/logViewer/main.ts'],
-    outfile: 'dist/webview/logViewer.js',
-  },
-  // The compliance report panel: the same sandbox and CSP as the log viewer.
-  {
-    ...common,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    entryPoints: ['client/webview/compliance/main.ts'],
-    outfile: 'dist/webview/compliance.js',
-  },
+  // Webview code runs in the browser sandbox of a webview (the same strict CSP for each): the log
+  // viewer's custom editor, the compliance report and the simulation report panels.
+  ...[
+    ['client/webview/logViewer/main.ts', 'dist/webview/logViewer.js'],
+    ['client/webview/compliance/main.ts', 'dist/webview/compliance.js'],
+    ['client/webview/simulationReport/main.ts', 'dist/webview/simulationReport.js'],
+  ].map(([entry, outfile]) => ({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: [entry], outfile })),
   // The Mocha suite that runs inside VS Code. Kept out of dist/ so it never ships in the .vsix.
   {
     ...node,

@@ -6,6 +6,7 @@ import { LogViewerProvider } from './auditLog/logViewerProvider';
 import { registerComplianceCommands } from './compliance/complianceCommand';
 import { createLanguageClient } from './languageClient';
 import { registerExplainCommand } from './policyExplain';
+import { registerSimulationCommands } from './simulation/simulationCommands';
 
 let client: LanguageClient | undefined;
 
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
     registerExplainCommand(() => serverReady.then(() => languageClient)),
     ...registerComplianceCommands(context, () => serverReady.then(() => languageClient)),
+    registerSimulationCommands(context.extensionUri, () => serverReady.then(() => languageClient)),
   );
   timings.activateMs = performance.now() - started;
   return { serverReady, timings, logViewers: logViewers.api };

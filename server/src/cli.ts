@@ -5,6 +5,8 @@ import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runReport } from './cli/report';
 import { runScan } from './cli/scan';
+import { runSimulate } from './cli/simulate';
+import { runTune } from './cli/tune';
 import { runDetectors } from './cli/detectors';
 import { asksForHelp, commandHelp, isCommand, overviewHelp } from './cli/usage';
 import { PRODUCT_VERSION } from './version';
@@ -49,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
       return runDetectors(rest, process.stdout, process.stderr);
     case 'report':
       return runReport(rest, process.stdout, process.stderr);
+    case 'simulate':
+      return runSimulate(rest, process.stdout, process.stderr);
+    case 'tune':
+      return runTune(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

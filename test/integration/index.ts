@@ -5,7 +5,14 @@ import * as vscode from 'vscode';
 import Mocha = require('mocha');
 
 /** Test files are required lazily, after Mocha has installed its globals (describe, it, ...). */
-const TEST_FILES = [() => require('./activation.test'), () => require('./policyDiagnostics.test'), () => require('./logViewer.test'), () => require('./policyAuthoring.test'), () => require('./setupFiles.test')];
+const TEST_FILES = [
+  () => require('./activation.test'),
+  () => require('./policyDiagnostics.test'),
+  () => require('./logViewer.test'),
+  () => require('./policyAuthoring.test'),
+  () => require('./setupFiles.test'),
+  () => require('./simulation.test'),
+];
 
 interface Summary {
   vscodeVersion: string;

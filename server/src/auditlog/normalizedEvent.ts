@@ -56,6 +56,12 @@ export interface NormalizedEvent {
   line: number;
   /** Byte offset where the record starts (in the decompressed stream for .gz files). */
   offset: number;
+  /**
+   * Bytes this event took in the file (its line and line break) when the line held exactly this one
+   * event as the apiserver writes it (JSON lines, legacy text); -1 for events inside envelopes,
+   * lists or pretty-printed documents, whose size on disk is not the size the apiserver would write.
+   */
+  recordBytes: number;
   /** The decoded audit.k8s.io Event (converted for GKE and legacy text). Treat as untrusted. */
   event: Record<string, unknown>;
 }
@@ -122,6 +128,7 @@ export function normalizeEvent(event: Record<string, unknown>, format: SourceFor
     file: at.file,
     line: at.line,
     offset: at.offset,
+    recordBytes: -1,
     event,
   };
 }

@@ -7,6 +7,8 @@ export interface DetectorsOption {
   catalogs: Pick<DetectorSelection, 'catalog' | 'windows'>;
   ids: string[] | undefined;
   settingsErrors: DetectorSettingsError[];
+  /** The file's systemPrincipals when it sets a valid list (else the built-in allowlist applies). */
+  systemPrincipals?: string[];
 }
 
 /**
@@ -28,5 +30,7 @@ export async function readDetectorsOption(value: string | true | undefined, err:
   }
   const resolved = resolveDetectorSettings(settings);
   for (const problem of resolved.errors) err.write(`k8s-audit: ${value}: ${problem.message}\n`);
-  return { catalogs: resolved.selection, ids: undefined, settingsErrors: resolved.errors };
+  const principals = settings.systemPrincipals;
+  const valid = Array.isArray(principals) && principals.every((p) => typeof p === 'string');
+  return { catalogs: resolved.selection, ids: undefined, settingsErrors: resolved.errors, ...(valid ? { systemPrincipals: principals as string[] } : {}) };
 }

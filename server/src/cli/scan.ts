@@ -13,6 +13,10 @@ import {
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
+import { readFile } from 'node:fs/promises';
+import { cannotRead } from '../fileErrors';
+import { decidingRule, type DecidingRule } from '../simulation/ruleOfEvent';
+import { simulationPolicy, type SimulationPolicy } from '../simulation/simulationPolicy';
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
@@ -41,6 +45,8 @@ export interface Detection {
   /** The workload a controller made this object for ("ReplicaSet web-7998647bdf"), when the body names one. */
   owner?: string;
   references: string[];
+  /** With --policy: the rule of that policy that decides this request (secret values in the log); null when none logs it. */
+  policyRule?: DecidingRule | null;
 }
 
 export interface ScanReport {
@@ -74,7 +80,7 @@ export interface ScanReport {
  * was damaged. The first of 2, 3, 1 that applies wins: a partial scan must not look like a verdict.
  */
 export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors'], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
+  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy'], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
@@ -90,7 +96,7 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const windows = new WindowScanner(windowDetectors);
 
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn);
+  const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn, await readTracePolicy(options.get('policy')));
   const result = await readLogSet(
     positionals,
     (request) => {
@@ -128,6 +134,8 @@ class FindingCollector {
   constructor(
     private readonly minSeverity: Severity,
     private readonly failOn: Severity | null,
+    /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
+    private readonly policy?: SimulationPolicy,
   ) {}
 
   addAll(findings: DetectorFinding[]): void {
@@ -165,6 +173,7 @@ class FindingCollector {
       ...(command ? { command } : {}),
       ...(owner ? { owner } : {}),
       references: detector.references,
+      ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
     });
   }
 
@@ -190,4 +199,20 @@ class FindingCollector {
       fileDetails: result.summaries.map((s) => ({ file: s.path, bytes: s.bytes, gzip: s.gzip, framing: s.framing, formats: s.formats, events: s.events, skipped: s.skippedCount })),
     };
   }
+}
+
+const SECRET_VALUES_DETECTOR = 'secret-values-in-audit-log';
+
+async function readTracePolicy(value: string | true | undefined): Promise<SimulationPolicy | undefined> {
+  if (value === undefined) return undefined;
+  if (value === true) throw new UsageError('--policy needs the audit policy file that wrote the log');
+  let text: string;
+  try {
+    text = await readFile(value, 'utf8');
+  } catch (error) {
+    throw new Error(cannotRead(`policy ${value}`, error));
+  }
+  const policy = simulationPolicy(text);
+  if (!policy || policy.policy.rules.length === 0) throw new Error(`${value} is not an audit policy with rules`);
+  return policy;
 }

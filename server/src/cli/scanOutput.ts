@@ -57,7 +57,8 @@ function belowLabel(minSeverity: Severity): string {
 function findingLine(d: Detection): string {
   const target = [d.namespace, d.name].filter((s) => s !== '').join('/');
   const what = `${d.user || '(no user)'} ${d.verb} ${d.resource}${target ? ` ${target}` : ''}${d.owner ? ` for ${d.owner}` : ''}${d.command ? ` command: ${d.command}` : ''}`;
-  return `${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}`;
+  const rule = d.policyRule === undefined ? '' : d.policyRule === null ? '; the policy does not log it' : `; logged by rule ${d.policyRule.index + 1} (line ${d.policyRule.line + 1}) of the policy at ${d.policyRule.level}`;
+  return `${d.file}:${d.line}: ${d.severity} ${d.title} [${d.detector}] ${what}${rule}`;
 }
 
 /** Findings per (detector, user), each group in file order; groups by severity, then by first finding. */

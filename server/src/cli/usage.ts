@@ -2,7 +2,7 @@
 // per command, so the overview and the command's own help never disagree.
 import { PRODUCT_VERSION } from '../version';
 
-export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors', 'report'] as const;
+export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors', 'simulate', 'tune', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 interface CommandHelp {
@@ -49,7 +49,7 @@ ${exitStatus('0 explained', '1 kube-apiserver would not load the policy', EXIT_I
   scan: {
     synopsis: `k8s-audit scan LOG... [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
               [--fail-on SEVERITY] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
-              [--with-rotated] [--ungrouped] [--progress]`,
+              [--with-rotated] [--ungrouped] [--policy P] [--progress]`,
     purpose: 'Run the security detectors over audit logs.',
     details: `Reads JSON lines, EventList, legacy text, AKS, GKE and EKS records, .gz too; window detectors
 included (401/403 bursts per source and per user, many distinct secrets read).
@@ -68,6 +68,7 @@ included (401/403 bursts per source and per user, many distinct secrets read).
       "description", "remediation", "references", "window": {"key", "distinct", "threshold",
       "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
   --with-rotated   also read each LOG's rotated backups (audit-2026-...log.gz, audit.log.1), oldest first.
+  --policy P       secret values found in the log are traced to the rule (and line) of P that logs them.
 ${exitStatus('0 done', '1 a finding reached --fail-on', EXIT_IO, EXIT_DAMAGED)}
 When several apply, the first in the order 2, 3, 1 wins.`,
   },
@@ -93,6 +94,34 @@ ${exitStatus('0 done', EXIT_IO, EXIT_DAMAGED)}`,
     details: `With FILE.json's settings applied: severity, id, title, the level a detector needs, and its
 condition in the query language (paste it into the viewer or a query).
 ${exitStatus('0 listed', EXIT_IO)}`,
+  },
+  simulate: {
+    synopsis: `k8s-audit simulate POLICY LOG... [--compare OTHER] [--format text|json|markdown]
+              [--top N] [--kubernetes-version 1.x] [--with-rotated] [--progress]`,
+    purpose: 'Replay audit logs through a policy: volume and cost per rule, dead rules, exposures.',
+    details: `Per rule: the requests it takes, the events and bytes it would write (per day, over the log's
+time span), its share and top users, agents, resources and verbs; dead rules, unmatched requests,
+totals by level, sensitive requests logged with their bodies (exposures), and what the sample cannot
+tell. --compare OTHER shows the change from OTHER to POLICY. A policy kube-apiserver would refuse is
+simulated as written, with a warning.
+  --format json    { policy, logs, window, totals, rules, unmatched, exposures, unknown, compare }:
+                   "index" and "line" of a rule are 0-based.
+${exitStatus('0 done', '1 the policy has errors', EXIT_IO)}`,
+  },
+  tune: {
+    synopsis: `k8s-audit tune LOG... [--policy P] [--budget SIZE/day] [--format yaml|json]
+              [--detectors ID,... | --detectors FILE.json] [--kubernetes-version 1.x] [--with-rotated] [--progress]`,
+    purpose: 'Propose a policy that drops the logs\' noise and keeps the must-logs.',
+    details: `From P, or from a starter that logs secrets and other sensitive objects at Metadata,
+exec/attach/port-forward, RBAC changes in full and other writes with their bodies; then drops the
+high-volume, low-value traffic the logs show (leases and status patches of nodes and controllers,
+health and discovery URLs, reads of system users, event objects, RequestReceived events) where no
+enabled detector and no CIS 3.2.2 concern needs it. The YAML is commented (why each rule is there, its
+share of the volume) and says the estimated cut.
+  --budget 5GB/day stop dropping once the estimate fits.
+  --detectors      the detectors whose needs the proposal keeps (ids, or a FILE.json of settings:
+                   systemPrincipals, custom, disabled).
+${exitStatus('0 done', '1 the proposal fails a check or misses the budget', EXIT_IO)}`,
   },
   report: {
     synopsis: `k8s-audit report [--policy P] [--manifest M...] [--log L...] [--format markdown|html|json|sarif]

@@ -10,6 +10,8 @@ export interface ServerSettings {
   cluster?: { pathMappings?: unknown };
   /** k8sAudit.compliance.*: the namespaces PCI DSS 10.2 and HIPAA 164.312(b) are about. */
   compliance?: { cardholderNamespaces?: unknown; phiNamespaces?: unknown };
+  /** k8sAudit.simulation.logs: paths or globs of sample logs for CodeLens and the report (untrusted; checked when used). */
+  simulation?: { logs?: unknown };
 }
 
 /**
@@ -19,6 +21,7 @@ export interface ServerSettings {
 export class SettingsStore {
   private cached: Promise<ServerSettings> | undefined;
   private resolved: Promise<ResolvedDetectors> | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly connection: Connection,
@@ -55,6 +58,12 @@ export class SettingsStore {
   invalidate(): void {
     this.cached = undefined;
     this.resolved = undefined;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after every settings change (features that cache something derived from settings). */
+  onDidInvalidate(listener: () => void): void {
+    this.listeners.add(listener);
   }
 }
 

@@ -25,6 +25,7 @@ import { DOCUMENT_CAPABILITIES, registerDocumentFeatures } from './documentFeatu
 import { policyFeature, registerExplainRequest } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
 import { setupFeature } from './setupFeatures';
+import { registerSimulationFeatures, SIMULATION_CAPABILITIES } from './simulationFeatures';
 
 /**
  * Wires LSP messages to the engines. Handlers stay thin: every decision lives in policy/ or auditlog/.
@@ -35,13 +36,15 @@ export function startServer(): void {
   const documents = new TextDocuments(TextDocument);
   let settings: SettingsStore;
   let folders: string[] = [];
+  let canRefreshLenses = false;
 
   connection.onInitialize((params): InitializeResult => {
     const canPull = params.capabilities.workspace?.configuration === true;
     settings = new SettingsStore(connection, canPull, (params.initializationOptions ?? {}) as ServerSettings);
     folders = workspaceFolderPaths(params);
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...DOCUMENT_CAPABILITIES },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...DOCUMENT_CAPABILITIES, ...SIMULATION_CAPABILITIES },
       serverInfo: { name: 'k8s-audit-language-server', version: PRODUCT_VERSION },
     };
   });
@@ -54,6 +57,7 @@ export function startServer(): void {
   );
   registerExplainRequest(connection, documents, () => settings);
   registerComplianceRequest(connection, documents, () => settings, () => folders);
+  registerSimulationFeatures(connection, documents, () => settings, () => folders, () => canRefreshLenses);
 
   const viewers = new ViewerSessions((sessionId, status, reset) => {
     const params: ViewerStatusParams = { sessionId, status, reset };
@@ -74,7 +78,7 @@ export function startServer(): void {
   connection.listen();
 }
 
-/** File-system paths of the workspace folders (file: URIs only), where setup files look for the files they name. */
+/** File-system paths of the workspace folders (file: URIs only): where setup files look for the files they name, and sample logs' globs start. */
 function workspaceFolderPaths(params: InitializeParams): string[] {
   const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));

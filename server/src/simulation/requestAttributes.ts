@@ -1,24 +1,67 @@
-import type { NormalizedEvent } from '../auditlog/normalizedEvent';
+import { objectRefFromUri } from '../auditlog/formats/resourcePath';
+import { record, text, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import type { RequestAttributes } from '../policy/types';
 
 /**
- * A logged request as the audit policy checker sees it (spec §4): the authenticated user (a request
- * without one failed authentication), verb, and either the resource target or the URL path without
- * its query. This is how a policy is replayed over a log.
+ * What kube-apiserver's audit checker saw of a logged request (spec §4, "Request attributes as the
+ * matcher sees them"), rebuilt from its event. The log's objectRef is the apiserver's requestInfo,
+ * with two exceptions handled here: a create in a collection has no name for the checker (the audit
+ * code fills objectRef.name in from the object afterwards, and our reader from the response), and an
+ * event without objectRef (a converted format) has only its URI.
  */
 export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
-  const attributes: RequestAttributes = { verb: event.verb, resourceRequest: event.resource !== '' };
-  if (event.user !== '') attributes.user = { name: event.user, groups: [...event.groups] };
-  if (attributes.resourceRequest) {
-    attributes.apiGroup = event.apiGroup;
-    attributes.resource = event.resource;
-    attributes.subresource = event.subresource;
-    attributes.namespace = event.namespace;
-    // The checker sees no name on a create (the object does not exist yet), even when the log has one.
-    attributes.name = event.verb === 'create' && event.subresource === '' ? '' : event.name;
-  } else {
-    const query = event.requestURI.indexOf('?');
-    attributes.path = query < 0 ? event.requestURI : event.requestURI.slice(0, query);
+  const attrs: RequestAttributes = { verb: event.verb, resourceRequest: false };
+  // A failed authentication is audited with no user: it matches no users/userGroups rule.
+  if (event.user !== '' || event.groups.length > 0) attrs.user = { name: event.user, groups: event.groups as string[] };
+  const objectRef = record(event.event.objectRef);
+  let resource = event.resource;
+  let subresource = event.subresource;
+  let apiGroup = event.apiGroup;
+  let namespace = event.namespace;
+  let name = text(objectRef.name);
+  if (resource === '') {
+    const fromUri = objectRefFromUri(event.requestURI);
+    if (fromUri === null || fromUri.resource === '') {
+      attrs.path = pathOf(event.requestURI);
+      return attrs;
+    }
+    ({ resource, subresource, apiGroup, namespace, name } = fromUri);
   }
-  return attributes;
+  attrs.resourceRequest = true;
+  attrs.apiGroup = apiGroup;
+  attrs.resource = resource;
+  attrs.subresource = subresource;
+  attrs.namespace = namespace;
+  attrs.name = event.verb === 'create' && subresource === '' ? '' : name;
+  return attrs;
+}
+
+/** The URL path the checker matches nonResourceURLs against: the request URI without its query. */
+export function pathOf(uri: string): string {
+  const query = uri.indexOf('?');
+  return query < 0 ? uri : uri.slice(0, query);
+}
+
+/**
+ * kube-apiserver's long-running check (BasicLongRunningRequestCheck): these requests get a
+ * ResponseStarted stage when their response headers go out.
+ */
+const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
+const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+
+export function isLongRunning(attrs: RequestAttributes): boolean {
+  return attrs.resourceRequest && (LONG_RUNNING_VERBS.has(attrs.verb) || LONG_RUNNING_SUBRESOURCES.has(attrs.subresource ?? ''));
+}
+
+/** Reads carry no request body over HTTP (a GET has none), so their request body is known to be empty. */
+const BODYLESS_VERBS = new Set(['get', 'list', 'watch']);
+/** Connections (exec, attach, port-forward, proxy) stream their data: their events never hold a body. */
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
+
+export function hasNoRequestBody(attrs: RequestAttributes): boolean {
+  return !attrs.resourceRequest || BODYLESS_VERBS.has(attrs.verb) || STREAMING_SUBRESOURCES.has(attrs.subresource ?? '');
+}
+
+export function hasNoResponseBody(attrs: RequestAttributes): boolean {
+  return !attrs.resourceRequest || STREAMING_SUBRESOURCES.has(attrs.subresource ?? '');
 }

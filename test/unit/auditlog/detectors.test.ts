@@ -157,6 +157,11 @@ describe('detectors', () => {
     assert.equal(noResponse.reason, 'needs RequestResponse level (logged at Request)');
     // Out of scope stays silent: a get of a pod is not "unknown" for pod-spec detectors.
     assert.equal(detectRequest(requestOf({ verb: 'get', res: 'pods' }), ALL).filter((f) => f.outcome === 'unknown').length, 0);
+    // Nor is an exec, attach or eviction (a create on a subresource of a pod, which carries no pod spec), in any namespace.
+    for (const res of ['pods/exec', 'pods/attach', 'pods/eviction', 'pods/binding']) {
+      const unknown = detectRequest(requestOf({ verb: 'create', res, ns: 'kube-system', name: 'p' }), ALL).filter((f) => f.outcome === 'unknown');
+      assert.deepEqual(unknown.map((f) => f.detector.id), [], res);
+    }
   });
 
   it('checks workload templates, update/patch bodies and the stored object of the response', () => {

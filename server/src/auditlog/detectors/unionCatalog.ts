@@ -146,7 +146,7 @@ export function unionDetectors(allowlists: DetectorAllowlists = DEFAULT_ALLOWLIS
       ['spec:kubectl debug node'],
       request('podSpec.hostPID:true podSpec.hostNetwork:true podSpec.volumes[].hostPath.path:("/" "//")')),
     detector('kube-system-controller-service-account', 'kube-system workload using a controller service account', 'medium', 'pod-spec',
-      `verb:(create update patch) resource:(pods deployments daemonsets statefulsets jobs cronjobs) namespace:kube-system ${NOT_SYSTEM}`,
+      `verb:(create update patch) resource:(pods deployments daemonsets statefulsets jobs cronjobs) -subresource:* namespace:kube-system ${NOT_SYSTEM}`,
       'A workload in kube-system runs as a *controller service account, which carries control-plane permissions.',
       'Give the workload its own service account.',
       ['elastic:privilege_escalation_suspicious_assignment_of_controller_service_account'],

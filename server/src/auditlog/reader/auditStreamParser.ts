@@ -76,6 +76,9 @@ export class AuditStreamParser implements RecordSink {
   private bias = 0;
   private splitter: LineSplitter | null = null;
   private scanner: JsonDocumentScanner | null = null;
+  /** The value decoded from the current line, and the line's bytes: an event that is this value is the whole line. */
+  private lineValue: unknown = undefined;
+  private lineBytes = -1;
 
   constructor(
     private readonly onEvent: (event: NormalizedEvent) => void,
@@ -125,7 +128,9 @@ export class AuditStreamParser implements RecordSink {
   event(event: Record<string, unknown>, format: SourceFormat, at: RecordLocation): void {
     this.summary.events++;
     this.summary.formats[format] = (this.summary.formats[format] ?? 0) + 1;
-    this.onEvent(normalizeEvent(event, format, at));
+    const normalized = normalizeEvent(event, format, at);
+    if (event === this.lineValue || format === 'legacy-text') normalized.recordBytes = this.lineBytes;
+    this.onEvent(normalized);
   }
 
   skip(at: RecordLocation, reason: string, damage = false): void {
@@ -168,9 +173,12 @@ export class AuditStreamParser implements RecordSink {
     if (i === end) return;
     const at: RecordLocation = { file: this.file, line, offset: offset + this.bias };
     const first = bytes[i]!;
+    this.lineValue = undefined;
+    // The line and its line break: what the apiserver's log backend wrote for one event.
+    this.lineBytes = end - start + 1;
     if (first === 123 /* { */ || first === 91 /* [ */) {
       const json = bytes.toString('utf8', i, end);
-      const error = this.parseJson(json, 'k8s-json', at);
+      const error = this.parseJson(json, 'k8s-json', at, true);
       if (error) this.skipLine(bytes, start, end, at, final, unparsableReason(json, error, final, end - start));
       return;
     }
@@ -207,10 +215,11 @@ export class AuditStreamParser implements RecordSink {
   }
 
   /** Hands the record(s) in `json` over; the parse error when it is not JSON. */
-  private parseJson(json: string, format: SourceFormat, at: RecordLocation): Error | null {
+  private parseJson(json: string, format: SourceFormat, at: RecordLocation, wholeLine = false): Error | null {
     let value: unknown;
     try {
       value = JSON.parse(json);
+      if (wholeLine) this.lineValue = value;
     } catch (error) {
       const values = json.includes('}{') ? splitConcatenatedJson(json) : null;
       if (values === null) return error as Error;

@@ -3,7 +3,7 @@ import { FRESH } from '../coverage';
 import { diagnostic } from '../diagnostic';
 import { keyRange, ruleAnchorRange, ruleLabel, type PolicyModel } from '../model';
 import type { Policy, RequestAttributes } from '../types';
-import { firstKnownMatch, UNKNOWN_MATCH, type RuleKnowledge } from './knowledge';
+import { EVERY_RULE_KNOWN, firstKnownMatch, UNKNOWN_MATCH, type RuleKnowledge } from './knowledge';
 
 /**
  * CIS Kubernetes Benchmark 3.2.2 ("the audit policy covers key security concerns", spec §7), judged
@@ -44,7 +44,7 @@ export interface ConcernVerdict {
 }
 
 /** Every (concern, verb) with the rule that decides it: the full coverage table (for hover or reports). */
-export function cisCoverage(policy: Policy, knowledge: RuleKnowledge): ConcernVerdict[] {
+export function cisCoverage(policy: Policy, knowledge: RuleKnowledge = EVERY_RULE_KNOWN): ConcernVerdict[] {
   const verdicts: ConcernVerdict[] = [];
   for (const concern of CIS_CONCERNS) {
     for (const verb of concern.verbs) {
