@@ -2,8 +2,10 @@
 // VS Code, against the packaged .vsix), then UI tests (Playwright driving the VS Code workbench).
 //   node scripts/test.mjs [unit] [integration] [ui]      (no argument: all three)
 // Ends with one line "N passed, N failed" over every stage; exits non-zero if anything failed.
+// Each stage runs with a TMPDIR of its own and fails if it leaves anything there.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +16,7 @@ const stages = requested.length > 0 ? requested : ['unit', 'integration', 'ui'];
 /** Runs a command, echoing its output, and returns its exit code and captured stdout. */
 function runCommand(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...stageEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -61,6 +63,26 @@ async function packageExtension() {
   return output.trim().split('\n').pop();
 }
 
+/** tsx's compile cache (os.tmpdir()/tsx-<uid>): shared with the stages through a link, so it stays warm. */
+const TSX_CACHE = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+
+/**
+ * A TMPDIR for one stage. Short (Unix socket paths of the code-server the stage starts live under it),
+ * with a link to tsx's cache, the one entry a stage may leave.
+ */
+function stageTmpdir() {
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-test-'));
+  mkdirSync(join(tmpdir(), TSX_CACHE), { recursive: true });
+  symlinkSync(join(tmpdir(), TSX_CACHE), join(dir, TSX_CACHE));
+  return dir;
+}
+
+/** What the stage's tests left in its TMPDIR: every test removes what it makes. */
+function leftIn(dir) {
+  return readdirSync(dir).filter((name) => name !== TSX_CACHE);
+}
+
+let stageEnv = {};
 let vsix;
 const STAGES = {
   unit: async () => {
@@ -93,6 +115,8 @@ for (const stage of stages) {
   }
   const started = Date.now();
   console.log(`\n=== ${stage} tests ===`);
+  const stageTmp = stageTmpdir();
+  stageEnv = { TMPDIR: stageTmp };
   try {
     const { code, output } = await STAGES[stage]();
     const result = counts(output);
@@ -104,6 +128,13 @@ for (const stage of stages) {
   } catch (error) {
     broken = true;
     console.error(`=== ${stage} could not run: ${error instanceof Error ? error.message : error} ===`);
+  } finally {
+    const left = leftIn(stageTmp);
+    if (left.length > 0) {
+      broken = true;
+      console.error(`=== ${stage} left ${left.length} entries in its temp directory (tests must remove what they make): ${left.join(', ')} ===`);
+    }
+    rmSync(stageTmp, { recursive: true, force: true });
   }
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);

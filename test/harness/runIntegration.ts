@@ -3,7 +3,19 @@
 //   node --import tsx test/harness/runIntegration.ts path/to/extension.vsix
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureCodeServer, launchChromium, makeWorkspace, remoteUri, REPO_ROOT, startCodeServer, tempDir, unpackVsix, workbenchUrl } from './codeServer';
+import type { Browser } from 'playwright-core';
+import {
+  ensureCodeServer,
+  launchChromium,
+  makeWorkspace,
+  remoteUri,
+  REPO_ROOT,
+  startCodeServer,
+  tempDir,
+  unpackVsix,
+  workbenchUrl,
+  type RunningCodeServer,
+} from './codeServer';
 
 const TIMEOUT_MS = 5 * 60_000;
 
@@ -12,14 +24,15 @@ async function main(): Promise<number> {
   if (!vsix) throw new Error('usage: runIntegration.ts EXTENSION.vsix');
   const entry = await ensureCodeServer();
   const dataDir = tempDir('k8s-audit-it-');
-  const extensionPath = await unpackVsix(vsix, join(dataDir, 'vsix'));
-  const workspace = await makeWorkspace(join(dataDir, 'workspace'));
   const resultsFile = join(dataDir, 'results.json');
   const testsPath = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
-  // Logs of the extension host, for a person reading a failure.
-  const server = await startCodeServer({ entry, dataDir, env: { K8S_AUDIT_TEST_RESULTS: resultsFile } });
-  const browser = await launchChromium();
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
   try {
+    const extensionPath = await unpackVsix(vsix, join(dataDir, 'vsix'));
+    const workspace = await makeWorkspace(join(dataDir, 'workspace'));
+    server = await startCodeServer({ entry, dataDir, env: { K8S_AUDIT_TEST_RESULTS: resultsFile } });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const output: string[] = [];
     page.on('console', (message) => {
@@ -49,9 +62,10 @@ async function main(): Promise<number> {
     } catch {
       summary = undefined;
     }
-    if (code === -1) console.error(`integration: timed out after ${TIMEOUT_MS / 1000} s; code-server log: ${server.logFile}`);
+    // The data folder (and the log file in it) goes when this ends: print the end of the log instead.
+    if (code === -1) console.error(`integration: timed out after ${TIMEOUT_MS / 1000} s; the end of code-server's log:\n${server.logTail(40)}`);
     if (!summary) {
-      console.error(`integration: the suite wrote no results (exit code ${code}); code-server log: ${server.logFile}`);
+      console.error(`integration: the suite wrote no results (exit code ${code}); the end of code-server's log:\n${server.logTail(40)}`);
       return 1;
     }
     for (const failure of summary.failures) console.error(`FAILED ${failure.title}\n${failure.error}`);
@@ -60,8 +74,8 @@ async function main(): Promise<number> {
     writeFileSync(join(REPO_ROOT, 'test-results', 'integration.json'), JSON.stringify(summary, null, 2));
     return code === 0 && summary.failed === 0 ? 0 : 1;
   } finally {
-    await browser.close();
-    await server.stop();
+    await browser?.close();
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -66,6 +66,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   } catch (error) {
     await browser?.close();
     await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError, UsageError } from '../../../server/src/cli/args';
@@ -10,6 +9,7 @@ import { runDetectors } from '../../../server/src/cli/detectors';
 import { compileDetectors, selectWindowDetectors } from '../../../server/src/auditlog/detectors';
 import { parseQuery } from '../../../server/src/auditlog/query/parser';
 import { FIXTURES, runCli, SHARED } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 const SAMPLE = join(FIXTURES, 'logs', 'scan-sample.jsonl');
 
@@ -195,7 +195,7 @@ describe('k8s-audit detectors', () => {
   });
 
   it('applies a settings file: custom detectors added, disabled ones gone, bad entries reported on stderr', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-detectors-'));
+    const dir = testTempDir('k8s-audit-detectors-');
     const settings = join(dir, 'detectors.json');
     writeFileSync(settings, JSON.stringify({ custom: [{ id: 'eve-anything', title: 'Eve', severity: 'high', condition: 'user:eve' }, { id: 'bad', title: 'Bad', severity: 'low', condition: 'verb:(get' }], disabled: ['impersonation'] }));
     const { status, stdout, stderr } = await list('--format', 'json', '--detectors', settings);

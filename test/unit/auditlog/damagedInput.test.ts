@@ -2,16 +2,16 @@
 // viewer's "lines skipped" report comes from the same parser (through the log index), so it is
 // checked here too.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildLogIndex } from '../../../server/src/auditlog/index';
 import { parseAuditText, readAuditLog } from '../../../server/src/auditlog/reader/readAuditLog';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-damaged-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testTempDir('k8s-audit-damaged-');
 
 function line(i: number): string {
   return JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: `id-${i}`, stage: 'ResponseComplete', verb: 'get', user: { username: `user-${i % 7}` }, requestURI: '/api/v1/pods', objectRef: { resource: 'pods', namespace: 'default' }, responseStatus: { code: 200 } });

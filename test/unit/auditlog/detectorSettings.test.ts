@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../../../server/src/cli/args';
@@ -20,6 +19,7 @@ import {
 import { parseQuery } from '../../../server/src/auditlog/query';
 import { REPO_ROOT } from '../helpers';
 import { auditEvent, requestOf, type EventSpec } from './detectorEvents';
+import { testTempDir } from '../../harness/tempDir';
 
 function outcome(selection: DetectorSelection, id: string, spec: EventSpec): string {
   return detectRequest(requestOf(spec), compileDetectors({ includeDisabled: true, ...selection })).find((f) => f.detector.id === id)?.outcome ?? 'clean';
@@ -180,7 +180,7 @@ describe('detector settings', () => {
 });
 
 describe('k8s-audit scan with window and custom detectors', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-detectors-'));
+  const tmp = testTempDir('k8s-audit-detectors-');
   const T0 = Date.parse('2026-03-01T10:00:00Z');
   const event = (seconds: number, spec: EventSpec) => ({ ...auditEvent(spec), requestReceivedTimestamp: new Date(T0 + seconds * 1000).toISOString(), stageTimestamp: new Date(T0 + seconds * 1000).toISOString() });
   // Lines 1-2: noise; 3-14: twelve 403s from one address within 12 s; 15: a secret read by ci-deployer.

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BASIC_DETECTOR_IDS, compileDetectors, DETECTOR_CATALOG, detectRequest, detectorQuery } from '../../../server/src/auditlog/detectors';
@@ -9,6 +8,7 @@ import { normalizeEvent } from '../../../server/src/auditlog/normalizedEvent';
 import { compileQuery, parseQuery, toJq } from '../../../server/src/auditlog/query';
 import { jqCondition, JQ_PRELUDE } from '../../../server/src/auditlog/query/toJq';
 import { auditEvent, cronJob, deployment, execUri, pod, requestOf, role, type EventSpec } from './detectorEvents';
+import { testTempDir } from '../../harness/tempDir';
 
 const ALL = compileDetectors({ includeDisabled: true });
 
@@ -185,7 +185,7 @@ describe('detectors as jq', () => {
   it('every detector query selects the same events in jq as in the engine', { skip: !existsSync('/usr/bin/jq') && 'jq not installed' }, () => {
     const specs = Object.values(CASES).flatMap(([hit, miss]) => (miss ? [hit, miss] : [hit]));
     const events = specs.map((spec) => auditEvent(spec));
-    const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-detectors-jq-'));
+    const folder = testTempDir('k8s-audit-detectors-jq-');
     const log = join(folder, 'cases.jsonl');
     writeFileSync(log, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
     const queries = DETECTOR_CATALOG.map((d) => parseQuery(detectorQuery(d)));

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,6 +7,7 @@ import type { NormalizedEvent } from '../../../server/src/auditlog/normalizedEve
 import { parseAuditText, readAuditLog } from '../../../server/src/auditlog/reader/readAuditLog';
 import { groupRequests } from '../../../server/src/auditlog/requests';
 import { FIXTURES, SHARED } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 const FORMATS = join(FIXTURES, 'logs', 'formats');
 
@@ -177,7 +177,7 @@ describe('format details', () => {
 
   it('reads Firehose objects: gzipped subscription records back to back, no newline', async () => {
     const record = (id: string) => JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: '/aws/eks/demo/cluster', logEvents: [{ id, timestamp: 1, message: JSON.stringify({ auditID: id, stage: 'ResponseComplete', verb: 'get', requestURI: '/api' }) }] });
-    const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-firehose-'));
+    const folder = testTempDir('k8s-audit-firehose-');
     const file = join(folder, 'firehose-object.gz');
     writeFileSync(file, gzipSync(record('f1') + record('f2') + record('f3')));
     const { events, summary } = await read(file);

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NormalizedEvent } from '../../../server/src/auditlog/normalizedEvent';
 import { compileQuery, parseQuery, QuerySyntaxError, toJq } from '../../../server/src/auditlog/query';
 import { parseAuditText } from '../../../server/src/auditlog/reader/readAuditLog';
 import { groupRequests } from '../../../server/src/auditlog/requests';
+import { testTempDir } from '../../harness/tempDir';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -163,7 +163,7 @@ describe('query language', () => {
   });
 
   it('translates to jq filters that select exactly what the engine selects', { skip: !existsSync('/usr/bin/jq') && 'jq not installed' }, () => {
-    const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-jq-'));
+    const folder = testTempDir('k8s-audit-jq-');
     const log = join(folder, 'sample.jsonl');
     writeFileSync(log, `${SAMPLE.map((e) => JSON.stringify(e)).join('\n')}\n`);
     let compared = 0;

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +8,7 @@ import { AuditStreamParser } from '../../../server/src/auditlog/reader/auditStre
 import { parseAuditText, readAuditLog } from '../../../server/src/auditlog/reader/readAuditLog';
 import { rotatedFileSet } from '../../../server/src/auditlog/reader/rotatedFiles';
 import { groupRequests } from '../../../server/src/auditlog/requests';
+import { testTempDir } from '../../harness/tempDir';
 
 function event(id: string, stage = 'ResponseComplete', extra = ''): string {
   return `{"auditID":"${id}","stage":"${stage}","verb":"get","user":{"username":"u"},"requestURI":"/api/v1/pods"${extra}}`;
@@ -20,7 +20,7 @@ function parse(content: string | Buffer, maxRecordBytes?: number) {
   return { events, summary };
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-reader-'));
+const tmp = testTempDir('k8s-audit-reader-');
 
 describe('streaming reader', () => {
   it('counts and explains bad lines without stopping', () => {
@@ -109,7 +109,7 @@ describe('streaming reader', () => {
   });
 
   it('orders a rotated file set oldest first', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-rotated-'));
+    const folder = testTempDir('k8s-audit-rotated-');
     for (const name of ['audit.log', 'audit.log.1', 'audit.log.2.gz', 'audit-2026-03-01T10-00-00.000.log.gz', 'audit-2026-02-28T10-00-00.000.log', 'other.log']) {
       writeFileSync(join(folder, name), '');
     }

@@ -1,16 +1,16 @@
 // Damaged input through the real CLI: a warning on stderr and exit 3, so a pipeline never takes a
 // partial answer for a whole one.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { generateLog } from '../logindex/helpers';
 import { FIXTURES, runCli } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-damaged-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testTempDir('k8s-audit-cli-damaged-');
 
 const plain = join(tmp, 'audit.log');
 generateLog(plain, 2000);

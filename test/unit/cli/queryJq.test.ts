@@ -2,12 +2,13 @@
 // must print exactly the requests (or, with --stages, the stages) that `k8s-audit query` prints.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { generateLog } from '../logindex/helpers';
 import { runCli } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 const JQ = '/usr/bin/jq';
 const NOW = '2026-02-22T12:00:00Z';
@@ -35,8 +36,7 @@ function odd(event: Record<string, unknown>): string {
 }
 
 describe('query --format jq on a multi-stage log', { skip: !existsSync(JQ) && 'jq not installed' }, () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-jq-'));
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = testTempDir('k8s-audit-cli-jq-');
   const log = join(tmp, 'audit.log');
   generateLog(log, 1500);
   // The shapes grouping has to get right, beside the generator's RequestReceived + ResponseComplete pairs

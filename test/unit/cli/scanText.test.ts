@@ -1,15 +1,15 @@
 // `k8s-audit scan` text output on a realistic log: readable (findings grouped per detector and user),
 // and honest about what it leaves out (info findings below --min-severity).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { generateLog } from '../logindex/helpers';
 import { runCli } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-scan-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = testTempDir('k8s-audit-cli-scan-');
 const log = join(tmp, 'audit.log');
 generateLog(log, 3000);
 
@@ -78,8 +78,7 @@ describe('k8s-audit scan, text output', () => {
 });
 
 describe('Pod Created in Kube Namespace', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-kube-ns-'));
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = testTempDir('k8s-audit-cli-kube-ns-');
   const controller = { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const pod = (auditID: string, user: object, image: string, owner?: object) =>
     JSON.stringify({

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runCli } from '../helpers';
 import { rules } from '../policy/helpers';
 import { bytesOf, linesOf, type RequestSpec } from '../simulation/helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const work = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = testTempDir('simulate-cli-');
 
 const ALICE = { user: 'alice', groups: ['system:authenticated'] };
 const NODE = { user: 'system:node:n1', groups: ['system:nodes', 'system:authenticated'] };

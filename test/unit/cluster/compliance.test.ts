@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { CONTROL_IDS, type ComplianceReport, type ControlResult } from '../../..
 import { auditEvent } from '../auditlog/detectorEvents';
 import { FIXTURES } from '../helpers';
 import { CLUSTER_FIXTURES } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 const at = (name: string) => join(CLUSTER_FIXTURES, name);
 const POLICY = join(FIXTURES, 'workspace', 'audit-policy.yaml');
@@ -71,7 +72,7 @@ describe('compliance report', () => {
   });
 
   it('the policy --audit-policy-file names is found under the current directory (same path), and its errors fail 3.2.1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-report-'));
+    const dir = testTempDir('k8s-audit-report-');
     const policyDir = join(dir, 'etc', 'kubernetes');
     mkdirSync(policyDir, { recursive: true });
     writeFileSync(join(policyDir, 'audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n');
@@ -83,7 +84,7 @@ describe('compliance report', () => {
   });
 
   it('CIS 3.2.2 with first-match semantics: secrets logged with bodies and exec not logged make it partial', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-report-'));
+    const dir = testTempDir('k8s-audit-report-');
     const policy = join(dir, 'policy.yaml');
     writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  resources:\n  - group: ""\n    resources: ["pods/exec"]\n- level: RequestResponse\n  resources:\n  - group: ""\n    resources: ["secrets"]\n- level: Metadata\n');
     const r = await report({ policy });
@@ -110,7 +111,7 @@ describe('compliance report', () => {
   });
 
   it('with a log: categories, the policy misses, silences, namespaces and detections; evidence lines are events of the log', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-report-'));
+    const dir = testTempDir('k8s-audit-report-');
     const log = join(dir, 'audit.log');
     const t0 = Date.parse('2026-03-01T10:00:00Z');
     const stamp = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
@@ -139,7 +140,7 @@ describe('compliance report', () => {
   });
 
   it('renders Markdown, HTML (escaped) and SARIF', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-report-'));
+    const dir = testTempDir('k8s-audit-report-');
     const log = join(dir, 'audit.log');
     writeFileSync(log, `${JSON.stringify({ ...auditEvent({ verb: 'get', res: 'secrets', ns: 'p', name: '<script>alert(1)</script>', user: '<img src=x onerror=alert(1)>' }), requestReceivedTimestamp: '2026-03-01T10:00:00Z' })}\n`);
     const r = await report({ manifests: [at('kube-apiserver-weak.yaml')], logs: [log] });

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildLogIndex, facet, pageRows, queryIndex, sortRows, timeOrder, type BuildProgress, type FacetField } from '../../../server/src/auditlog/index';
 import { compileQuery, parseQuery, requestPredicate } from '../../../server/src/auditlog/query';
 import { generateLog, NOW, streamingRequests } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-index-api-'));
+const tmp = testTempDir('k8s-audit-index-api-');
 const generated = join(tmp, 'generated.log');
 generateLog(generated, 4000, 11);
 

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildLogIndex, queryIndex, timeOrder } from '../../../server/src/auditlog/index';
 import { auditEvent, cronJob, deployment, execUri, pod, role } from '../auditlog/detectorEvents';
 import { indexKeys, NOW, requestKey, streamingFindings, streamingKeys, streamingRequests } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-index-bodies-'));
+const tmp = testTempDir('k8s-audit-index-bodies-');
 
 /** Requests with bodies: detectors decide on them (hit), or cannot for lack of them (unknown). */
 function bodyLog(): string {

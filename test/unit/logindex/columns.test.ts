@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { GrowableIds, GrowableFloat64 } from '../../../server/src/auditlog/index/growable';
 import { buildLogIndex, facet, pageRows, queryIndex } from '../../../server/src/auditlog/index';
+import { testTempDir } from '../../harness/tempDir';
 
 describe('log index columns', () => {
   it('grows typed arrays and widens dictionary ids past 65,535 without losing values', () => {
@@ -24,7 +24,7 @@ describe('log index columns', () => {
   });
 
   it('indexes a column with more distinct values than 16 bits hold', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-index-wide-'));
+    const dir = testTempDir('k8s-audit-index-wide-');
     const path = join(dir, 'wide.log');
     const lines: string[] = [];
     for (let i = 0; i < 70_000; i++) lines.push(`{"auditID":"w${i}","stage":"ResponseComplete","verb":"get","objectRef":{"resource":"pods","name":"n${i}"}}`);

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildLogIndex, queryIndex, timeOrder, type LogIndex } from '../../../server/src/auditlog/index';
 import type { AuditRequest } from '../../../server/src/auditlog/requests';
 import { FIXTURES } from '../helpers';
 import { generateLog, indexKeys, NOW, QUERIES, requestKey, streamingFindings, streamingKeys, streamingRequests } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-index-'));
+const tmp = testTempDir('k8s-audit-index-');
 const generated = join(tmp, 'generated.log');
 generateLog(generated, 3000);
 

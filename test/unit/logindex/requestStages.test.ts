@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildLogIndex, MAX_STAGE_SPAN_BYTES, readRequestStages, type LogIndex } from '../../../server/src/auditlog/index';
 import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-stages-'));
+const tmp = testTempDir('k8s-audit-stages-');
 
 function line(auditID: string, stage: string, second: number, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildLogIndex, queryIndex, readRow, refreshLogIndex, timeOrder, type LogIndex } from '../../../server/src/auditlog/index';
 import { readLogSet } from '../../../server/src/auditlog/readLogSet';
 import { indexKeys, QUERIES, NOW, streamingKeys, streamingRequests } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-index-segments-'));
+const tmp = testTempDir('k8s-audit-index-segments-');
 let counter = 0;
 
 function line(id: string, stage: string, extra: Record<string, unknown> = {}): string {

@@ -1,8 +1,7 @@
 // Window detectors and detector settings in the log index: the index (window pass after the build,
 // detector definitions carried to the workers as data) must agree with the streaming scan.
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compileDetectors, compileWindowDetectors, detectRequest, resolveDetectorSettings, WindowScanner, type DetectorSelection } from '../../../server/src/auditlog/detectors';
@@ -11,8 +10,9 @@ import { windowHitQuery } from '../../../server/src/auditlog/index/windowPass';
 import type { AuditRequest } from '../../../server/src/auditlog/requests';
 import { ViewerSession } from '../../../server/src/auditlog/viewer/viewerSession';
 import { generateLog, requestKey, streamingRequests } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-index-windows-'));
+const tmp = testTempDir('k8s-audit-index-windows-');
 const generated = join(tmp, 'generated.log');
 generateLog(generated, 3000);
 

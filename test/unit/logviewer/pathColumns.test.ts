@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { checkPathColumn, MAX_CELL_CHARS } from '../../../server/src/auditlog/viewer/pathColumns';
 import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
+import { testTempDir } from '../../harness/tempDir';
 
 /** A request with two stages (the primary one, ResponseComplete, carries the bodies). */
 function request(i: number, extra: Record<string, unknown>, code = 200): string {
@@ -66,7 +66,7 @@ describe('JSON path columns of the log viewer', () => {
   });
 
   it('gives the values of a page: arrays joined, objects as JSON, dotted keys, missing as empty, long values cut', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-paths-')), 'audit.log');
+    const file = join(testTempDir('k8s-audit-paths-'), 'audit.log');
     writeFileSync(file, `${LINES.join('\n')}\n`);
     await withSession(file, async (session) => {
       const rows = await session.rowsWithPaths(0, 10, PATHS);
@@ -104,7 +104,7 @@ describe('JSON path columns of the log viewer', () => {
   });
 
   it('reads path values from a gzip log too (streamed once per page)', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-paths-gz-')), 'audit.log.gz');
+    const file = join(testTempDir('k8s-audit-paths-gz-'), 'audit.log.gz');
     writeFileSync(file, gzipSync(`${LINES.join('\n')}\n`));
     await withSession(file, async (session) => {
       const rows = await session.rowsWithPaths(0, 10, ['requestObject.spec.containers[].image', 'requestObject.kind']);
@@ -120,7 +120,7 @@ describe('JSON path columns of the log viewer', () => {
   });
 
   it('counts the timeline by status class, the classes adding up to the requests of each bucket', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-classes-')), 'audit.log');
+    const file = join(testTempDir('k8s-audit-classes-'), 'audit.log');
     const event = (i: number, second: number, code: number | null) =>
       JSON.stringify({
         kind: 'Event',

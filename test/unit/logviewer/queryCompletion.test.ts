@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { quoteValue } from '../../../server/src/auditlog/query/pattern';
@@ -8,6 +7,7 @@ import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessio
 import type { ViewerSession } from '../../../server/src/auditlog/viewer/viewerSession';
 import type { ViewerCompletion } from '../../../server/src/protocol/logViewer';
 import { parseQuery } from '../../../server/src/auditlog/query';
+import { testTempDir } from '../../harness/tempDir';
 
 /** One request per entry: [user, verb, resource, namespace, userAgent, code]. */
 const REQUESTS: [string, string, string, string, string, number][] = [
@@ -47,9 +47,9 @@ describe('query bar completion', () => {
   const sessions = new ViewerSessions();
   let sessionId = 0;
   let session: ViewerSession;
+  const dir = testTempDir('k8s-audit-completion-');
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-completion-'));
     const file = join(dir, 'audit.log');
     writeFileSync(file, `${REQUESTS.map((request, i) => event(i, request)).join('\n')}\n`);
     ({ sessionId } = await sessions.open(file));
@@ -197,9 +197,9 @@ describe('query bar completion of JSON path keys', () => {
   const sessions = new ViewerSessions();
   let sessionId = 0;
   let session: ViewerSession;
+  const dir = testTempDir('k8s-audit-path-completion-');
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-path-completion-'));
     const file = join(dir, 'audit.log');
     const pod = (i: number, containers: Record<string, unknown>[]) =>
       JSON.stringify({

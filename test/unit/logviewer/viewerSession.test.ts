@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
 import type { ViewerStatus } from '../../../server/src/protocol/logViewer';
 import { FIXTURES } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 const SECRETS_LOG = join(FIXTURES, 'workspace', 'secrets.audit.log');
 
@@ -82,7 +82,7 @@ describe('viewer sessions over the log index', () => {
   });
 
   it('follows a growing file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-viewer-')), 'audit.log');
+    const file = join(testTempDir('k8s-audit-viewer-'), 'audit.log');
     const event = (i: number) => `${JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: `id-${i}`, stage: 'ResponseComplete', verb: 'get', user: { username: `u${i}` } })}\n`;
     writeFileSync(file, event(1) + event(2));
     const statuses: ViewerStatus[] = [];
@@ -101,7 +101,7 @@ describe('viewer sessions over the log index', () => {
   });
 
   it('re-reads events by byte offset after multi-byte characters, CRLF and a BOM', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-offsets-')), 'audit.log');
+    const file = join(testTempDir('k8s-audit-offsets-'), 'audit.log');
     const event = (id: string, user: string) => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: id, verb: 'get', user: { username: user }, stage: 'ResponseComplete' });
     writeFileSync(file, `\uFEFF${event('a', 'zoë ✓')}\r\n${event('b', '名前')}\r\n${event('c', 'last')}`);
     const sessions = new ViewerSessions();
@@ -117,7 +117,7 @@ describe('viewer sessions over the log index', () => {
   });
 
   it('sorts, draws a timeline of the result, and exports it as CSV and JSON lines', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-export-'));
+    const dir = testTempDir('k8s-audit-export-');
     const file = join(dir, 'audit.log');
     const event = (i: number, code: number, latency: number, user: string) =>
       JSON.stringify({
@@ -163,7 +163,7 @@ describe('viewer sessions over the log index', () => {
   });
 
   it('opens a gzip log and shows whole events from it too', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-gz-')), 'audit.log.gz');
+    const file = join(testTempDir('k8s-audit-gz-'), 'audit.log.gz');
     writeFileSync(file, gzipSync(readFileSync(SECRETS_LOG)));
     const sessions = new ViewerSessions();
     const { sessionId, status } = await sessions.open(file);
@@ -178,7 +178,7 @@ describe('viewer sessions over the log index', () => {
   });
 
   it('decodes the command of an exec request for the details pane', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'k8s-audit-exec-')), 'audit.log');
+    const file = join(testTempDir('k8s-audit-exec-'), 'audit.log');
     writeFileSync(
       file,
       `${JSON.stringify({

@@ -3,13 +3,13 @@
 // opened after a change.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../helpers';
 import { auditEvent } from '../auditlog/detectorEvents';
 import { readLspMessages } from './lspFraming';
+import { testTempDir } from '../../harness/tempDir';
 
 /** Content-Length framed JSON-RPC over the server's stdio; answers workspace/configuration from `config`. */
 class Client {
@@ -51,7 +51,7 @@ class Client {
   }
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-lsp-detectors-'));
+const tmp = testTempDir('k8s-audit-lsp-detectors-');
 const log = join(tmp, 'burst.audit.log');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 writeFileSync(

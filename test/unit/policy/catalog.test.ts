@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { groupsServing, isKnownGroup, resourceFacts } from '../../../server/src/policy/catalog/catalog';
 import { kubernetesMinor, NEWEST_MINOR } from '../../../server/src/policy/version';
 import { REPO_ROOT, SHARED } from '../helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 describe('Kubernetes API catalog', () => {
   it('knows groups, scopes and subresources', () => {
@@ -37,14 +37,9 @@ describe('Kubernetes API catalog', () => {
   it('the committed catalog is what scripts/build-catalog.mjs derives from the discovery documents', (t) => {
     const discovery = join(SHARED, 'corpus', 'k8s-discovery');
     if (!existsSync(join(discovery, 'aggregated_v2.json'))) return t.skip(`${discovery} is absent`);
-    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
-    try {
-      const out = join(dir, 'k8s-resources.json');
-      const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-catalog.mjs'), discovery, out], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      assert.equal(readFileSync(out, 'utf8'), readFileSync(join(REPO_ROOT, 'server', 'src', 'policy', 'catalog', 'k8s-resources.json'), 'utf8'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const out = join(testTempDir('k8s-audit-catalog-'), 'k8s-resources.json');
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-catalog.mjs'), discovery, out], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(readFileSync(out, 'utf8'), readFileSync(join(REPO_ROOT, 'server', 'src', 'policy', 'catalog', 'k8s-resources.json'), 'utf8'));
   });
 });

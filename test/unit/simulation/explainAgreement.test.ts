@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, } from 'node:fs';
+import {} from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { explainRequest, type ExplainRequest } from '../../../server/src/policy/explain';
 import { readSample } from '../../../server/src/simulation/readSample';
 import { UNMATCHED } from '../../../server/src/simulation/ruleOfRow';
@@ -11,6 +11,7 @@ import type { TrafficSample } from '../../../server/src/simulation/trafficSample
 import { SHARED } from '../helpers';
 import { generateLog } from '../logindex/helpers';
 import { policyOf } from './helpers';
+import { testTempDir } from '../../harness/tempDir';
 
 // `simulate` and `explain` must name the same rule for every request of a log: both ask policy/match.ts,
 // and this checks that the simulation hands it the request the way explain's user would describe it.
@@ -81,8 +82,7 @@ function assertAgreement(sample: TrafficSample, text: string, label: string): nu
   return sample.rows;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'simulate-explain-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = testTempDir('simulate-explain-');
 
 describe('simulate and explain agree on the rule of every request', () => {
   it('the generated log, under a policy that uses every kind of condition', async () => {
