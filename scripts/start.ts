@@ -4,9 +4,9 @@
 // code-server and removes the demo folder.
 //   PORT=8080 HOST=127.0.0.1 PASSWORD=... DEMO_REQUESTS=20000 npm start
 //   K8S_AUDIT_VSIX=path/to/extension.vsix npm start      (skips packaging; the tests pass theirs)
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ensureCodeServer,
   installVsix,
@@ -101,6 +101,7 @@ async function setUp(settings: DemoSettings): Promise<void> {
   await installVsix(entry, demoFolder, vsix, signal);
   console.log(`generating the demo workspace (an audit log of ${settings.requests} requests)...`);
   const workspace = await makeWorkspace(join(demoFolder, 'workspace'), settings.requests, signal);
+  useLogForSimulation(workspace, 'audit.log');
   await checkPortFree(settings); // again: setting up took a while
   server = await startCodeServer({ entry, dataDir: demoFolder, port: settings.port, host: settings.host, password: settings.password, signal, ownProcessGroup: true });
   const running = server;
@@ -128,11 +129,12 @@ function printRunning(settings: DemoSettings, running: RunningCodeServer, worksp
   const where = loopback ? `on ${settings.host} only` : `on ${settings.host}, reachable from other machines at this machine's address`;
   const login = settings.password ? 'with the password from PASSWORD' : 'with no password';
   const files = readdirSync(workspace)
+    .filter((file) => !file.startsWith('.'))
     .sort()
     .map((file) => (file === 'audit.log' ? `audit.log with ${settings.requests} requests` : file));
   console.log(`\nKubernetes Audit demo is running in VS Code (code-server), ${where}, ${login}:\n`);
   console.log(`  open ${printableUrl(running, workspace)}\n`);
-  console.log(`workspace: ${workspace} (${files.length} files: ${files.join(', ')})`);
+  console.log(`workspace: ${workspace} (${files.length} files: ${files.join(', ')}; settings in .vscode/settings.json)`);
   if (!loopback && !settings.password) {
     console.log(`WARNING: anyone who reaches this machine on port ${new URL(running.url).port} gets this VS Code, terminal included: set PASSWORD`);
   }
@@ -163,3 +165,12 @@ function main(): void {
 }
 
 main();
+
+/** The demo's policies show what they would log over the demo log (CodeLens), as k8sAudit.simulation.logs asks. */
+function useLogForSimulation(workspace: string, log: string): void {
+  const file = join(workspace, '.vscode', 'settings.json');
+  const workspaceSettings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  workspaceSettings['k8sAudit.simulation.logs'] = [log];
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(workspaceSettings, null, 2)}\n`);
+}

@@ -32,7 +32,7 @@ describe('npm start (scripts/start.ts)', () => {
     const [, url] = URL_LINE.exec(start.output())!;
     assert.match(url!, /^http:\/\/127\.0\.0\.1:\d+\/\?folder=/);
     assert.match(start.output(), /on 127\.0\.0\.1 only, with no password/);
-    assert.match(start.output(), /5 files: audit-policy\.yaml, audit\.log with 200 requests, broken-policy\.yaml, hostile\.audit\.log, secrets\.audit\.log/);
+    assert.match(start.output(), /6 files: audit-policy\.yaml, audit\.log with 200 requests, broken-policy\.yaml, hostile\.audit\.log, kube-apiserver\.yaml, secrets\.audit\.log; settings in \.vscode\/settings\.json/);
     assert.match(start.output(), /stop it with Ctrl\+C/);
     const workbench = await fetch(url!, { redirect: 'manual' });
     assert.equal(workbench.status, 200, 'the workbench is served without a login');
