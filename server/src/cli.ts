@@ -5,6 +5,7 @@ import { runLint } from './cli/lint';
 import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
+import { runLoad } from './cli/load';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -33,6 +34,13 @@ Usage:
   k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
       List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
       a detector needs, and its condition in the query language (paste it into the viewer or a query).
+  k8s-audit load LOG... --clickhouse URL[,URL...] [--table T] [--cluster C] [--with-rotated] [--restart]
+                [--batch N] [--detectors ...] [--progress]
+      Load audit logs into ClickHouse, one row per event (every format the reader knows, .gz, rotated
+      sets), in batches. The table (default audit_events) is created when missing; with --cluster C,
+      a MergeTree table T_local on every node named in --clickhouse and a Distributed table T over C.
+      An interrupted load resumes where it stopped (--restart reads everything again); events already
+      in the table are never counted twice. Password: in the URL or K8S_AUDIT_CLICKHOUSE_PASSWORD.
   k8s-audit --help | --version
 `;
 
@@ -65,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return runQuery(rest, process.stdout, process.stderr);
     case 'detectors':
       return runDetectors(rest, process.stdout, process.stderr);
+    case 'load':
+      return runLoad(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
