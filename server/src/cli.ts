@@ -27,10 +27,15 @@ Usage:
       ({"id", "title", "severity", "condition" in the query language, optional "bodyCondition",
       "needsLevel", "description", "remediation", "references", "window": {"key", "distinct",
       "threshold", "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
+      With --clickhouse URL [--table T] [--cluster C] instead of LOG files: the same detectors over the
+      events loaded with k8s-audit load (SQL selects the candidates, the same code decides).
       Exit status: 0 done, 1 a detection reached --fail-on, 2 usage or I/O failure.
   k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
                 [--with-rotated] [--progress]
-      Print the requests a query matches; --format jq prints the same query as a jq program.
+  k8s-audit query --clickhouse URL [--table T] [--cluster C] 'QUERY' [--format jsonl|table|count|sql] [--limit N]
+      Print the requests a query matches; --format jq prints the same query as a jq program. With
+      --clickhouse, the query runs on the loaded events (--format sql prints the SELECT; JSON path
+      terms are prefiltered in SQL and decided by the same evaluator as for files).
   k8s-audit detectors [--format text|json] [--detectors ID,... | --detectors FILE.json] [--include-disabled]
       List the detectors scan runs (with FILE.json's settings applied): severity, id, title, the level
       a detector needs, and its condition in the query language (paste it into the viewer or a query).

@@ -6,6 +6,8 @@ import {
   SEVERITIES,
   WindowScanner,
   type DetectorDefinition,
+  type CompiledDetector,
+  type CompiledWindowDetector,
   type DetectorFinding,
   type DetectorSelection,
   type DetectorSettingsError,
@@ -18,6 +20,8 @@ import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { resourcePath } from '../auditlog/requestTarget';
+import { scanStore } from '../store/storeScan';
+import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
 
 type Writable = { write(text: string): unknown };
 
@@ -64,11 +68,13 @@ interface ScanReport {
  * --fail-on, or 2 when a file cannot be read (usage errors throw UsageError, also 2).
  */
 export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors'], ['progress', 'with-rotated', 'include-disabled']);
+  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'include-disabled']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
-  if (positionals.length === 0) throw new UsageError('scan needs at least one LOG file');
+  const store = clickhouseTarget(options);
+  if (store && positionals.length > 0) throw new UsageError('scan --clickhouse reads the table, not LOG files: drop the file names');
+  if (!store && positionals.length === 0) throw new UsageError('scan needs at least one LOG file (or --clickhouse URL)');
   const { catalogs, ids, settingsErrors } = await readDetectorsOption(options.get('detectors'), err);
 
   // Detectors below --min-severity still run when --fail-on asks for them; they are just not listed.
@@ -77,10 +83,41 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const detectors = compileDetectors(selection);
   const windowDetectors = compileWindowDetectors(selection);
   if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids.join(',')}`);
-  const windows = new WindowScanner(windowDetectors);
-
-  const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn);
+  let result: LogSetResult;
+  if (store) {
+    try {
+      const scanned = await scanStore(store.client, store.target, detectors, windowDetectors);
+      collector.addAll(scanned.findings);
+      result = { files: [`clickhouse:${store.target.table}`], summaries: [], errors: [], events: scanned.events, requests: scanned.requests };
+    } finally {
+      store.close();
+    }
+  } else {
+    result = await scanFiles(positionals, options, detectors, windowDetectors, collector, err);
+  }
+
+  const report = collector.report(result);
+  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
+  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(report, collector.definitions), null, 2)}\n`);
+  else out.write(toText(report));
+
+  if (result.errors.length > 0) return 2;
+  return collector.failing ? 1 : 0;
+}
+
+/** The detectors over log files, request by request as the reader completes them. */
+async function scanFiles(
+  positionals: string[],
+  options: Map<string, string | true>,
+  detectors: CompiledDetector[],
+  windowDetectors: CompiledWindowDetector[],
+  collector: FindingCollector,
+  err: ProgressStream,
+): Promise<LogSetResult> {
+  const windows = new WindowScanner(windowDetectors);
+  const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const result = await readLogSet(
     positionals,
     (request) => {
@@ -93,15 +130,7 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   // Bursts are known once every request is in (requests complete out of time order).
   collector.addAll(windows.finish());
   for (const error of result.errors) err.write(`k8s-audit: cannot read ${error.file}: ${error.message}\n`);
-
-  const report = collector.report(result);
-  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(report, collector.definitions), null, 2)}\n`);
-  else out.write(toText(report));
-
-  if (result.errors.length > 0) return 2;
-  return collector.failing ? 1 : 0;
+  return result;
 }
 
 /**
