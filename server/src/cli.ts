@@ -6,6 +6,7 @@ import { runQuery } from './cli/query';
 import { runScan } from './cli/scan';
 import { runDetectors } from './cli/detectors';
 import { runLoad } from './cli/load';
+import { runServe } from './cli/serve';
 import { PRODUCT_VERSION } from './version';
 
 const HELP = `k8s-audit ${PRODUCT_VERSION}: Kubernetes audit policy and audit log tools
@@ -46,6 +47,15 @@ Usage:
       a MergeTree table T_local on every node named in --clickhouse and a Distributed table T over C.
       An interrupted load resumes where it stopped (--restart reads everything again); events already
       in the table are never counted twice. Password: in the URL or K8S_AUDIT_CLICKHOUSE_PASSWORD.
+  k8s-audit serve --listen HOST:PORT [--out DIR] [--clickhouse URL [--table T] [--cluster C]]
+                [--tls-cert F --tls-key F] [--client-ca F] [--token-file F] [--print-detections]
+                [--max-body-mb 64] [--max-in-flight 16] [--rotate-mb 100] [--detectors ...]
+      Receive kube-apiserver's webhook audit backend (POSTs of audit.k8s.io/v1 EventList). A batch is
+      answered 200 only once stored: fsynced JSON lines in DIR/audit.log (rotated to
+      audit-<time>.log) and/or acknowledged by ClickHouse. 400 malformed (nothing written), 401
+      unauthenticated, 413 too big, 429/503 when a sink is behind or down (the apiserver retries).
+      Plain HTTP only on loopback; elsewhere TLS with a client CA and/or a bearer token.
+      --print-detections writes each detector hit as a JSON line as it arrives. GET /healthz, /metrics.
   k8s-audit --help | --version
 `;
 
@@ -80,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
       return runDetectors(rest, process.stdout, process.stderr);
     case 'load':
       return runLoad(rest, process.stdout, process.stderr);
+    case 'serve':
+      return runServe(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

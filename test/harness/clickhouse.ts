@@ -153,18 +153,9 @@ export class ClickHouseCluster {
     await waitReady(this.nodes[index]!);
   }
 
+  /** Ends every node (SIGKILL: a test's data is thrown away, and 18.16 can take 10 s over SIGTERM) and removes their folders. */
   async stop(): Promise<void> {
-    await Promise.all(
-      this.nodes.map(async (node) => {
-        const child = node.process;
-        if (!child || gone(child)) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    await Promise.all(this.nodes.map((_node, index) => this.kill(index)));
     rmSync(this.root, { recursive: true, force: true });
   }
 }
