@@ -82,27 +82,42 @@ export class ClickHouseClient {
   /** Runs a statement and returns the whole answer as text. */
   async query(sql: string, settings: Record<string, string> = {}): Promise<string> {
     const chunks: Buffer[] = [];
-    await this.request(sql, settings, undefined, (chunk) => chunks.push(chunk));
+    await this.request(sql, settings, undefined, (chunk) => {
+      chunks.push(chunk);
+    });
     return Buffer.concat(chunks).toString('utf8');
   }
 
   /** Runs a SELECT with FORMAT JSONEachRow appended and returns its rows. */
   async rows<T = Record<string, unknown>>(sql: string, settings: Record<string, string> = {}): Promise<T[]> {
     const rows: T[] = [];
-    await this.eachRow<T>(sql, (row) => void rows.push(row), settings);
+    await this.eachRow<T>(sql, (row) => {
+      rows.push(row);
+    }, settings);
     return rows;
   }
 
-  /** Streams the rows of a SELECT (FORMAT JSONEachRow appended) without holding the answer. */
-  async eachRow<T = Record<string, unknown>>(sql: string, onRow: (row: T) => void, settings: Record<string, string> = {}): Promise<void> {
+  /**
+   * Streams the rows of a SELECT (FORMAT JSONEachRow appended) without holding the answer. `onRow`
+   * returning false stops reading: the rest of the answer is dropped with its connection.
+   */
+  async eachRow<T = Record<string, unknown>>(sql: string, onRow: (row: T) => boolean | void, settings: Record<string, string> = {}): Promise<void> {
     let rest = '';
+    let stopped = false;
     await this.request(`${sql}\nFORMAT JSONEachRow`, settings, undefined, (chunk) => {
+      if (stopped) return false;
       const text = rest + chunk.toString('utf8');
       const lines = text.split('\n');
       rest = lines.pop()!;
-      for (const line of lines) if (line !== '') onRow(JSON.parse(line) as T);
+      for (const line of lines) {
+        if (line !== '' && onRow(JSON.parse(line) as T) === false) {
+          stopped = true;
+          return false;
+        }
+      }
+      return true;
     });
-    if (rest.trim() !== '') onRow(JSON.parse(rest) as T);
+    if (!stopped && rest.trim() !== '') onRow(JSON.parse(rest) as T);
   }
 
   /** INSERT INTO `table` FORMAT JSONEachRow with `body` (one JSON object per line). */
@@ -114,7 +129,7 @@ export class ClickHouseClient {
     this.agent.destroy();
   }
 
-  private async request(sql: string, settings: Record<string, string>, body: string | Buffer | undefined, onData: (chunk: Buffer) => void, queryInUrl = false): Promise<void> {
+  private async request(sql: string, settings: Record<string, string>, body: string | Buffer | undefined, onData: (chunk: Buffer) => boolean | void, queryInUrl = false): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.send(sql, settings, body, onData, queryInUrl);
@@ -126,7 +141,7 @@ export class ClickHouseClient {
     }
   }
 
-  private send(sql: string, settings: Record<string, string>, body: string | Buffer | undefined, onData: (chunk: Buffer) => void, queryInUrl: boolean): Promise<void> {
+  private send(sql: string, settings: Record<string, string>, body: string | Buffer | undefined, onData: (chunk: Buffer) => boolean | void, queryInUrl: boolean): Promise<void> {
     const params = new URLSearchParams({ database: this.connection.database, ...SESSION_SETTINGS, ...settings });
     if (queryInUrl) params.set('query', sql);
     const payload = queryInUrl ? (body ?? '') : sql;
@@ -144,18 +159,30 @@ export class ClickHouseClient {
           received = true;
           const status = response.statusCode ?? 0;
           const errorChunks: Buffer[] = [];
+          let done = false;
           response.on('data', (chunk: Buffer) => {
+            if (done) return;
             if (status !== 200) errorChunks.push(chunk);
             else {
               try {
-                onData(chunk);
+                if (onData(chunk) === false) {
+                  // The caller has what it wanted: drop the rest (and the connection it comes on).
+                  done = true;
+                  request.destroy();
+                  resolve();
+                }
               } catch (error) {
-                response.destroy(error as Error);
+                done = true;
+                request.destroy();
+                reject(error);
               }
             }
           });
-          response.on('error', (error) => reject(new ClickHouseError(`ClickHouse answer cut off: ${error.message}`, 0)));
+          response.on('error', (error) => {
+            if (!done) reject(new ClickHouseError(`ClickHouse answer cut off: ${error.message}`, 0));
+          });
           response.on('end', () => {
+            if (done) return;
             if (status === 200) resolve();
             else reject(new ClickHouseError(errorMessage(Buffer.concat(errorChunks).toString('utf8'), status), status));
           });
