@@ -2,9 +2,11 @@
 import { UsageError } from './cli/args';
 import { runExplain } from './cli/explain';
 import { runLint } from './cli/lint';
+import { runLoad } from './cli/load';
 import { runQuery } from './cli/query';
 import { runReport } from './cli/report';
 import { runScan } from './cli/scan';
+import { runServe } from './cli/serve';
 import { runSimulate } from './cli/simulate';
 import { runTune } from './cli/tune';
 import { runDetectors } from './cli/detectors';
@@ -55,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       return runSimulate(rest, process.stdout, process.stderr);
     case 'tune':
       return runTune(rest, process.stdout, process.stderr);
+    case 'load':
+      return runLoad(rest, process.stdout, process.stderr);
+    case 'serve':
+      return runServe(rest, process.stdout, process.stderr);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

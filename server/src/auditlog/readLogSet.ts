@@ -31,16 +31,7 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
     onRequest(request);
   });
   for (const path of paths) {
-    let expanded = [path];
-    if (options.withRotated) {
-      try {
-        expanded = await rotatedFileSet(path);
-      } catch (error) {
-        result.errors.push({ file: path, message: fileErrorReason(error) });
-        continue;
-      }
-    }
-    for (const file of expanded) {
+    for (const file of await logFiles(path, options.withRotated === true, result.errors)) {
       const index = result.files.length;
       result.files.push(file);
       try {
@@ -57,6 +48,17 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
   }
   grouper.finish();
   return result;
+}
+
+/** The file itself, or with `withRotated` its rotated set (oldest first); a folder that cannot be listed is an error. */
+export async function logFiles(path: string, withRotated: boolean, errors: { file: string; message: string }[]): Promise<string[]> {
+  if (!withRotated) return [path];
+  try {
+    return await rotatedFileSet(path);
+  } catch (error) {
+    errors.push({ file: path, message: fileErrorReason(error) });
+    return [];
+  }
 }
 
 /** "k8s-json", or "k8s-json, legacy-text" for a mix, most frequent first; "unknown" when nothing was read. */

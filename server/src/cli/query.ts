@@ -7,10 +7,13 @@ import { progressReporter, type ProgressStream } from '../auditlog/progressLine'
 import { requestTarget } from '../auditlog/requestTarget';
 import { printableCell } from './printable';
 import { reportReadProblems } from './readProblems';
+import { CLICKHOUSE_OPTIONS, clickhouseTarget, type ClickHouseTarget } from './clickhouseOption';
+import { compileStoreQuery, countRequests, eachRequest, requestsSql } from '../store/storeQuery';
+import type { QueryNode } from '../auditlog/query/ast';
 
 type Writable = { write(text: string): unknown };
 
-const FORMATS = ['jsonl', 'table', 'count', 'jq'] as const;
+const FORMATS = ['jsonl', 'table', 'count', 'jq', 'sql'] as const;
 
 /**
  * `k8s-audit query LOG... 'QUERY'`: prints the requests a query matches (one per request, its most
@@ -19,7 +22,7 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq'] as const;
  * failure, 3 when some input was damaged (the output is partial).
  */
 export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit'], ['progress', 'with-rotated', 'stages']);
+  const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'stages']);
   const format = choice(options.get('format'), FORMATS, 'jsonl', 'format');
   const text = positionals.pop();
   if (text === undefined) throw new UsageError('query needs a QUERY (quote it: k8s-audit query audit.log \'verb:create\')');
@@ -39,6 +42,17 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
   if (format === 'jq') {
     out.write(`${toJq(ast, { stages: allStages, limit, source: text })}\n`);
     return 0;
+  }
+  const store = clickhouseTarget(options);
+  if (format === 'sql' && !store) throw new UsageError('--format sql prints the query for ClickHouse: give --clickhouse URL (and --table/--cluster) too');
+  if (store) {
+    if (positionals.length > 0) throw new UsageError('query --clickhouse reads the table, not LOG files: drop the file names');
+    if (options.has('stages')) throw new UsageError('--stages is not available with --clickhouse');
+    try {
+      return await queryStore(store, ast, format as StoreFormat, limit, out);
+    } finally {
+      store.close();
+    }
   }
   if (positionals.length === 0) throw new UsageError('query needs at least one LOG file before the QUERY');
 
@@ -64,6 +78,38 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
   if (format === 'count') out.write(`${printed}\n`);
   if (format === 'table') out.write(renderTable(tableEvents.map((event) => tableRow(event, result.files))));
   return reportReadProblems(result, err, { details: true });
+}
+
+type StoreFormat = Exclude<(typeof FORMATS)[number], 'jq'>;
+
+/** The same query over the events in ClickHouse (`--format sql`: the SELECT it runs). */
+async function queryStore(store: ClickHouseTarget, ast: QueryNode, format: StoreFormat, limit: number, out: Writable): Promise<number> {
+  const query = compileStoreQuery(ast);
+  if (format === 'sql') {
+    const note = query.condition.exact ? '' : '-- JSON path terms: rows where `decided` is 0 are decided by k8s-audit\'s evaluator on `raw`\n';
+    out.write(`${note}${requestsSql(store.target, query, 'raw', 'ORDER BY ts, timeMs, requestKey')}\n`);
+    return 0;
+  }
+  if (format === 'count' && !Number.isFinite(limit)) {
+    out.write(`${await countRequests(store.client, store.target, query)}\n`);
+    return 0;
+  }
+  let count = 0;
+  const tableRows: string[][] = [];
+  await eachRequest(
+    store.client,
+    store.target,
+    query,
+    ({ event, source }) => {
+      count++;
+      if (format === 'jsonl') out.write(`${JSON.stringify(event.event)}\n`);
+      else if (format === 'table') tableRows.push(tableRow(event, [source]));
+    },
+    limit,
+  );
+  if (format === 'count') out.write(`${count}\n`);
+  if (format === 'table') out.write(renderTable(tableRows));
+  return 0;
 }
 
 function parseNow(value: string | true | undefined): number {

@@ -5,6 +5,8 @@ import {
   severityRank,
   SEVERITIES,
   WindowScanner,
+  type CompiledDetector,
+  type CompiledWindowDetector,
   type DetectorDefinition,
   type DetectorFinding,
   type DetectorSelection,
@@ -23,6 +25,8 @@ import { progressReporter, type ProgressStream } from '../auditlog/progressLine'
 import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { damagedFiles, reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
+import { scanStore } from '../store/storeScan';
+import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
 
 type Writable = { write(text: string): unknown };
 
@@ -80,11 +84,13 @@ export interface ScanReport {
  * was damaged. The first of 2, 3, 1 that applies wins: a partial scan must not look like a verdict.
  */
 export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
-  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy'], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
+  const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
   const failOn = choice(options.get('fail-on'), [...SEVERITIES, NO_FAIL] as const, NO_FAIL, 'fail-on');
-  if (positionals.length === 0) throw new UsageError('scan needs at least one LOG file');
+  const store = clickhouseTarget(options);
+  if (store && positionals.length > 0) throw new UsageError('scan --clickhouse reads the table, not LOG files: drop the file names');
+  if (!store && positionals.length === 0) throw new UsageError('scan needs at least one LOG file (or --clickhouse URL)');
   const { catalogs, ids, settingsErrors } = await readDetectorsOption(options.get('detectors'), err);
 
   // Every severity runs: findings below --min-severity are counted (the summary says how many were
@@ -93,10 +99,43 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   const detectors = compileDetectors(selection);
   const windowDetectors = compileWindowDetectors(selection);
   if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids.join(',')}`);
-  const windows = new WindowScanner(windowDetectors);
 
-  const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn, await readTracePolicy(options.get('policy')));
+  let result: LogSetResult;
+  if (store) {
+    try {
+      const scanned = await scanStore(store.client, store.target, detectors, windowDetectors);
+      collector.addAll(scanned.findings);
+      result = { files: [`clickhouse:${store.target.table}`], summaries: [], errors: [], events: scanned.events, requests: scanned.requests };
+    } finally {
+      store.close();
+    }
+  } else {
+    result = await scanFiles(positionals, options, detectors, windowDetectors, collector, err);
+  }
+
+  const report = collector.report(result);
+  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
+  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === 'sarif') out.write(`${JSON.stringify(scanSarif(report, collector.definitions, result), null, 2)}\n`);
+  else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
+
+  const readStatus = reportReadProblems(result, err, { details: false });
+  if (readStatus !== 0) return readStatus;
+  return collector.failing ? 1 : 0;
+}
+
+/** The detectors over log files, request by request as the reader completes them. */
+async function scanFiles(
+  positionals: string[],
+  options: Map<string, string | true>,
+  detectors: CompiledDetector[],
+  windowDetectors: CompiledWindowDetector[],
+  collector: FindingCollector,
+  err: ProgressStream,
+): Promise<LogSetResult> {
+  const windows = new WindowScanner(windowDetectors);
+  const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const result = await readLogSet(
     positionals,
     (request) => {
@@ -108,16 +147,7 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).
   collector.addAll(windows.finish());
-
-  const report = collector.report(result);
-  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'sarif') out.write(`${JSON.stringify(scanSarif(report, collector.definitions, result), null, 2)}\n`);
-  else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
-
-  const readStatus = reportReadProblems(result, err, { details: false });
-  if (readStatus !== 0) return readStatus;
-  return collector.failing ? 1 : 0;
+  return result;
 }
 
 /**

@@ -2,7 +2,7 @@
 // per command, so the overview and the command's own help never disagree.
 import { PRODUCT_VERSION } from '../version';
 
-export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors', 'simulate', 'tune', 'report'] as const;
+export const COMMANDS = ['lint', 'explain', 'scan', 'query', 'detectors', 'simulate', 'tune', 'report', 'load', 'serve'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 interface CommandHelp {
@@ -69,12 +69,15 @@ included (401/403 bursts per source and per user, many distinct secrets read).
       "seconds"}}), and detector ids to turn off. Invalid entries are reported and skipped.
   --with-rotated   also read each LOG's rotated backups (audit-2026-...log.gz, audit.log.1), oldest first.
   --policy P       secret values found in the log are traced to the rule (and line) of P that logs them.
+  --clickhouse URL [--table T] [--cluster C]   instead of LOG files: the same detectors over the events
+                   loaded with k8s-audit load (SQL selects the candidates, the same code decides).
 ${exitStatus('0 done', '1 a finding reached --fail-on', EXIT_IO, EXIT_DAMAGED)}
 When several apply, the first in the order 2, 3, 1 wins.`,
   },
   query: {
     synopsis: `k8s-audit query LOG... 'QUERY' [--format jsonl|table|count|jq] [--stages] [--limit N] [--now TIME]
-              [--with-rotated] [--progress]`,
+              [--with-rotated] [--progress]
+       k8s-audit query --clickhouse URL [--table T] [--cluster C] 'QUERY' [--format jsonl|table|count|sql] [--limit N]`,
     purpose: 'Print the requests a query matches.',
     details: `One result per request (its stages grouped by auditID), judged and printed as its most complete
 stage, as the viewer and the detectors see it.
@@ -86,6 +89,9 @@ stage, as the viewer and the detectors see it.
                      jq -nc "$(k8s-audit query --format jq 'QUERY')" audit.log
                    It reads plain audit.k8s.io Event lines only (not EventList, legacy text, AKS, GKE or
                    EKS records; not .gz, use zcat).
+  --clickhouse URL the query runs on the events loaded with k8s-audit load (--format sql prints the
+                   SELECT; JSON path terms are prefiltered in SQL and decided by the same evaluator as
+                   for files). --stages is not supported there.
 ${exitStatus('0 done', EXIT_IO, EXIT_DAMAGED)}`,
   },
   detectors: {
@@ -122,6 +128,30 @@ share of the volume) and says the estimated cut.
   --detectors      the detectors whose needs the proposal keeps (ids, or a FILE.json of settings:
                    systemPrincipals, custom, disabled).
 ${exitStatus('0 done', '1 the proposal fails a check or misses the budget', EXIT_IO)}`,
+  },
+  load: {
+    synopsis: `k8s-audit load LOG... --clickhouse URL[,URL...] [--table T] [--cluster C] [--with-rotated] [--restart]
+              [--batch N] [--detectors ...] [--progress]`,
+    purpose: 'Load audit logs into ClickHouse, one row per event.',
+    details: `Every format the reader knows, .gz and rotated sets, in batches. The table (default audit_events)
+is created when missing; with --cluster C, a MergeTree table T_local on every node named in
+--clickhouse and a Distributed table T over C. An interrupted load resumes where it stopped
+(--restart reads everything again); events already in the table are never counted twice.
+Password: in the URL or K8S_AUDIT_CLICKHOUSE_PASSWORD.
+${exitStatus('0 loaded', EXIT_IO)}`,
+  },
+  serve: {
+    synopsis: `k8s-audit serve --listen HOST:PORT [--out DIR] [--clickhouse URL [--table T] [--cluster C]]
+              [--tls-cert F --tls-key F] [--client-ca F] [--token-file F] [--print-detections]
+              [--max-body-mb 64] [--max-in-flight 16] [--rotate-mb 100] [--detectors ...]`,
+    purpose: "Receive kube-apiserver's webhook audit backend into files and/or ClickHouse.",
+    details: `POSTs of audit.k8s.io/v1 EventList. A batch is answered 200 only once stored: fsynced JSON lines
+in DIR/audit.log (rotated to audit-<time>.log) and/or acknowledged by ClickHouse. 400 malformed
+(nothing written), 401 unauthenticated, 413 too big, 429/503 when a sink is behind or down (the
+apiserver retries). Plain HTTP only on loopback; elsewhere TLS with a client CA and/or a bearer token.
+  --print-detections   each detector hit as a JSON line as it arrives.
+GET /healthz, /metrics. Runs until SIGINT or SIGTERM.
+${exitStatus('0 stopped by a signal', EXIT_IO)}`,
   },
   report: {
     synopsis: `k8s-audit report [--policy P] [--manifest M...] [--log L...] [--format markdown|html|json|sarif]

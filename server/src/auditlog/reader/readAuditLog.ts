@@ -13,6 +13,11 @@ export interface ReadOptions extends ParseOptions {
   chunkBytes?: number;
   /** Checked after each chunk: true stops reading (the caller found what it was looking for). */
   stop?: () => boolean;
+  /**
+   * Awaited after each chunk: a consumer that writes the events somewhere slower than reading (a
+   * database) holds the reader here, so memory stays at one batch instead of the whole file.
+   */
+  afterChunk?: () => Promise<void> | void;
 }
 
 export interface FileReadSummary extends ParseSummary {
@@ -48,8 +53,16 @@ export async function readAuditLog(path: string, onEvent: (event: NormalizedEven
       parser.push(chunk as Buffer);
       options.onProgress?.(bytesRead, size);
       if (options.stop?.()) break;
+      if (options.afterChunk) {
+        try {
+          await options.afterChunk();
+        } catch (error) {
+          throw Object.assign(new Error((error as Error).message, { cause: error }), { consumerFailed: true });
+        }
+      }
     }
   } catch (error) {
+    if ((error as { consumerFailed?: boolean }).consumerFailed) throw (error as Error).cause;
     if (!gzip || isIoError(error)) throw error;
     parser.reportGzipDamage(error as Error);
   }

@@ -23,11 +23,11 @@ export function detectorInfo(id: string): DetectorInfo {
   return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };
 }
 
-/** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
-export function viewerRow(row: IndexRow, position: number): ViewerRow {
+/** The worst detection of a request as its mark, and every detection's title. */
+export function rowMark(detectors: readonly { id: string; outcome: 'hit' | 'unknown' }[]): { mark: ViewerRow['mark']; titles: string[] } {
   let mark: ViewerRow['mark'] = '';
   const titles: string[] = [];
-  for (const { id, outcome } of row.detectors) {
+  for (const { id, outcome } of detectors) {
     const info = detectorInfo(id);
     titles.push(outcome === 'unknown' ? `${info.title} (unknown: needs a body)` : info.title);
     if (outcome === 'unknown') {
@@ -36,6 +36,12 @@ export function viewerRow(row: IndexRow, position: number): ViewerRow {
       mark = info.severity;
     }
   }
+  return { mark, titles };
+}
+
+/** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
+export function viewerRow(row: IndexRow, position: number): ViewerRow {
+  const { mark, titles } = rowMark(row.detectors);
   return {
     position,
     line: row.line,
