@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { answered, answers, cliCount, indexed, openViewer } from './logViewerFlow';
-import { activeWebview, openWorkbench, quickOpen, SCREENSHOTS, type Workbench } from './workbench';
+import { activeWebview, openWorkbench, quickOpen, resize, SCREENSHOTS, type Workbench } from './workbench';
 
 const LARGE = { width: 1500, height: 950 };
 const SMALL = { width: 1366, height: 768 };
@@ -24,18 +24,6 @@ async function box(locator: Locator): Promise<Box> {
   const found = await locator.boundingBox();
   assert.ok(found, 'element is not displayed');
   return found;
-}
-
-/** Resizes the browser window and waits until the webview has taken the new width (and drawn a frame at it). */
-async function resize(page: Page, webview: FrameLocator, size: Size): Promise<void> {
-  const html = webview.locator('html');
-  const nextFrame = () => html.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(window.innerWidth))));
-  const before = await nextFrame();
-  const changing = page.viewportSize()?.width !== size.width;
-  await page.setViewportSize(size);
-  if (!changing) return;
-  for (let frames = 0; frames < 600 && (await nextFrame()) === before; frames++);
-  await nextFrame();
 }
 
 /** Ids of the columns whose header cell lies wholly inside the table's visible area. */

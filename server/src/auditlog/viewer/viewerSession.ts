@@ -22,6 +22,7 @@ import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
 import { pathColumn, type PathColumn } from './pathColumns';
+import { readWarnings } from './readWarnings';
 import { completeQuery, pathPrefixAt } from './queryCompletion';
 
 /** Skipped records listed by name; the rest are counted. */
@@ -90,6 +91,7 @@ export class ViewerSession {
 
   status(): ViewerStatus {
     const skipped = this.index.skipped();
+    const ordinary = skipped.filter((s) => !s.damage);
     const detections = this.detectionCounts();
     return {
       totalRows: this.index.requestCount,
@@ -98,8 +100,9 @@ export class ViewerSession {
       totalBytes: this.bytes.total,
       indexing: this.indexing,
       formats: [...new Set(this.index.files.flatMap((file) => Object.keys(file.formats)))],
-      skippedCount: this.index.segments.reduce((sum, segment) => sum + segment.skippedCount, 0),
-      skipped: skipped.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      skippedCount: this.index.skippedCount() - this.index.damagedCount(),
+      skipped: ordinary.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      warnings: readWarnings(this.index.readErrors, skipped.filter((s) => s.damage), this.index.damagedCount()),
       detections,
     };
   }
