@@ -98,6 +98,10 @@ describe('query bar completion', () => {
     const afterTerm = (await complete('verb:get '));
     assert.ok(labels(afterTerm).includes('AND') && labels(afterTerm).includes('OR'));
     assert.deepEqual(labels((await complete('verb:get O'))), ['objectRef.', 'OR']);
+    // The quantifiers over a JSON path term, and a path inside one.
+    assert.deepEqual(labels((await complete('-al'))), ['all(']);
+    assert.deepEqual(labels((await complete('an'))), ['annotations["authorization.k8s.io/decision"]:', 'annotations["authorization.k8s.io/reason"]:', 'annotations["pod-security.kubernetes.io/enforce-policy"]:', 'any(']);
+    assert.equal(await accept('all(pod|)'), 'all(podSpec.)');
     // A quoted word is free text.
     assert.deepEqual((await complete('"ver')).items, []);
   });

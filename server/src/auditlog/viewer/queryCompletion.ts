@@ -45,6 +45,11 @@ const PATH_STARTERS: [string, string][] = [
   ['podSpec.', 'pod spec in the body of Pods and every workload template'],
 ];
 
+const QUANTIFIERS: [string, string][] = [
+  ['all(', 'every value of a JSON path term: -all(podSpec.allContainers[].image:registry.k8s.io/*) is "some image is not"'],
+  ['any(', 'some value of a JSON path term (the same as the term alone)'],
+];
+
 /** Index fields whose values can be listed, and where they come from. */
 type ValueSource = StringColumn | 'code' | 'command';
 
@@ -172,6 +177,7 @@ function wordItems(typed: string, previous: Token | undefined): ViewerCompletion
   }
   items.push(...TIME_TERMS.filter((item) => matches(item.label)));
   for (const [path, detail] of PATH_STARTERS) if (prefix !== '' && matches(path)) items.push({ label: path, insert: path, detail, kind: 'field' });
+  for (const [quantifier, detail] of QUANTIFIERS) if (prefix !== '' && matches(quantifier)) items.push({ label: quantifier, insert: quantifier, detail, kind: 'keyword' });
   // AND / OR join two terms: offered after a term, not at the start, after "(", "-", NOT, AND or OR.
   const afterTerm = previous !== undefined && (previous.type === 'value' || previous.type === ')');
   if (afterTerm) {
