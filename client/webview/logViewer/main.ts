@@ -1,7 +1,7 @@
 import type { ToWebviewMessage, ViewerRow, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
 import { counted } from '../../../server/src/auditlog/viewer/counted';
 import { ColumnChooser } from './columnChooser';
-import { COLUMNS } from './columns';
+import { COLUMNS, singleDay, timeDisplay } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
 import { ViewerLayout } from './layout';
@@ -240,6 +240,12 @@ function renderSummary(status: ViewerStatus): void {
 /** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
 function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
   lastStatus = status;
+  const day = singleDay(status.timeSpan);
+  if (day !== timeDisplay.day) {
+    // The Time column's text and width follow (a growing log can reach a second day).
+    timeDisplay.day = day;
+    applyColumns();
+  }
   renderSummary(status);
   renderReadWarnings(status);
   const nothing = nothingRead(status);

@@ -65,6 +65,8 @@ export interface ViewerStatus {
    * text, its gzip data ends early or is damaged, binary bytes in lines. Empty when the file was read whole.
    */
   warnings: ViewerReadWarning[];
+  /** The first and last request times of the log (ISO, UTC); null while no request with a time is indexed. */
+  timeSpan: { first: string; last: string } | null;
   /** Detections over all indexed requests: detector id -> hits and unknowns. */
   detections: { id: string; title: string; severity: Severity; hits: number; unknown: number; query: string }[];
 }

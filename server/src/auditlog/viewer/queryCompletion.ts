@@ -3,7 +3,7 @@
 // names and keywords, or the values an index field has in this log, most frequent first.
 import type { ViewerCompletion, ViewerCompletionItem } from '../../protocol/logViewer';
 import { execCommand } from '../execCommand';
-import { timeOrder, type LogIndex } from '../index';
+import { timeOrder, timeSpan, type LogIndex } from '../index';
 import { GROUP_SEPARATOR, NUM, STRING_COLUMN_INDEX, type StringColumn } from '../index/schema';
 import { QuerySyntaxError } from '../query/ast';
 import { INDEX_FIELDS, type IndexField } from '../query/fields';
@@ -213,13 +213,10 @@ function valueItems(index: LogIndex, name: string, op: string, typedParts: strin
 
 /** The times of the log's first and last request (time order puts rows without a time last). */
 function timeBounds(index: LogIndex): ViewerCompletionItem[] {
-  const order = timeOrder(index);
-  const time = index.numbers[NUM.time]!.data;
-  let last = order.length - 1;
-  while (last >= 0 && Number.isNaN(time[order[last]!]!)) last--;
-  if (last < 0) return [];
+  const span = timeSpan(index);
+  if (span === null) return [];
   const item = (t: number, detail: string): ViewerCompletionItem => ({ label: new Date(t).toISOString(), insert: new Date(t).toISOString(), detail, kind: 'value' });
-  return [item(time[order[0]!]!, 'the first request of the log'), item(time[order[last]!]!, 'the last request of the log')];
+  return [item(span.first, 'the first request of the log'), item(span.last, 'the last request of the log')];
 }
 
 /**

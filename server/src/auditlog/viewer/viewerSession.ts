@@ -12,7 +12,7 @@ import type {
 } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { windowHitQuery } from '../index/windowPass';
-import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
+import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, timeSpan, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
 import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
@@ -93,6 +93,7 @@ export class ViewerSession {
     const skipped = this.index.skipped();
     const ordinary = skipped.filter((s) => !s.damage);
     const detections = this.detectionCounts();
+    const span = timeSpan(this.index);
     return {
       totalRows: this.index.requestCount,
       matchingRows: this.result.length,
@@ -102,6 +103,7 @@ export class ViewerSession {
       formats: [...new Set(this.index.files.flatMap((file) => Object.keys(file.formats)))],
       skippedCount: this.index.skippedCount() - this.index.damagedCount(),
       skipped: ordinary.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      timeSpan: span && { first: new Date(span.first).toISOString(), last: new Date(span.last).toISOString() },
       warnings: readWarnings(this.index.readErrors, skipped.filter((s) => s.damage), this.index.damagedCount()),
       detections,
     };
