@@ -102,6 +102,12 @@ describe('query bar completion', () => {
     assert.deepEqual(labels((await complete('-al'))), ['all(']);
     assert.deepEqual(labels((await complete('an'))), ['annotations["authorization.k8s.io/decision"]:', 'annotations["authorization.k8s.io/reason"]:', 'annotations["pod-security.kubernetes.io/enforce-policy"]:', 'any(']);
     assert.equal(await accept('all(pod|)'), 'all(podSpec.)');
+    // Right after a closing ")" or quote no word is being typed: no list (Enter then runs the query
+    // instead of taking the list's first field); after a space the next term's fields are offered.
+    for (const text of ['verb:(get list)', '-all(podSpec.allContainers[].image:registry.k8s.io/*)', '(verb:get OR verb:list)', 'user:"alice@example.com"']) {
+      assert.deepEqual(labels(await complete(text)), [], text);
+    }
+    assert.ok(labels(await complete('verb:(get list) ')).includes('user:'));
     // A quoted word is free text.
     assert.deepEqual((await complete('"ver')).items, []);
   });

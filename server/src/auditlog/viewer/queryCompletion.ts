@@ -82,6 +82,8 @@ export function completeQuery(index: LogIndex, text: string, cursor: number, sam
   if (owner) return { from, to, items: valueItems(index, owner.name, owner.op, typedParts) };
   if (token.quoted) return none; // quoted free text
   const typed = text.slice(from, cursor);
+  // Right after a closing ")" or quote no word is being typed (the next term needs a space first).
+  if (typed === '' && (text[cursor - 1] === ')' || text[cursor - 1] === '"')) return none;
   if (isPathPrefix(typed)) return { from, to, items: pathKeyItems(typed, samples) };
   return { from, to, items: wordItems(typed, tokens[at - 1]) };
 }
@@ -124,6 +126,8 @@ function endOf(token: Token): number {
       return token.offset + token.value.source.length;
     case 'field':
       return token.offset + token.name.length + token.op.length;
+    case 'quantifier':
+      return token.offset + token.name.length;
     case 'eof':
       return token.offset;
     default:
