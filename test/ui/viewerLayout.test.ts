@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { answered, answers, cliCount, indexed, openViewer } from './logViewerFlow';
-import { activeWebview, openWorkbench, quickOpen, SCREENSHOTS, type Workbench } from './workbench';
+import { activeWebview, openWorkbench, quickOpen, resize, SCREENSHOTS, type Workbench } from './workbench';
 
 const LARGE = { width: 1500, height: 950 };
 const SMALL = { width: 1366, height: 768 };
@@ -26,18 +26,6 @@ async function box(locator: Locator): Promise<Box> {
   return found;
 }
 
-/** Resizes the browser window and waits until the webview has taken the new width (and drawn a frame at it). */
-async function resize(page: Page, webview: FrameLocator, size: Size): Promise<void> {
-  const html = webview.locator('html');
-  const nextFrame = () => html.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(window.innerWidth))));
-  const before = await nextFrame();
-  const changing = page.viewportSize()?.width !== size.width;
-  await page.setViewportSize(size);
-  if (!changing) return;
-  for (let frames = 0; frames < 600 && (await nextFrame()) === before; frames++);
-  await nextFrame();
-}
-
 /** Ids of the columns whose header cell lies wholly inside the table's visible area. */
 function wholeColumns(webview: FrameLocator): Promise<string[]> {
   return webview.locator('#rows').evaluate((grid) => {
@@ -50,6 +38,27 @@ function wholeColumns(webview: FrameLocator): Promise<string[]> {
       })
       .map((cell) => cell.dataset.column!);
   });
+}
+
+/**
+ * The user names in the rows on screen, and those cut with an ellipsis although they are no longer
+ * than a node's name (system:node:ip-10-0-1-12): those must be readable whole.
+ */
+function userCells(webview: FrameLocator): Promise<{ seen: string[]; cut: string[] }> {
+  return webview.locator('#rows').evaluate((grid) => {
+    const position = [...grid.querySelectorAll<HTMLElement>('[role=columnheader]')].findIndex((cell) => cell.dataset.column === 'user');
+    const cells = [...grid.querySelectorAll('.vt-body .vt-row')].map((row) => row.children[position] as HTMLElement | undefined).filter((cell): cell is HTMLElement => cell !== undefined && !cell.classList.contains('loading'));
+    const seen = cells.map((cell) => cell.textContent ?? '');
+    const cut = cells.filter((cell) => (cell.textContent ?? '').length <= 'system:node:ip-10-0-1-12'.length && cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.textContent ?? '');
+    return { seen, cut };
+  });
+}
+
+/** Node names and emails (the common user names) on screen are whole at this size. */
+async function assertUsersReadable(webview: FrameLocator, size: Size): Promise<void> {
+  const users = await userCells(webview);
+  assert.ok(users.seen.some((user) => /^system:node:ip-/.test(user)) && users.seen.some((user) => user.endsWith('@example.com')), `node names and emails on screen: ${users.seen.join(', ')}`);
+  assert.deepEqual(users.cut, [], `user names cut at ${sizeName(size)}`);
 }
 
 /** The header is one tidy line: every control on the same row, nothing cut off or wrapped. */
@@ -99,8 +108,34 @@ describe('the log viewer layout at 1366x768 and 1500x950', { timeout: 240_000 },
     const whole = await wholeColumns(webview);
     for (const column of ['time', 'user', 'verb', 'resource', 'namespace', 'name', 'code']) assert.ok(whole.includes(column), `${column} is not wholly visible at 1500x950: ${whole.join(', ')}`);
     await assertOneLineHeader(webview, LARGE);
+    // The generated log is one day: the time of day in the cells, the date in the header's and each cell's tooltip.
+    const time = webview.locator('#rows .vt-body .vt-row').first().locator('.vt-cell').nth(1);
+    assert.match((await time.textContent()) ?? '', /^\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.match((await time.getAttribute('title')) ?? '', /^2026-02-22T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.match((await webview.locator('#rows [data-column="time"]').getAttribute('title')) ?? '', /2026-02-22/);
 
-    await resize(page, webview, SMALL);
+    // Node names and emails, the common user names, are whole (a long service account name may be cut).
+    const { query } = await openViewer(page, 'audit.log');
+    const showUsers = async (text: string) => {
+      const before = await answers(webview);
+      await query.fill(text);
+      await query.press('Enter');
+      await answered(webview, before + 1);
+      // The answer empties the table's rows; wait for the new result's rows to be drawn.
+      await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor();
+    };
+    try {
+      // Ends in ")": completion offers nothing there, so Enter runs the query whenever it comes.
+      await showUsers('user:(system:node:* *@example.com)');
+      await assertUsersReadable(webview, LARGE);
+      await resize(page, webview, SMALL);
+      await assertUsersReadable(webview, SMALL);
+    } finally {
+      // The tests after this one expect the whole log.
+      await showUsers('');
+    }
+    await indexed(webview, '2,000 of 2,000 requests');
+
     await page.screenshot({ path: join(SCREENSHOTS, 'viewer-1366x768-default.png') });
     await assertOneLineHeader(webview, SMALL);
     assert.ok((await wholeColumns(webview)).length >= 6, `whole columns at 1366x768: ${await wholeColumns(webview)}`);

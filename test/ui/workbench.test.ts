@@ -1,15 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { answered, answers, brushTimeline, cliCount, indexed, openViewer } from './logViewerFlow';
-import { activeWebview, openWorkbench, quickOpen, runCommand, SCREENSHOTS, type Workbench } from './workbench';
+import { activeWebview, openWorkbench, quickOpen, resize, runCommand, SCREENSHOTS, type Workbench } from './workbench';
 
 describe('the extension in the VS Code workbench (code-server + Chromium, installed from the .vsix)', { timeout: 180_000 }, () => {
   let workbench: Workbench;
 
   before(async () => {
-    workbench = await openWorkbench();
+    workbench = await openWorkbench({
+      // Damaged input, named so the viewer opens it by default (the reader goes by the bytes, not the name).
+      prepare: async (workspace) => {
+        const gz = gzipSync(readFileSync(join(workspace, 'audit.log')));
+        writeFileSync(join(workspace, 'audit-truncated.log'), gz.subarray(0, Math.floor(gz.length / 2)));
+        writeFileSync(join(workspace, 'audit-binary.log'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, ...Array.from({ length: 4000 }, (_, i) => (i * 37) % 256)]));
+      },
+    });
   });
 
   after(async () => {
@@ -100,6 +108,45 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await webview.locator('#reveal-secrets').click();
     await webview.locator('#details-json', { hasText: 'hunter2-do-not-log' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-details-revealed.png') });
+  });
+
+  it('says when a log is damaged (a gzip that ends early) or not text, apart from the skipped lines, never as a silent partial or empty table', async () => {
+    const { page } = workbench;
+    let { webview } = await openViewer(page, 'audit-truncated.log');
+    const summary = await indexed(webview, /partial: damaged input/);
+    const requests = Number(/^([\d,]+) of/.exec(summary)?.[1]?.replace(/,/g, ''));
+    assert.ok(requests > 0 && requests < 2000, summary);
+    const warnings = webview.locator('#read-warnings');
+    assert.equal(await warnings.getAttribute('role'), 'alert');
+    const texts = await warnings.locator('p').allTextContents();
+    assert.equal(texts.length, 1, texts.join(' | '));
+    assert.match(texts[0]!, /^The gzip data ends early at line \d+: the rest of the file could not be read\.$/);
+    // Not one of the ordinary skipped lines, and the rows read before the break are shown.
+    assert.doesNotMatch(summary, /skipped/);
+    assert.equal(await webview.locator('details.skipped').isVisible(), false);
+    await webview.locator('#rows .vt-row .vt-cell:not(.loading)').first().waitFor();
+    // Just under the header, in view at the sizes most laptops have.
+    for (const size of [{ width: 1366, height: 768 }, { width: 1500, height: 950 }]) {
+      await resize(page, webview, size);
+      const box = await warnings.boundingBox();
+      assert.ok(box && box.y + box.height < 150 && box.width > 600, `the warning at ${size.width}x${size.height}: ${JSON.stringify(box)}`);
+      await page.screenshot({ path: join(SCREENSHOTS, `viewer-${size.width}x${size.height}-truncated-gzip.png`) });
+    }
+
+    // Nothing to filter either: the filter bar is hidden too (so not openViewer, which waits for it).
+    await quickOpen(page, 'audit-binary.log');
+    webview = activeWebview(page);
+    await indexed(webview, /not read/);
+    assert.equal(await webview.locator('#query').isVisible(), false);
+    assert.deepEqual(await webview.locator('#read-warnings p').allTextContents(), ['This file was not read: binary data, not text (byte 0x02 at offset 4).']);
+    // The message instead of an empty table and a "no events found" guess.
+    assert.equal(await webview.locator('#rows').isVisible(), false);
+    assert.equal(await webview.locator('.empty').isVisible(), false);
+    for (const size of [{ width: 1366, height: 768 }, { width: 1500, height: 950 }]) {
+      await resize(page, webview, size);
+      await page.screenshot({ path: join(SCREENSHOTS, `viewer-${size.width}x${size.height}-binary-file.png`) });
+    }
+    await resize(page, webview, { width: 1400, height: 900 });
   });
 
   it('renders a hostile log as text: no script runs, no element is injected', async () => {

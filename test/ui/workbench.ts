@@ -109,3 +109,15 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
+
+/** Resizes the browser window and waits until the webview has taken the new width (and drawn a frame at it). */
+export async function resize(page: Page, webview: FrameLocator, size: { width: number; height: number }): Promise<void> {
+  const html = webview.locator('html');
+  const nextFrame = () => html.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(window.innerWidth))));
+  const before = await nextFrame();
+  const changing = page.viewportSize()?.width !== size.width;
+  await page.setViewportSize(size);
+  if (!changing) return;
+  for (let frames = 0; frames < 600 && (await nextFrame()) === before; frames++);
+  await nextFrame();
+}

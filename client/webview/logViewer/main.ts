@@ -1,7 +1,7 @@
 import type { ToWebviewMessage, ViewerRow, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
 import { counted } from '../../../server/src/auditlog/viewer/counted';
 import { ColumnChooser } from './columnChooser';
-import { COLUMNS } from './columns';
+import { COLUMNS, singleDay, timeDisplay } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
 import { ViewerLayout } from './layout';
@@ -191,6 +191,9 @@ function saveState(position: Partial<typeof viewPosition>): void {
 
 const summary = el('span', { id: 'summary' });
 const emptyNote = el('p', { class: 'empty' }, 'No audit events were found in this file (yet). Is it an audit log? "Open raw" shows it as text.');
+/** Input that could not be read whole (damaged, not text, unreadable): said under the header, apart from the skipped lines. */
+const readWarnings = el('div', { id: 'read-warnings', class: 'read-warnings', role: 'alert', hidden: '' });
+let shownWarnings = '';
 
 function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -210,7 +213,22 @@ function summaryText(status: ViewerStatus): string {
   parts.push(formatBytes(status.totalBytes));
   if (status.indexing) parts.push(`indexing ${status.totalBytes > 0 ? Math.floor((100 * status.bytesRead) / status.totalBytes) : 0}%`);
   if (status.skippedCount > 0) parts.push(`${counted(status.skippedCount, 'line')} skipped`);
+  if (status.warnings.length > 0) parts.push(nothingRead(status) ? 'not read' : 'partial: damaged input');
   return parts.join(' · ');
+}
+
+/** Nothing could be shown, and the warnings say why (so neither an empty table nor "no events found"). */
+function nothingRead(status: ViewerStatus): boolean {
+  return status.totalRows === 0 && !status.indexing && status.warnings.length > 0;
+}
+
+function renderReadWarnings(status: ViewerStatus): void {
+  const text = status.warnings.map((warning) => warning.message).join('\n');
+  // The element is an alert: only a change is announced again.
+  if (text === shownWarnings) return;
+  shownWarnings = text;
+  readWarnings.replaceChildren(...status.warnings.map((warning) => el('p', { 'data-kind': warning.kind }, warning.message)));
+  readWarnings.hidden = status.warnings.length === 0;
 }
 
 function renderSummary(status: ViewerStatus): void {
@@ -222,8 +240,17 @@ function renderSummary(status: ViewerStatus): void {
 /** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
 function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
   lastStatus = status;
+  const day = singleDay(status.timeSpan);
+  if (day !== timeDisplay.day) {
+    // The Time column's text and width follow (a growing log can reach a second day).
+    timeDisplay.day = day;
+    applyColumns();
+  }
   renderSummary(status);
-  emptyNote.hidden = status.totalRows > 0 || status.indexing;
+  renderReadWarnings(status);
+  const nothing = nothingRead(status);
+  emptyNote.hidden = status.totalRows > 0 || status.indexing || nothing;
+  for (const part of [queryBar.element, timeline.element, layout.element]) part.hidden = nothing;
   skippedList.replaceChildren(...status.skipped.map((s) => el('li', {}, `line ${s.line}: ${s.reason}`)));
   skippedDetails.hidden = status.skippedCount === 0;
   sidebar.showDetections(status);
@@ -292,7 +319,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
     copyJq: () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }),
     openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }),
   });
-  app.replaceChildren(header, queryBar.element, timeline.element, emptyNote, layout.element, skippedDetails);
+  app.replaceChildren(header, readWarnings, queryBar.element, timeline.element, emptyNote, layout.element, skippedDetails);
   table.setSort(sort.key, sort.direction);
   const saved = vscodeApi.getState();
   layout.restore(saved?.layout);

@@ -260,7 +260,7 @@ export class VirtualTable {
       attributes.class += ` mark-${row.mark}`;
       attributes.title = row.detectors.join('\n');
     }
-    return el('div', attributes, ...this.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell' }, column.value(row))));
+    return el('div', attributes, ...this.columns.map((column) => el('div', { class: 'vt-cell', role: 'gridcell', ...(column.tooltip ? { title: column.tooltip(row) } : {}) }, column.value(row))));
   }
 
   private visibleRows(): number {

@@ -2,6 +2,7 @@
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
 import type { Severity } from '../auditlog/detectors';
+import type { DamageKind } from '../auditlog/reader/auditStreamParser';
 
 export const ViewerMethods = {
   open: 'k8sAudit/viewer/open',
@@ -55,11 +56,27 @@ export interface ViewerStatus {
   totalBytes: number;
   indexing: boolean;
   formats: string[];
+  /** Records skipped as odd (not JSON, an unknown shape...): the rest of the file was read. Damage is in `warnings`. */
   skippedCount: number;
   /** The first skipped records, with 1-based line numbers and reasons. */
   skipped: { line: number; reason: string }[];
+  /**
+   * Why the result is partial or empty although the file was opened: it could not be read, it is not
+   * text, its gzip data ends early or is damaged, binary bytes in lines. Empty when the file was read whole.
+   */
+  warnings: ViewerReadWarning[];
+  /** The first and last request times of the log (ISO, UTC); null while no request with a time is indexed. */
+  timeSpan: { first: string; last: string } | null;
   /** Detections over all indexed requests: detector id -> hits and unknowns. */
   detections: { id: string; title: string; severity: Severity; hits: number; unknown: number; query: string }[];
+}
+
+export interface ViewerReadWarning {
+  kind: 'unreadable' | DamageKind;
+  /** 1-based line where the damage is (the first, for several binary lines); absent when it is the whole file. */
+  line?: number;
+  /** One sentence for the user, e.g. "The gzip data ends early at line 498: the rest of the file could not be read." */
+  message: string;
 }
 
 export interface ViewerOpenParams {

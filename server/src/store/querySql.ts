@@ -45,6 +45,10 @@ export function compileSql(node: QueryNode): SqlCondition {
       return node.field.kind === 'path' ? { upper: pathPrefilter(node.field.path, []), lower: FALSE, exact: false } : exact(compareIndexField(node.field.name, node.op, node.value));
     case 'text':
       return exact(freeText(node.value));
+    case 'every':
+      // "Every value the path reaches matches" holds for a row whose event lacks the path too, so no
+      // text in the raw event is necessary: every row is a candidate and the evaluator decides.
+      return { upper: TRUE, lower: FALSE, exact: false };
   }
 }
 

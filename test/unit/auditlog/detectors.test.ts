@@ -173,6 +173,23 @@ describe('detectors', () => {
     assert.equal(outcome('create-privileged-pod', { verb: 'patch', res: 'pods/ephemeralcontainers', ns: 'a', req: { spec: { ephemeralContainers: [{ name: 'd', securityContext: { privileged: true } }] } } }), 'hit');
   });
 
+  it('pod images: one untrusted container among trusted ones is enough, as in Falco (some image is not trusted)', () => {
+    const inKubeSystem = (spec: Record<string, unknown>): EventSpec => ({ verb: 'create', res: 'pods', ns: 'kube-system', req: pod(spec) });
+    const pause = { name: 'pause', image: 'registry.k8s.io/pause:3.9' };
+    const miner = { name: 'miner', image: 'evil.example/miner:latest' };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['a trusted image beside an untrusted one', { containers: [pause, miner] }, 'hit'],
+      ['the untrusted one first', { containers: [miner, pause] }, 'hit'],
+      ['an untrusted init container', { initContainers: [miner], containers: [pause] }, 'hit'],
+      ['an untrusted ephemeral container', { containers: [pause], ephemeralContainers: [miner] }, 'hit'],
+      ['only trusted images', { containers: [pause, { name: 'proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0' }], initContainers: [{ name: 'cni', image: 'quay.io/cilium/cilium:v1.16' }] }, 'clean'],
+      ['no containers in the body (nothing to judge)', {}, 'clean'],
+    ];
+    for (const id of ['pod-created-in-kube-namespace', 'create-disallowed-pod']) {
+      for (const [what, spec, expected] of cases) assert.equal(outcome(id, inKubeSystem(spec)), expected, `${id}: ${what}`);
+    }
+  });
+
   it('selects by severity and leaves disabled detectors out by default', () => {
     const defaults = compileDetectors();
     assert.ok(!defaults.some((d) => d.definition.disabled));

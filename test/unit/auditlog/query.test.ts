@@ -63,6 +63,13 @@ describe('query language', () => {
       ['time:2026', 0, /compare time with a date/],
       ['code>4*', 5, /wildcards cannot be compared/],
       ['a.b[x]:1', 3, /bad path step/],
+      ['all(verb:get)', 4, /all\(…\) takes a JSON path term/],
+      ['any(after:2026-03-01)', 4, /any\(…\) takes a JSON path term/],
+      ['all(requestObject.kind:Pod OR requestObject.kind:Job)', 27, /all\(…\) holds one term/],
+      ['all(requestObject.kind:Pod', 26, /all\(…\) holds one term/],
+      ['all()', 4, /all\(…\) takes a JSON path term/],
+      ['all(alice)', 4, /all\(…\) takes a JSON path term/],
+      ['all(requestObject.kind!=Pod)', 4, /write -requestObject\.kind:VALUE/],
     ];
     for (const [query, offset, message] of cases) {
       const error = syntaxError(query);

@@ -85,4 +85,18 @@ export const QUERIES: [string, string[]][] = [
   ['id:e0?', []],
   ['name:""', ['e02', 'e06', 'e07', 'e09']],
   ['name:all', ['e08']],
+  // Quantifiers over the values a path reaches: any(…) is the plain term ("some value matches");
+  // all(…) is "every value matches" (true when there is none), so -all(…) is "some value does not".
+  ['any(podSpec.allContainers[].image:nginx)', ['e04']],
+  ['all(requestObject.spec.containers[].image:nginx)', ['e01', 'e02', 'e03', 'e05', 'e06', 'e07', 'e08', 'e09', 'e10']],
+  ['-all(podSpec.allContainers[].image:(nginx "registry.k8s.io/*"))', ['e04']],
+  ['-all(podSpec.allContainers[].image:(nginx busybox*))', []],
+  ['podSpec.allContainers[].image:* all(podSpec.allContainers[].image:(nginx busybox*))', ['e04']],
+  ['-all(podSpec.allContainers[].ports[].hostPort<1024)', ['e04']],
+  ['-all(podSpec.allContainers[].ports[].hostPort>=1024)', []],
+  ['-all(requestObject.data[]:hunter2)', ['e09']],
+  ['-all(requestObject.data[]:(hunter2 5 true))', []],
+  ['verb:create -all(requestObject.rules[].resources[]:(pods secrets))', ['e08']],
+  ['all(requestObject.rules[].verbs[]:get) verb:create', ['e03', 'e04']],
+  ['-all(sourceIPs[]:10.*) OR NOT all(user.groups[]:(dev system:*))', ['e02', 'e10']],
 ];

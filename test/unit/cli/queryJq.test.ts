@@ -26,6 +26,10 @@ const QUERIES = [
   'latency>20',
   'last:2h',
   'requestObject.spec.containers[].securityContext.privileged:true',
+  '-all(podSpec.allContainers[].image:(nginx* registry.k8s.io/*))',
+  'all(requestObject.spec.containers[].image:busybox) verb:create',
+  '-all(requestObject.spec.containers[].image:registry.k8s.io/*) namespace:kube-system',
+  'all(responseStatus.code<400)',
   'alice',
   'auditID:open-*',
   '-auditID:*',
@@ -51,6 +55,9 @@ describe('query --format jq on a multi-stage log', { skip: !existsSync(JQ) && 'j
       odd({ stage: 'ResponseComplete', responseStatus: { code: 500 } }),
       odd({ auditID: 'open-a', stage: 'ResponseStarted', verb: 'create', objectRef: { resource: 'pods', subresource: 'exec' }, responseStatus: { code: 101 } }),
       odd({ auditID: 'panic-1', stage: 'Panic', responseStatus: { code: 500 } }),
+      // Pods whose images all(…) has to tell apart: one untrusted beside a trusted one, and only trusted ones.
+      odd({ auditID: 'mixed-1', stage: 'ResponseComplete', verb: 'create', objectRef: { resource: 'pods', namespace: 'kube-system' }, requestObject: { kind: 'Pod', spec: { containers: [{ name: 'p', image: 'registry.k8s.io/pause:3.9' }, { name: 'm', image: 'evil.example/miner' }] } } }),
+      odd({ auditID: 'trusted-1', stage: 'ResponseComplete', verb: 'create', objectRef: { resource: 'pods', namespace: 'kube-system' }, requestObject: { kind: 'Pod', spec: { containers: [{ name: 'p', image: 'registry.k8s.io/pause:3.9' }], initContainers: [{ name: 'i', image: null }] } } }),
       JSON.stringify({ kind: 0 }),
       odd({ stage: 'RequestReceived', verb: 'list' }),
       '',
@@ -77,6 +84,7 @@ describe('query --format jq on a multi-stage log', { skip: !existsSync(JQ) && 'j
       const program = cli(query, '--format', 'jq');
       const fromCli = events(cli(log, query));
       assert.deepEqual(jq(program), fromCli, `jq disagrees on "${query}"`);
+      if (query.includes('all(')) assert.ok(fromCli.length > 0 && fromCli.length < everything, `"${query}" tells requests apart (${fromCli.length} of ${everything})`);
       assert.equal(Number(cli(log, query, '--format', 'count')), fromCli.length, `count of "${query}"`);
     }
   });

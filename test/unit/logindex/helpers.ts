@@ -110,4 +110,8 @@ export const QUERIES = [
   'annotations["authorization.k8s.io/decision"]:allow verb:patch',
   'objectRef.apiVersion:v1 NOT verb:watch',
   'requestObject.rules[].resources[]:secrets',
+  'all(requestObject.spec.containers[].image:busybox)',
+  '-all(podSpec.allContainers[].image:nginx*) resource:pods',
+  'verb:create NOT all(requestObject.spec.containers[].securityContext.privileged:false)',
+  'all(responseStatus.code>=400)',
 ];

@@ -98,6 +98,16 @@ describe('query bar completion', () => {
     const afterTerm = (await complete('verb:get '));
     assert.ok(labels(afterTerm).includes('AND') && labels(afterTerm).includes('OR'));
     assert.deepEqual(labels((await complete('verb:get O'))), ['objectRef.', 'OR']);
+    // The quantifiers over a JSON path term, and a path inside one.
+    assert.deepEqual(labels((await complete('-al'))), ['all(']);
+    assert.deepEqual(labels((await complete('an'))), ['annotations["authorization.k8s.io/decision"]:', 'annotations["authorization.k8s.io/reason"]:', 'annotations["pod-security.kubernetes.io/enforce-policy"]:', 'any(']);
+    assert.equal(await accept('all(pod|)'), 'all(podSpec.)');
+    // Right after a closing ")" or quote no word is being typed: no list (Enter then runs the query
+    // instead of taking the list's first field); after a space the next term's fields are offered.
+    for (const text of ['verb:(get list)', '-all(podSpec.allContainers[].image:registry.k8s.io/*)', '(verb:get OR verb:list)', 'user:"alice@example.com"']) {
+      assert.deepEqual(labels(await complete(text)), [], text);
+    }
+    assert.ok(labels(await complete('verb:(get list) ')).includes('user:'));
     // A quoted word is free text.
     assert.deepEqual((await complete('"ver')).items, []);
   });

@@ -31,6 +31,8 @@ describe('viewer sessions over the log index', () => {
       assert.deepEqual(status.formats, ['k8s-json']);
       assert.equal(status.skippedCount, 1);
       assert.equal(status.skipped[0]!.line, 3);
+      // The log's first and last request times (the viewer leaves the date out of a one-day log's times).
+      assert.deepEqual(status.timeSpan, { first: '2026-02-22T10:00:01.000Z', last: '2026-02-22T10:00:03.000Z' });
       assert.ok(status.detections.some((d) => d.hits > 0), JSON.stringify(status.detections));
     } finally {
       sessions.close(sessionId);

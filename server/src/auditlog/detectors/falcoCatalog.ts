@@ -10,6 +10,11 @@ import type { DetectorDefinition } from './types';
 const ROLES = 'resource:(roles clusterroles)';
 const KUBE_NAMESPACES = 'namespace:(kube-system kube-public)';
 const POD_SPEC = 'podSpec';
+/**
+ * Some container (regular, init or ephemeral) has an image outside the trusted registries, as Falco's
+ * `not ...image.repository in (trusted_images)` means it: one untrusted image among trusted ones is enough.
+ */
+const SOME_IMAGE_UNTRUSTED = `-all(${POD_SPEC}.allContainers[].image:${anyOf(TRUSTED_SYSTEM_IMAGES)})`;
 
 const pod = (what: string) =>
   `${what} Falco checks Pod create requests only; this also checks Deployment, DaemonSet, StatefulSet, ReplicaSet, Job and CronJob templates, update/patch requests, and the stored object in the response.`;
@@ -175,12 +180,12 @@ export function falcoSecurityDetectors(allowlists: DetectorAllowlists = DEFAULT_
       severity: 'medium',
       group: 'pod-spec',
       description:
-        'A pod with an image from outside the platform registries was created in kube-system or kube-public, where it blends in with control-plane components. ' +
+        'A pod with an image from outside the platform registries (one such container is enough, beside trusted ones such as pause) was created in kube-system or kube-public, where it blends in with control-plane components. ' +
         'When a Deployment, DaemonSet, StatefulSet or Job there has such an image, its controller (replicaset-controller, daemon-set-controller...) creates the pods and is the user named; ' +
         'the finding names the workload it was for, and whoever created that workload is the one to ask. The system principals allowlist does not apply: the image decides, as in Falco.',
       remediation: 'Run workloads in their own namespaces; restrict create on pods and workloads in kube-system.',
       condition: `${POD_CREATE} ${KUBE_NAMESPACES}`,
-      bodyCondition: `-${POD_SPEC}.allContainers[].image:${anyOf(TRUSTED_SYSTEM_IMAGES)}`,
+      bodyCondition: SOME_IMAGE_UNTRUSTED,
       needsLevel: 'Request',
       references: ['falco:Pod Created in Kube Namespace', 'sigma:a80d927d-ac6e-443f-a867-e8d6e3897318', 'splunk:Kubernetes Pod Created in Default Namespace', 'panther:Kubernetes Pod Created in Pre-Configured Namespace'],
     },
@@ -293,10 +298,10 @@ export function falcoSecurityDetectors(allowlists: DetectorAllowlists = DEFAULT_
       title: 'Create Disallowed Pod',
       severity: 'medium',
       group: 'pod-spec',
-      description: 'A pod uses an image outside the allowed registries. Off by default, as in Falco: it needs a site-specific image allowlist.',
+      description: 'A container of a pod (regular, init or ephemeral; one is enough) uses an image outside the allowed registries. Off by default, as in Falco: it needs a site-specific image allowlist.',
       remediation: 'Pull images from approved registries only; enforce with an admission policy.',
       condition: POD_CREATE,
-      bodyCondition: `-${POD_SPEC}.allContainers[].image:${anyOf(TRUSTED_SYSTEM_IMAGES)}`,
+      bodyCondition: SOME_IMAGE_UNTRUSTED,
       needsLevel: 'Request',
       references: ['falco:Create Disallowed Pod'],
       disabled: true,

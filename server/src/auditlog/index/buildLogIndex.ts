@@ -1,7 +1,7 @@
 import { compileDetectors, selectWindowDetectors, type DetectorSelection, type WindowDetectorDefinition } from '../detectors';
 import type { SourceFormat } from '../normalizedEvent';
 import { rotatedFileSet } from '../reader/rotatedFiles';
-import { LogIndex } from './logIndex';
+import { LogIndex, type ReadError } from './logIndex';
 import { DEFAULT_SPLIT_MIN_BYTES, probeFile } from './planSegments';
 import type { RowBatch } from './rowBatch';
 import { runSegmentInline, runSegmentInWorker } from './segmentRunner';
@@ -47,8 +47,8 @@ export interface IndexBuild {
 
 export interface BuildReport {
   index: LogIndex;
-  /** Files that could not be read. */
-  errors: { file: string; message: string }[];
+  /** Files that could not be read (also kept on the index: `index.readErrors`). */
+  errors: ReadError[];
   events: number;
   requests: number;
   elapsedMs: number;
@@ -101,7 +101,8 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
   const runner = new SegmentQueue(index, options);
   const done = (async (): Promise<BuildReport> => {
     const started = Date.now();
-    const errors: BuildReport['errors'] = [];
+    // On the index as they happen, so that a viewer can say so while the build goes on.
+    const errors = index.readErrors;
     const files: string[] = [];
     for (const path of paths) {
       try {
@@ -128,11 +129,10 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
         errors.push({ file: path, message: fileErrorReason(error) });
       }
     }
-    const failures = await runner.finish();
+    await runner.finish();
     // Window detectors need every row (and the time order): one pass once the rows are in.
     await applyWindowDetectors(index);
-    for (const failure of failures) errors.push({ file: index.files[failure.file]!.path, message: failure.message });
-    return { index, errors, events: index.files.reduce((sum, f) => sum + f.events, 0), requests: index.requestCount, elapsedMs: Date.now() - started };
+    return { index, errors: [...errors], events: index.files.reduce((sum, f) => sum + f.events, 0), requests: index.requestCount, elapsedMs: Date.now() - started };
   })();
   // A caller that cancels and never awaits `done` must not crash the process with an unhandled rejection.
   done.catch(() => undefined);
@@ -209,8 +209,10 @@ export class SegmentQueue {
       } catch (error) {
         if (this.cancelled) throw error;
         // The file could not be read: keep what arrived, and let later segments merge past this one.
-        this.failures.push({ file, message: fileErrorReason(error) });
-        this.index.finishSegment(segment, 0, 0, []);
+        const message = fileErrorReason(error);
+        this.failures.push({ file, message });
+        this.index.readErrors.push({ file: this.index.files[file]!.path, message });
+        this.index.finishSegment(segment, 0, { skippedCount: 0, damagedCount: 0, skipped: [] });
         return;
       }
       this.record(file, summary);
@@ -255,7 +257,7 @@ export class SegmentQueue {
       state.consumedTo = summary.consumedTo;
       state.tail = summary.tail;
     }
-    this.index.finishSegment(summary.segment, summary.newlines, summary.skippedCount, summary.skipped);
+    this.index.finishSegment(summary.segment, summary.newlines, summary);
   }
 
   /**

@@ -8,5 +8,5 @@ export { MAX_STAGE_SPAN_BYTES, readRequestStages, type RequestStages } from './r
 export { queryIndex, type IndexQueryResult } from './queryIndex';
 export { refreshLogIndex, type RefreshOutcome } from './refreshLogIndex';
 export { pageRows, readRow, sortRows, type IndexRow, type SortKey } from './rows';
-export { timeOrder } from './timeOrder';
+export { timeOrder, timeSpan } from './timeOrder';
 export { BUNDLED_WORKER_FILE } from './workerScript';

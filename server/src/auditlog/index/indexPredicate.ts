@@ -57,9 +57,12 @@ export function compileIndexPredicate(node: QueryNode, index: RowColumns): RowTe
       };
     }
     case 'match':
-      return node.field.kind === 'path' ? compileBodyTerm(node.field.path, index) : compileMatch(node.field, node.values, index);
+      return node.field.kind === 'path' ? compileBodyTerm(node.field.path, index, NO) : compileMatch(node.field, node.values, index);
     case 'compare':
-      return node.field.kind === 'path' ? compileBodyTerm(node.field.path, index) : compileCompare(node.field.name, node.op, node.value, index);
+      return node.field.kind === 'path' ? compileBodyTerm(node.field.path, index, NO) : compileCompare(node.field.name, node.op, node.value, index);
+    case 'every':
+      // A path that reaches no value makes all(…) true.
+      return compileBodyTerm(node.item.field.path, index, YES);
     case 'text':
       return compileFreeText(node.value, index);
   }
@@ -76,6 +79,8 @@ export function readsBodies(node: QueryNode): boolean {
     case 'match':
     case 'compare':
       return node.field.kind === 'path';
+    case 'every':
+      return true;
     default:
       return false;
   }
@@ -84,9 +89,10 @@ export function readsBodies(node: QueryNode): boolean {
 /**
  * A JSON-path term. Every alternative of the path starts at a top-level key; when all of them start
  * at requestObject/responseObject and the row's primary stage has neither, the evaluator's walk finds
- * no value and the term is false (for match and compare alike). Otherwise only the body can tell.
+ * no value and the term is `withoutValues` (NO for match and compare, YES for all(…)). Otherwise only
+ * the body can tell.
  */
-function compileBodyTerm(path: JsonPath, index: RowColumns): RowTest {
+function compileBodyTerm(path: JsonPath, index: RowColumns, withoutValues: Answer): RowTest {
   let needed = 0;
   for (const steps of path) {
     const head = steps[0];
@@ -95,7 +101,7 @@ function compileBodyTerm(path: JsonPath, index: RowColumns): RowTest {
     else if (key === 'responseObject') needed |= FLAG_RESPONSE_OBJECT;
     else return () => BODY;
   }
-  return (row) => ((index.flags(row) & needed) !== 0 ? BODY : NO);
+  return (row) => ((index.flags(row) & needed) !== 0 ? BODY : withoutValues);
 }
 
 function anyOf(values: ValuePattern[], build: (value: ValuePattern) => StringTest): StringTest {

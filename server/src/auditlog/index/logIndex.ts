@@ -28,8 +28,19 @@ export interface SegmentInfo {
   done: boolean;
   newlines: number;
   skippedCount: number;
+  /** Of skippedCount, records lost to damaged input (see SkippedRecord.damage). */
+  damagedCount: number;
   /** Lines relative to the segment. */
   skipped: SkippedRecord[];
+}
+
+/** What a finished segment could not read. */
+export type SegmentSkips = Pick<SegmentInfo, 'skippedCount' | 'damagedCount' | 'skipped'>;
+
+/** A file of the index that could not be read (or stopped being readable), in plain words. */
+export interface ReadError {
+  file: string;
+  message: string;
 }
 
 const decoder = new TextDecoder();
@@ -46,6 +57,8 @@ const NUMBERS = NUMBER_COLUMN_COUNT;
 export class LogIndex {
   readonly files: IndexedFile[] = [];
   readonly segments: SegmentInfo[] = [];
+  /** Files (or stretches of them) that could not be read, as they happen: the rows are partial or missing. */
+  readonly readErrors: ReadError[] = [];
   readonly detectorIds: string[];
   readonly dictionaries: Dictionary[] = STRING_COLUMNS.map(() => new Dictionary());
   readonly strings: GrowableIds[] = STRING_COLUMNS.map(() => new GrowableIds());
@@ -94,7 +107,7 @@ export class LogIndex {
   }
 
   addSegment(file: number, start: number, lineBase: number | null): number {
-    this.segments.push({ file, start, lineBase, done: false, newlines: 0, skippedCount: 0, skipped: [] });
+    this.segments.push({ file, start, lineBase, done: false, newlines: 0, skippedCount: 0, damagedCount: 0, skipped: [] });
     this.remaps.set(this.segments.length - 1, STRING_COLUMNS.map(() => []));
     return this.segments.length - 1;
   }
@@ -142,12 +155,13 @@ export class LogIndex {
   }
 
   /** Records a finished segment and merges, in segment order, requests that straddle segments. */
-  finishSegment(segment: number, newlines: number, skippedCount: number, skipped: SkippedRecord[]): void {
+  finishSegment(segment: number, newlines: number, skips: SegmentSkips): void {
     const info = this.segments[segment]!;
     info.done = true;
     info.newlines = newlines;
-    info.skippedCount = skippedCount;
-    info.skipped = skipped;
+    info.skippedCount = skips.skippedCount;
+    info.damagedCount = skips.damagedCount;
+    info.skipped = skips.skipped;
     this.remaps.delete(segment);
     for (let s = 1; s < this.segments.length; s++) {
       const before = this.segments[s - 1]!;
@@ -193,13 +207,18 @@ export class LogIndex {
     return this.detectorEntries.data.subarray(start, start + this.detectorCount.data[row]!);
   }
 
-  /** Skipped records with absolute line numbers, in file order. */
-  skipped(): { file: number; line: number; offset: number; reason: string }[] {
-    return this.segments.flatMap((segment) => segment.skipped.map((s) => ({ file: s.file, line: s.line + (segment.lineBase ?? 0), offset: s.offset, reason: s.reason })));
+  /** Skipped records with absolute line numbers, in file order (damaged input among them, marked `damage`). */
+  skipped(): SkippedRecord[] {
+    return this.segments.flatMap((segment) => segment.skipped.map((s) => ({ ...s, line: s.line + (segment.lineBase ?? 0) })));
   }
 
   skippedCount(): number {
     return this.segments.reduce((sum, segment) => sum + segment.skippedCount, 0);
+  }
+
+  /** Of skippedCount(), the records lost to damaged input. */
+  damagedCount(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.damagedCount, 0);
   }
 
   /** Bytes held by the columns and string tables (an estimate for strings). */

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { buildLogIndex, buildSettingsOf, fileStatesOf, SegmentQueue, type BuildReport } from './buildLogIndex';
 import type { LogIndex } from './logIndex';
 import { FINGERPRINT_BYTES } from './planSegments';
@@ -30,6 +30,10 @@ export async function refreshLogIndex(index: LogIndex): Promise<Refresh> {
     const build = buildLogIndex(settings.paths, settings.options);
     return { outcome: 'rebuilt', index: build.index, done: build.done };
   };
+  // A file that could not be read when the index was built (missing for a moment while it was rotated,
+  // say) is read once it is a file again.
+  const indexed = new Set(index.files.map((file) => file.path));
+  for (const path of settings.paths) if (!indexed.has(path) && (await isFile(path))) return rebuild();
   const appends: { file: number; start: number; lineBase: number; size: number }[] = [];
   for (let file = 0; file < index.files.length; file++) {
     const info = index.files[file]!;
@@ -63,6 +67,7 @@ export async function refreshLogIndex(index: LogIndex): Promise<Refresh> {
         // It was skipped as incomplete: forget that report and read the line again, now longer.
         const kept = last.skipped.filter((s) => s.offset < tail.offset);
         last.skippedCount -= last.skipped.length - kept.length;
+        last.damagedCount -= last.skipped.filter((s) => s.damage && s.offset >= tail.offset).length;
         last.skipped = kept;
       }
       appends.push({ file, start, lineBase, size });
@@ -93,4 +98,12 @@ export async function refreshLogIndex(index: LogIndex): Promise<Refresh> {
     }));
   done.catch(() => undefined);
   return { outcome: 'appended', index, done };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -36,6 +36,7 @@ export interface SegmentSummary {
   formats: Partial<Record<SourceFormat, number>>;
   events: number;
   skippedCount: number;
+  damagedCount: number;
   /** Lines are relative to the segment (1 = its first line); offsets are absolute. */
   skipped: SkippedRecord[];
   /** Newlines read: the line number base of the segment that follows. */
@@ -141,6 +142,7 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
     formats: summary.formats,
     events: summary.events,
     skippedCount: summary.skippedCount,
+    damagedCount: summary.damagedCount,
     skipped: summary.skipped.map((s) => ({ ...s, offset: s.offset >= 0 ? s.offset + base : s.offset })),
     newlines,
     consumedTo,

@@ -32,3 +32,13 @@ export function timeOrder(index: LogIndex): Uint32Array {
   cache.set(index, { version: index.version, order });
   return order;
 }
+
+/** The first and last request times of the index (epoch ms); null when no request has a time. */
+export function timeSpan(index: LogIndex): { first: number; last: number } | null {
+  const order = timeOrder(index);
+  const time = index.numbers[NUM.time]!.data;
+  // Rows without a time sort last.
+  let last = order.length - 1;
+  while (last >= 0 && Number.isNaN(time[order[last]!]!)) last--;
+  return last < 0 ? null : { first: time[order[0]!]!, last: time[order[last]!]! };
+}

@@ -17,14 +17,45 @@ export type JsonPath = PathStep[][];
 
 export type FieldRef = { kind: 'index'; name: string } | { kind: 'path'; path: JsonPath; text: string };
 
+/**
+ * field:value, field:(a OR b): true when the field matches any of the values. On a JSON path: when
+ * some value the path reaches (null and missing ones aside) matches.
+ */
+export interface MatchNode {
+  kind: 'match';
+  field: FieldRef;
+  values: ValuePattern[];
+  offset: number;
+}
+
+/** field>N and the like; on a JSON path, when some number the path reaches compares so. */
+export interface CompareNode {
+  kind: 'compare';
+  field: FieldRef;
+  op: ComparisonOperator;
+  value: number;
+  offset: number;
+}
+
+/** A match or comparison on a JSON path: the term `every` quantifies. */
+export type PathTerm = (MatchNode | CompareNode) & { field: Extract<FieldRef, { kind: 'path' }> };
+
 export type QueryNode =
   | { kind: 'all' }
   | { kind: 'and'; items: QueryNode[] }
   | { kind: 'or'; items: QueryNode[] }
   | { kind: 'not'; item: QueryNode }
-  /** field:value, field:(a OR b): true when the field matches any of the values. */
-  | { kind: 'match'; field: FieldRef; values: ValuePattern[]; offset: number }
-  | { kind: 'compare'; field: FieldRef; op: ComparisonOperator; value: number; offset: number }
+  | MatchNode
+  | CompareNode
+  /**
+   * `all(PATH:VALUE)`, `all(PATH>N)`: EVERY value the path reaches (null and missing ones aside)
+   * satisfies the term, which alone means SOME value does; true when the path reaches none (as jq's
+   * all/2 and SQL's ALL). `-all(…)` is "some value does not": a pod with one untrusted image among
+   * trusted ones. Equivalently NOT (some present value fails the term). An engine that can only
+   * over-approximate path terms (a prefilter, then the evaluator) must let any row through.
+   * (`any(…)` is the plain term and parses to it.)
+   */
+  | { kind: 'every'; item: PathTerm; offset: number }
   /** Free text: case-insensitive match anywhere in the indexed text fields. */
   | { kind: 'text'; value: ValuePattern; offset: number };
 

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../normalizedEvent';
 import type { AuditRequest } from '../requests';
-import type { FieldRef, PathStep, QueryNode, ValuePattern } from './ast';
+import type { ComparisonOperator, FieldRef, PathStep, PathTerm, QueryNode, ValuePattern } from './ast';
 import { indexField, type IndexField } from './fields';
 import { asciiLower, compilePattern, freeTextPattern, type StringTest } from './pattern';
 import { resourcePath } from '../requestTarget';
@@ -31,9 +31,25 @@ export function compileQuery(node: QueryNode): EventPredicate {
       return compileMatch(node.field, node.values);
     case 'compare':
       return compileCompare(node.field, node.op, node.value);
+    case 'every': {
+      // Every present value satisfies the term = no present value fails it (true when there is none).
+      const { path } = node.item.field;
+      const holds = pathValueTest(node.item);
+      return (e) => !someAtPath(e.event, path, (value) => value !== null && value !== undefined && !holds(value));
+    }
     case 'text':
       return compileFreeText(node.value);
   }
+}
+
+/** Whether one present (not null) value a path reaches satisfies a path term: the value test of match and compare alike. */
+function pathValueTest(term: PathTerm): (value: unknown) => boolean {
+  if (term.kind === 'compare') {
+    const compare = comparator(term.op, term.value);
+    return (value) => typeof value === 'number' && compare(value);
+  }
+  const test = anyOf(term.values, compilePattern);
+  return (value) => test(valueText(value));
 }
 
 /**
@@ -58,6 +74,8 @@ function cost(node: QueryNode): number {
       return 4;
     case 'compare':
       return node.field.kind === 'path' ? 6 : 1;
+    case 'every':
+      return 6;
     case 'match':
       if (node.field.kind === 'path') return 6;
       return node.field.name === 'command' ? 5 : 1 + node.values.length / 8;
@@ -76,8 +94,8 @@ function anyOf(values: ValuePattern[], build: (value: ValuePattern) => StringTes
 
 function compileMatch(field: FieldRef, values: ValuePattern[]): EventPredicate {
   if (field.kind === 'path') {
-    const test = anyOf(values, compilePattern);
-    return (e) => someAtPath(e.event, field.path, (value) => value !== null && value !== undefined && test(valueText(value)));
+    const holds = pathValueTest({ kind: 'match', field, values, offset: 0 });
+    return (e) => someAtPath(e.event, field.path, (value) => value !== null && value !== undefined && holds(value));
   }
   const definition = indexField(field.name);
   if (definition.name === 'resource') return compileResourceMatch(values);
@@ -99,9 +117,12 @@ function compileResourceMatch(values: ValuePattern[]): EventPredicate {
   return (e) => tests.some(({ combined, test }) => test(combined ? resourcePath(e) : e.resource));
 }
 
-function compileCompare(field: FieldRef, op: string, limit: number): EventPredicate {
+function compileCompare(field: FieldRef, op: ComparisonOperator, limit: number): EventPredicate {
   const compare = comparator(op, limit);
-  if (field.kind === 'path') return (e) => someAtPath(e.event, field.path, (value) => typeof value === 'number' && compare(value));
+  if (field.kind === 'path') {
+    const holds = pathValueTest({ kind: 'compare', field, op, value: limit, offset: 0 });
+    return (e) => someAtPath(e.event, field.path, holds);
+  }
   const get = (indexField(field.name) as IndexField).get;
   return (e) => {
     const value = get(e);

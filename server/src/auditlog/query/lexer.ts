@@ -4,6 +4,8 @@ export type FieldOperator = ':' | '=' | '!=' | '>' | '>=' | '<' | '<=';
 
 export type Token =
   | { type: '(' | ')' | 'AND' | 'OR' | 'NOT' | '-' | 'eof'; offset: number }
+  /** `all` or `any` written right before "(": a quantifier over the values of one JSON path term. */
+  | { type: 'quantifier'; name: 'all' | 'any'; offset: number }
   | { type: 'field'; name: string; op: FieldOperator; offset: number }
   | { type: 'value'; value: ValuePattern; quoted: boolean; offset: number };
 
@@ -39,6 +41,11 @@ export function tokenize(query: string): Token[] {
     }
     if (c === '-' && !valueList && i + 1 < query.length && !isSpace(query[i + 1]!)) {
       tokens.push({ type: '-', offset: i++ });
+      continue;
+    }
+    if (!valueList && (query.startsWith('all(', i) || query.startsWith('any(', i))) {
+      tokens.push({ type: 'quantifier', name: query.slice(i, i + 3) as 'all' | 'any', offset: i });
+      i += 3;
       continue;
     }
     if (c === '"') {

@@ -1,4 +1,4 @@
-import { QuerySyntaxError, type ComparisonOperator, type FieldRef, type QueryNode, type ValuePattern } from './ast';
+import { QuerySyntaxError, type ComparisonOperator, type FieldRef, type PathTerm, type QueryNode, type ValuePattern } from './ast';
 import { indexField, resolveField } from './fields';
 import { tokenize, type Token } from './lexer';
 import { parseDuration, parseInstant } from './timeValues';
@@ -13,8 +13,9 @@ export interface ParseQueryOptions {
  *   query   := or
  *   or      := and ('OR' and)*
  *   and     := unary (['AND'] unary)*
- *   unary   := ('-' | 'NOT') unary | '(' or ')' | term
+ *   unary   := ('-' | 'NOT') unary | '(' or ')' | ('all(' | 'any(') pathterm ')' | term
  *   term    := FIELD OP value | FIELD ':' '(' value (['OR'] value)* ')' | value
+ *   pathterm:= a term whose FIELD is a JSON path and whose OP is not '!='
  *   OP      := ':' | '=' | '!=' | '>' | '>=' | '<' | '<='
  * Special fields: after:TIME, before:TIME, last:DURATION.
  */
@@ -85,6 +86,8 @@ class Parser {
         if (close.type !== ')') throw new QuerySyntaxError('missing ")"', token.offset);
         return inner;
       }
+      case 'quantifier':
+        return this.parseQuantifier(token);
       case 'value':
         return { kind: 'text', value: token.value, offset: token.offset };
       case 'field':
@@ -94,6 +97,25 @@ class Parser {
       default:
         throw new QuerySyntaxError(`unexpected ${describe(token)}`, token.offset, token.type.length);
     }
+  }
+
+  /** `all(PATH:VALUE)` (every value the path reaches) or `any(…)` (some value: the plain term). */
+  private parseQuantifier(token: Extract<Token, { type: 'quantifier' }>): QueryNode {
+    const name = token.name;
+    this.take(); // "(": the lexer only makes a quantifier of a name right before one
+    const first = this.take();
+    const example = `${name}(podSpec.allContainers[].image:registry.k8s.io/*)`;
+    if (first.type !== 'field') throw new QuerySyntaxError(`${name}(…) takes a JSON path term, e.g. ${example}`, first.offset, first.type === 'eof' ? 0 : 1);
+    const term = this.parseFieldTerm(first);
+    if (term.kind === 'not') {
+      throw new QuerySyntaxError(`"!=" in ${name}(…): write -${first.name}:VALUE (no value is) or -all(${first.name}:VALUE) (some value is not)`, first.offset, first.name.length + first.op.length);
+    }
+    if ((term.kind !== 'match' && term.kind !== 'compare') || term.field.kind !== 'path') {
+      throw new QuerySyntaxError(`${name}(…) takes a JSON path term (${first.name} has one value per request), e.g. ${example}`, first.offset, first.name.length + first.op.length);
+    }
+    const close = this.take();
+    if (close.type !== ')') throw new QuerySyntaxError(`${name}(…) holds one term: close it with ")"`, close.offset, close.type === 'eof' ? 0 : 1);
+    return name === 'any' ? term : { kind: 'every', item: term as PathTerm, offset: token.offset };
   }
 
   private parseFieldTerm(token: Extract<Token, { type: 'field' }>): QueryNode {
@@ -153,5 +175,6 @@ function describe(token: Token): string {
   if (token.type === 'eof') return 'end of query';
   if (token.type === 'value') return `"${token.value.source}"`;
   if (token.type === 'field') return `"${token.name}${token.op}"`;
+  if (token.type === 'quantifier') return `"${token.name}("`;
   return `"${token.type}"`;
 }

@@ -83,6 +83,12 @@ export function jqCondition(node: QueryNode): string {
       return node.field.kind === 'path'
         ? `any(${jqPath(node.field.path)} | numbers; . ${node.op} ${node.value})`
         : `(${indexField(node.field.name).jq} as $v | ($v | type) == "number" and $v ${node.op} ${node.value})`;
+    case 'every': {
+      // jq's all/2 is true on an empty generator, as the engine's all(…) is.
+      const term = node.item;
+      const holds = term.kind === 'match' ? `(tostring | ${jqStringTest(term.values)})` : `(type == "number" and . ${term.op} ${term.value})`;
+      return `all(${jqPath(term.field.path)} | select(. != null); ${holds})`;
+    }
     case 'text': {
       const values = FREE_TEXT_FIELDS.map((name) => indexField(name).jq).join(', ');
       return `any([${values}][] | ascii_downcase; ${jqStringTest([freeTextPattern(node.value)])})`;

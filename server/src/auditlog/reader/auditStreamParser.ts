@@ -15,8 +15,14 @@ export interface SkippedRecord {
   offset: number;
   reason: string;
   /** Set when the bytes were damaged or not text (not just an odd record): results are partial. */
-  damage?: true;
+  damage?: DamageKind;
 }
+
+/**
+ * How input was damaged: a gzip stream that ends early or is corrupt (the rest of the file is lost),
+ * a file that is not text at all (nothing was read), or binary bytes in a line (only that line is lost).
+ */
+export type DamageKind = 'gzip-ends-early' | 'gzip-corrupt' | 'not-text' | 'binary-line';
 
 /** How the bytes are framed: one record per line, or pretty-printed JSON documents. */
 export type Framing = 'lines' | 'documents' | 'empty';
@@ -29,6 +35,8 @@ export interface ParseSummary {
   /** Every skipped record counts here, even when `skipped` keeps only the first few. */
   skippedCount: number;
   skipped: SkippedRecord[];
+  /** Of `skippedCount`, the records lost to damage (those with `damage`, whether kept in `skipped` or only counted). */
+  damagedCount: number;
   /**
    * Some bytes were not a log at all: binary data, or a gzip stream that broke off (then the rest of
    * the file is missing). Unlike an odd record, this means the results are partial.
@@ -66,7 +74,7 @@ export class AuditStreamParser implements RecordSink {
   private readonly maxSkippedDetails: number;
   private readonly legacy = new LegacyTextConverter();
   private readonly atFileStart: boolean;
-  private readonly summary: ParseSummary = { framing: 'empty', formats: {}, events: 0, skippedCount: 0, skipped: [], damaged: false };
+  private readonly summary: ParseSummary = { framing: 'empty', formats: {}, events: 0, skippedCount: 0, skipped: [], damagedCount: 0, damaged: false };
   /** The whole input was found not to be text: the rest is ignored. */
   private ignoring = false;
   /** The stream broke off: the unfinished record at the end is part of that damage, not a separate skip. */
@@ -109,10 +117,13 @@ export class AuditStreamParser implements RecordSink {
   reportGzipDamage(error: Error): void {
     // Kept even past maxSkippedDetails: it explains why the rest of the file is missing.
     this.summary.skippedCount++;
+    this.summary.damagedCount++;
     this.summary.damaged = true;
     this.brokenOff = true;
     const reason = `gzip data damaged (${error.message}): nothing after this point was read`;
-    this.summary.skipped.push({ file: this.file, line: this.splitter?.currentLine ?? 1, offset: -1, reason, damage: true });
+    // zlib says Z_BUF_ERROR when the input stops inside the stream (a file cut short), Z_DATA_ERROR for bytes that are wrong.
+    const damage = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'gzip-ends-early' : 'gzip-corrupt';
+    this.summary.skipped.push({ file: this.file, line: this.splitter?.currentLine ?? 1, offset: -1, reason, damage });
   }
 
   end(): ParseSummary {
@@ -133,9 +144,12 @@ export class AuditStreamParser implements RecordSink {
     this.onEvent(normalized);
   }
 
-  skip(at: RecordLocation, reason: string, damage = false): void {
+  skip(at: RecordLocation, reason: string, damage?: DamageKind): void {
     this.summary.skippedCount++;
-    if (damage) this.summary.damaged = true;
+    if (damage) {
+      this.summary.damaged = true;
+      this.summary.damagedCount++;
+    }
     if (this.summary.skipped.length < this.maxSkippedDetails) this.summary.skipped.push({ file: at.file, line: at.line, offset: at.offset, reason, ...(damage ? { damage } : {}) });
   }
 
@@ -146,7 +160,7 @@ export class AuditStreamParser implements RecordSink {
     const notText = this.atFileStart ? notTextFile(head) : null;
     if (notText !== null) {
       this.ignoring = true;
-      this.skip({ file: this.file, line: 1, offset: 0 }, notText, true);
+      this.skip({ file: this.file, line: 1, offset: 0 }, notText, 'not-text');
       return;
     }
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
@@ -210,7 +224,7 @@ export class AuditStreamParser implements RecordSink {
    */
   private skipLine(bytes: Buffer, start: number, end: number, at: RecordLocation, final: boolean, reason: string): void {
     const control = firstControlByte(bytes, start, end);
-    if (control >= 0) this.skip(at, binaryDataReason(bytes[control]!, at.offset + (control - start)), true);
+    if (control >= 0) this.skip(at, binaryDataReason(bytes[control]!, at.offset + (control - start)), 'binary-line');
     else if (!(final && this.brokenOff)) this.skip(at, reason);
   }
 

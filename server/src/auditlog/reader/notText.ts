@@ -30,6 +30,9 @@ export function firstControlByte(bytes: Buffer, start: number, end: number): num
   return -1;
 }
 
+/** How a binary file's reason ends (the viewer, which says the file was not read in its own words, leaves it out). */
+export const FILE_NOT_READ = ': the file was not read';
+
 /** "binary data, not text (byte 0x00 at offset 1234)": `offset` is the byte's position in the file. */
 export function binaryDataReason(byte: number, offset: number): string {
   return `binary data, not text (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${offset})`;
@@ -51,5 +54,5 @@ export function notTextFile(head: Buffer): string | null {
   const control = firstControlByte(head, 0, end);
   let controls = 0;
   for (let i = control; i >= 0 && i < end; i = firstControlByte(head, i + 1, end)) controls++;
-  return controls < FILE_VERDICT_CONTROLS ? null : `${binaryDataReason(head[control]!, control)}: the file was not read`;
+  return controls < FILE_VERDICT_CONTROLS ? null : `${binaryDataReason(head[control]!, control)}${FILE_NOT_READ}`;
 }

@@ -3,7 +3,7 @@
 // names and keywords, or the values an index field has in this log, most frequent first.
 import type { ViewerCompletion, ViewerCompletionItem } from '../../protocol/logViewer';
 import { execCommand } from '../execCommand';
-import { timeOrder, type LogIndex } from '../index';
+import { timeOrder, timeSpan, type LogIndex } from '../index';
 import { GROUP_SEPARATOR, NUM, STRING_COLUMN_INDEX, type StringColumn } from '../index/schema';
 import { QuerySyntaxError } from '../query/ast';
 import { INDEX_FIELDS, type IndexField } from '../query/fields';
@@ -45,6 +45,11 @@ const PATH_STARTERS: [string, string][] = [
   ['podSpec.', 'pod spec in the body of Pods and every workload template'],
 ];
 
+const QUANTIFIERS: [string, string][] = [
+  ['all(', 'every value of a JSON path term: -all(podSpec.allContainers[].image:registry.k8s.io/*) is "some image is not"'],
+  ['any(', 'some value of a JSON path term (the same as the term alone)'],
+];
+
 /** Index fields whose values can be listed, and where they come from. */
 type ValueSource = StringColumn | 'code' | 'command';
 
@@ -77,6 +82,8 @@ export function completeQuery(index: LogIndex, text: string, cursor: number, sam
   if (owner) return { from, to, items: valueItems(index, owner.name, owner.op, typedParts) };
   if (token.quoted) return none; // quoted free text
   const typed = text.slice(from, cursor);
+  // Right after a closing ")" or quote no word is being typed (the next term needs a space first).
+  if (typed === '' && (text[cursor - 1] === ')' || text[cursor - 1] === '"')) return none;
   if (isPathPrefix(typed)) return { from, to, items: pathKeyItems(typed, samples) };
   return { from, to, items: wordItems(typed, tokens[at - 1]) };
 }
@@ -119,6 +126,8 @@ function endOf(token: Token): number {
       return token.offset + token.value.source.length;
     case 'field':
       return token.offset + token.name.length + token.op.length;
+    case 'quantifier':
+      return token.offset + token.name.length;
     case 'eof':
       return token.offset;
     default:
@@ -172,6 +181,7 @@ function wordItems(typed: string, previous: Token | undefined): ViewerCompletion
   }
   items.push(...TIME_TERMS.filter((item) => matches(item.label)));
   for (const [path, detail] of PATH_STARTERS) if (prefix !== '' && matches(path)) items.push({ label: path, insert: path, detail, kind: 'field' });
+  for (const [quantifier, detail] of QUANTIFIERS) if (prefix !== '' && matches(quantifier)) items.push({ label: quantifier, insert: quantifier, detail, kind: 'keyword' });
   // AND / OR join two terms: offered after a term, not at the start, after "(", "-", NOT, AND or OR.
   const afterTerm = previous !== undefined && (previous.type === 'value' || previous.type === ')');
   if (afterTerm) {
@@ -207,13 +217,10 @@ function valueItems(index: LogIndex, name: string, op: string, typedParts: strin
 
 /** The times of the log's first and last request (time order puts rows without a time last). */
 function timeBounds(index: LogIndex): ViewerCompletionItem[] {
-  const order = timeOrder(index);
-  const time = index.numbers[NUM.time]!.data;
-  let last = order.length - 1;
-  while (last >= 0 && Number.isNaN(time[order[last]!]!)) last--;
-  if (last < 0) return [];
+  const span = timeSpan(index);
+  if (span === null) return [];
   const item = (t: number, detail: string): ViewerCompletionItem => ({ label: new Date(t).toISOString(), insert: new Date(t).toISOString(), detail, kind: 'value' });
-  return [item(time[order[0]!]!, 'the first request of the log'), item(time[order[last]!]!, 'the last request of the log')];
+  return [item(span.first, 'the first request of the log'), item(span.last, 'the last request of the log')];
 }
 
 /**

@@ -12,7 +12,7 @@ import type {
 } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { windowHitQuery } from '../index/windowPass';
-import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
+import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, timeSpan, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
 import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
@@ -22,6 +22,7 @@ import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
 import { redactEvent } from '../redact';
 import { detectorInfo, viewerRow } from './viewerRow';
 import { pathColumn, type PathColumn } from './pathColumns';
+import { readWarnings } from './readWarnings';
 import { completeQuery, pathPrefixAt } from './queryCompletion';
 
 /** Skipped records listed by name; the rest are counted. */
@@ -90,7 +91,9 @@ export class ViewerSession {
 
   status(): ViewerStatus {
     const skipped = this.index.skipped();
+    const ordinary = skipped.filter((s) => !s.damage);
     const detections = this.detectionCounts();
+    const span = timeSpan(this.index);
     return {
       totalRows: this.index.requestCount,
       matchingRows: this.result.length,
@@ -98,8 +101,10 @@ export class ViewerSession {
       totalBytes: this.bytes.total,
       indexing: this.indexing,
       formats: [...new Set(this.index.files.flatMap((file) => Object.keys(file.formats)))],
-      skippedCount: this.index.segments.reduce((sum, segment) => sum + segment.skippedCount, 0),
-      skipped: skipped.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      skippedCount: this.index.skippedCount() - this.index.damagedCount(),
+      skipped: ordinary.slice(0, MAX_LISTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
+      timeSpan: span && { first: new Date(span.first).toISOString(), last: new Date(span.last).toISOString() },
+      warnings: readWarnings(this.index.readErrors, skipped.filter((s) => s.damage), this.index.damagedCount()),
       detections,
     };
   }
