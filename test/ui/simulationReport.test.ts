@@ -42,8 +42,21 @@ async function screenshots(page: Page, name: string, show?: Locator): Promise<vo
     // The report lays itself out again at the new width: wait for the frame after the resize.
     await activeWebview(page).locator('main.report').waitFor();
     await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => resolve(true))));
-    if (show) await show.scrollIntoViewIfNeeded();
+    // The report is drawn anew when a re-simulation of the edited policy arrives: a section found just
+    // before that is gone, so look it up again (the locator does) until it holds still.
+    if (show) await scrollIntoViewOnceSettled(show);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}x${height}.png`) });
+  }
+}
+
+async function scrollIntoViewOnceSettled(target: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('not attached')) throw error;
+    }
   }
 }
 
