@@ -64,7 +64,8 @@ function stampFirstRows(): void {
 const table = new VirtualTable({
   columns: COLUMNS.filter((column) => !column.hiddenByDefault),
   getRow: (index) => cache.get(index),
-  onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
+  // Enter or a double click shows the row in the log's text; rows of a ClickHouse table have their details only.
+  onActivate: (_index, row) => details.fromFile && vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => (index < 0 ? details.clear() : details.show(index)),
   onViewChange: (top, selected) => saveState({ top, selected }),
   onKey: (action, selected) => {
@@ -283,6 +284,9 @@ const skippedList = el('ul', { id: 'skipped' });
 const skippedDetails = el('details', { class: 'skipped' }, el('summary', {}, 'Skipped lines'), skippedList);
 
 function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): void {
+  const fromFile = message.source === 'file';
+  details.fromFile = fromFile;
+  if (!fromFile) emptyNote.textContent = 'This ClickHouse table has no audit events (yet): load a log into it with k8s-audit load, or send events to it with k8s-audit serve.';
   const header = toolbar(message.fileName, summary, sidebarToggle, columnChooser.element, {
     follow: (on) => {
       following = on;
@@ -290,7 +294,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
     },
     export: (format) => vscodeApi.postMessage({ type: 'export', format }),
     copyJq: () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }),
-    openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }),
+    ...(fromFile ? { openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }) } : {}),
   });
   app.replaceChildren(header, queryBar.element, timeline.element, emptyNote, layout.element, skippedDetails);
   table.setSort(sort.key, sort.direction);
