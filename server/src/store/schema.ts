@@ -53,6 +53,13 @@ export interface StoreTable {
   /** The MergeTree table on each node (the same as `table` without a cluster). */
   local: string;
   cluster?: string;
+  /**
+   * What a reader that looked at the table recently knows (the viewer, see viewer/readingPlan.ts):
+   * the condition that picks each request's row, and whether rows may be duplicated (FINAL needed).
+   * Absent: the general forms, right for any state of the table.
+   */
+  requestRows?: string;
+  final?: boolean;
 }
 
 export function storeTable(table = 'audit_events', cluster?: string): StoreTable {

@@ -11,12 +11,16 @@ const VALUES_ASKED = 200;
 /** Events read to complete JSON path keys, as for files. */
 const SAMPLE_EVENTS = 200;
 
-/** The column (or expression) of each field whose values completion offers. */
+/**
+ * The column (or expression) of each field whose values completion offers; groups are one value per
+ * group (ARRAY JOIN, a plain name that WHERE can use on every release: no SELECT alias in WHERE).
+ */
 const VALUE_EXPRESSION: Partial<Record<ValueSource, string>> = {
   resourcePath: "if(subresource != '', concat(resource, '/', subresource), resource)",
-  groups: 'arrayJoin(groups)',
+  groups: 'groupName',
   code: 'codeText',
 };
+const ARRAY_JOIN: Partial<Record<ValueSource, string>> = { groups: ' ARRAY JOIN groups AS groupName' };
 
 /** Fields whose empty value is no value (a request without a code or command). */
 const EMPTY_IS_NONE = new Set<ValueSource>(['code', 'command']);
@@ -31,14 +35,14 @@ export function storeCompletionValues(client: ClickHouseClient, target: StoreTab
     counted: async (source, typedParts) => {
       const expression = VALUE_EXPRESSION[source] ?? source;
       const filters = [whereRequests(target, '1')];
-      if (EMPTY_IS_NONE.has(source)) filters.push(`${source === 'code' ? 'codeText' : source} != ''`);
+      if (EMPTY_IS_NONE.has(source)) filters.push(`${expression} != ''`);
       const typed = typedParts.join('');
       // A typed `*` is a wildcard (values the pattern starts, case-sensitive); else any value containing the text, starting ones first.
-      const narrowed = typedParts.length > 1 ? patternSql('value', { parts: [...typedParts, ''], source: '', offset: 0 }) : typed === '' ? '' : `positionCaseInsensitiveUTF8(value, ${sqlString(typed)}) > 0`;
+      if (typedParts.length > 1) filters.push(patternSql(expression, { parts: [...typedParts, ''], source: '', offset: 0 }));
+      else if (typed !== '') filters.push(`positionCaseInsensitiveUTF8(${expression}, ${sqlString(typed)}) > 0`);
       const starting = typedParts.length > 1 || typed === '' ? '' : `startsWith(lowerUTF8(value), ${sqlString(typed.toLowerCase())}) DESC, `;
-      if (narrowed) filters.push(narrowed);
       const rows = await client.rows<{ value: string; n: number }>(
-        `SELECT ${expression} AS value, count() AS n FROM ${fromRows(target)} WHERE ${filters.join(' AND ')} GROUP BY value ORDER BY ${starting}n DESC, value LIMIT ${VALUES_ASKED}`,
+        `SELECT ${expression} AS value, count() AS n FROM ${fromRows(target)}${ARRAY_JOIN[source] ?? ''} WHERE ${filters.join(' AND ')} GROUP BY value ORDER BY ${starting}n DESC, value LIMIT ${VALUES_ASKED}`,
       );
       return rows.map((row): Counted => ({ value: String(row.value), count: Number(row.n) }));
     },

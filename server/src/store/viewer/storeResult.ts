@@ -7,9 +7,14 @@ import type { StoreTable } from '../schema';
 
 /** A page boundary is remembered every this many positions: the next page starts from it (keyset). */
 const ANCHOR_EVERY = 200;
+/**
+ * A page this far past the nearest remembered boundary (a jump down the scrollbar) is found by OFFSET
+ * when SQL decides the query (one sorted read of the matching rows' keys), and its start remembered.
+ */
+const FAR_ROWS = 2_000;
 
 /** The columns of a table row (and what the details and stages need to find the request's other rows). */
-export const ROW_COLUMNS = 'timeMs, stage, user, impersonatedUser, verb, resource, subresource, requestURI, namespace, name, code, latencyMs, sourceIP, userAgent, detections, unknownDetections, line, format, requestKey, toUInt32(ts) AS second';
+export const ROW_COLUMNS = 'timeMs, stage, user, impersonatedUser, verb, resource, subresource, requestURI, namespace, name, code, latencyMs, sourceIP, userAgent, detections, unknownDetections, line, format, requestKey, toUInt32(ts) AS requestSecond';
 
 /** The sort of the table as a keyset: the ORDER BY expressions, ending with a unique (request, stage). */
 const SORT_KEYS: Record<ViewerSort['key'], string[]> = {
@@ -41,7 +46,8 @@ export class StoreResult {
 
   constructor(
     readonly client: ClickHouseClient,
-    readonly target: StoreTable,
+    /** The table as the session's reading plan has it (replaced when the table changes). */
+    public target: StoreTable,
   ) {}
 
   get compiled(): CompiledStoreQuery {
@@ -58,8 +64,11 @@ export class StoreResult {
   /** Counts again (rows arrived): remembered boundaries may have moved. */
   async recount(): Promise<number> {
     this.anchors = new Map();
-    this.matching = await countRequests(this.client, this.target, this.query);
-    return this.matching;
+    const query = this.query;
+    const matching = await countRequests(this.client, this.target, query);
+    // A count of a query replaced meanwhile is not the result's.
+    if (query === this.query) this.matching = matching;
+    return matching;
   }
 
   /** Rows [start, start + count) with their positions, read from the nearest remembered boundary before `start`. */
@@ -67,28 +76,31 @@ export class StoreResult {
     const from = Math.floor(start / ANCHOR_EVERY) * ANCHOR_EVERY;
     let anchorAt = from;
     while (anchorAt > 0 && !this.anchors.has(anchorAt)) anchorAt -= ANCHOR_EVERY;
+    const jump = from - anchorAt > FAR_ROWS && this.query.condition.exact;
+    if (jump) anchorAt = from;
     const rows: { position: number; row: StoredRow }[] = [];
     let position = anchorAt;
-    await this.eachOrdered(this.anchors.get(anchorAt), start + count - anchorAt, (row) => {
+    await this.eachOrdered(jump ? undefined : this.anchors.get(anchorAt), start + count - anchorAt, (row) => {
       if (position % ANCHOR_EVERY === 0) this.anchors.set(position, anchorOf(row));
       if (position >= start) rows.push({ position, row });
       position++;
-    }, columns);
+    }, columns, jump ? from : 0);
     return rows;
   }
 
   /**
-   * The result's rows from `anchor` on (the anchor row included), in the table's order, at most
-   * `limit`. SQL decides exact queries (LIMIT in SQL); the others read on until `limit` rows passed
+   * The result's rows from `anchor` on (the anchor row included; or past the first `offset` rows,
+   * for exact queries only), in the table's order, at most `limit`. SQL decides exact queries (LIMIT in SQL); the others read on until `limit` rows passed
    * the evaluator, then close the answer.
    */
-  async eachOrdered(anchor: Anchor | undefined, limit: number, onRow: (row: StoredRow) => void, columns = ROW_COLUMNS): Promise<void> {
+  async eachOrdered(anchor: Anchor | undefined, limit: number, onRow: (row: StoredRow) => void, columns = ROW_COLUMNS, offset = 0): Promise<void> {
     if (limit <= 0) return;
     const keys = SORT_KEYS[this.sort.key];
     const direction = this.sort.direction === 'asc' ? 'ASC' : 'DESC';
     const after = anchor ? `(${keys.join(', ')}) ${direction === 'ASC' ? '>=' : '<='} (${anchor.map(literal).join(', ')})` : '';
     const order = `ORDER BY ${keys.map((key) => `${key} ${direction}`).join(', ')}`;
-    const sqlLimit = this.query.condition.exact && Number.isFinite(limit) ? ` LIMIT ${Math.floor(limit)}` : '';
+    // LIMIT offset, count: the form 18.16 and current releases both read.
+    const sqlLimit = this.query.condition.exact && Number.isFinite(limit) ? ` LIMIT ${offset > 0 ? `${Math.floor(offset)}, ` : ''}${Math.floor(limit)}` : '';
     await this.eachDecided(`${columns}, ${keys.map((key, i) => `${key} AS k${i}`).join(', ')}`, onRow, { where: after, tail: `${order}${sqlLimit}`, limit });
   }
 

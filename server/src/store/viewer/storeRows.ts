@@ -53,7 +53,7 @@ export function storeViewerRow(row: StoredRow, position: number, stages: Readonl
 export async function stagesOfRows(client: ClickHouseClient, target: StoreTable, rows: readonly StoredRow[]): Promise<Map<string, string[]>> {
   const stages = new Map<string, string[]>();
   if (rows.length === 0) return stages;
-  const keys = [...new Set(rows.map((row) => `(toDateTime(${sqlNumber(Number(row.second))}), ${sqlString(String(row.requestKey))})`))];
+  const keys = [...new Set(rows.map((row) => `(toDateTime(${sqlNumber(Number(row.requestSecond))}), ${sqlString(String(row.requestKey))})`))];
   await client.eachRow<{ requestKey: string; stages: string[] }>(`SELECT requestKey, groupUniqArray(stage) AS stages FROM ${fromRows(target)} WHERE (ts, requestKey) IN (${keys.join(', ')}) GROUP BY requestKey`, (row) => {
     stages.set(row.requestKey, row.stages.sort((a, b) => (STAGE_RANK[a] ?? 0) - (STAGE_RANK[b] ?? 0)));
   });

@@ -27,6 +27,7 @@ import { STAGE_RANK, type StoreTable } from '../schema';
 import { sampleStoreEvents, storeCompletionValues } from './storeCompletion';
 import { anchorOf, ROW_COLUMNS, StoreResult, type Anchor, type StoredRow } from './storeResult';
 import { rowDetections, stagesOfRows, storeViewerRow } from './storeRows';
+import { readingPlan } from './readingPlan';
 import { tableSignature, tableSummary, type TableSummary } from './storeStatus';
 import { storeTimeline } from './storeTimeline';
 
@@ -46,6 +47,7 @@ export class StoreViewerSession implements LogViewerSession {
   private readonly result: StoreResult;
   private summary: TableSummary = { requests: 0, formats: [], bytes: 0, detections: [] };
   private signature = '';
+  private nextLook = 0;
   private closed = false;
   private samples: { query: unknown; events: Record<string, unknown>[] } | undefined;
   private readonly pathColumn = pathColumnCache();
@@ -62,11 +64,20 @@ export class StoreViewerSession implements LogViewerSession {
   /** Opens the table: its summary and the count of all requests, or a ClickHouseProblem saying why not. */
   static async open(client: ClickHouseClient, target: StoreTable, onStatus: (status: ViewerStatus, reset: boolean) => void = () => undefined, onClose: () => void = () => undefined): Promise<StoreViewerSession> {
     const session = new StoreViewerSession(client, target, onStatus, onClose);
-    await session.explained(async () => {
-      session.signature = await tableSignature(client, target);
-      [session.summary] = await Promise.all([tableSummary(client, target), session.result.recount()]);
-    });
+    await session.explained(() => session.look());
     return session;
+  }
+
+  /** Reads the table's state: how to read it until it changes, its summary, the current query's count. */
+  private async look(signature?: string): Promise<void> {
+    // The signature first: rows that arrive while the plan is made change it again, so they are looked at next time.
+    const seen = signature ?? (await tableSignature(this.client, this.target));
+    const plan = await readingPlan(this.client, this.target);
+    this.result.target = plan;
+    const [summary] = await Promise.all([tableSummary(this.client, plan), this.result.recount()]);
+    this.signature = seen;
+    this.summary = summary;
+    this.samples = undefined;
   }
 
   status(): ViewerStatus {
@@ -86,7 +97,7 @@ export class StoreViewerSession implements LogViewerSession {
     return this.explained(async () => {
       const columns = [...new Set(paths)].slice(0, MAX_PATH_COLUMNS).flatMap((text) => this.pathColumn(text) ?? []);
       const page = await this.result.page(start, Math.min(count, MAX_PAGE_ROWS), columns.length > 0 ? `${ROW_COLUMNS}, raw` : ROW_COLUMNS);
-      const stages = await stagesOfRows(this.client, this.target, page.map((entry) => entry.row));
+      const stages = await stagesOfRows(this.client, this.result.target, page.map((entry) => entry.row));
       return page.map(({ position, row }) => {
         const viewerRow = storeViewerRow(row, position, stages);
         if (columns.length > 0) {
@@ -113,7 +124,7 @@ export class StoreViewerSession implements LogViewerSession {
       if (!found) throw new Error(`row ${position} is not in the current result`);
       const { row } = found;
       const stages = await this.client.rows<{ stage: string; raw: string; format: string; line: number }>(
-        `SELECT stage, raw, format, line FROM ${fromRows(this.target)} WHERE requestKey = ${sqlString(String(row.requestKey))} AND ts >= toDateTime(${Number(row.second)}) AND stage != ${sqlString(String(row.stage))}`,
+        `SELECT stage, raw, format, line FROM ${fromRows(this.result.target)} WHERE requestKey = ${sqlString(String(row.requestKey))} AND ts >= toDateTime(${Number(row.requestSecond)}) AND stage != ${sqlString(String(row.stage))}`,
       );
       stages.sort((a, b) => (STAGE_RANK[a.stage] ?? 0) - (STAGE_RANK[b.stage] ?? 0));
       const event = rowEvent(row as { raw: string });
@@ -133,7 +144,7 @@ export class StoreViewerSession implements LogViewerSession {
         if (this.samples?.query !== this.result.compiled) this.samples = { query: this.result.compiled, events: await sampleStoreEvents(this.result) };
         samples = this.samples.events;
       }
-      return completeQuery(storeCompletionValues(this.client, this.target), text, cursor, samples);
+      return completeQuery(storeCompletionValues(this.client, this.result.target), text, cursor, samples);
     });
   }
 
@@ -154,7 +165,7 @@ export class StoreViewerSession implements LogViewerSession {
           await this.result.eachOrdered(anchor, wanted, (row) => chunk.push(row), format === 'csv' ? ROW_COLUMNS : `${ROW_COLUMNS}, raw`);
           const fresh = anchor ? chunk.slice(1) : chunk;
           if (format === 'csv') {
-            const stages = await stagesOfRows(this.client, this.target, fresh);
+            const stages = await stagesOfRows(this.client, this.result.target, fresh);
             for (const row of fresh) await write(csvLine(storeViewerRow(row, rows++, stages)));
           } else {
             for (const row of fresh) {
@@ -170,15 +181,17 @@ export class StoreViewerSession implements LogViewerSession {
     });
   }
 
-  /** Rows arrived (a load, the webhook receiver): count again and tell the viewer. */
+  /**
+   * Rows arrived (a load, the webhook receiver): count again and tell the viewer. A look at a big
+   * table takes long: the next is at least ten looks' time later, so the server is not kept busy.
+   */
   async refresh(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || Date.now() < this.nextLook) return;
     const signature = await tableSignature(this.client, this.target);
     if (signature === this.signature) return;
-    const [summary] = await Promise.all([tableSummary(this.client, this.target), this.result.recount()]);
-    this.signature = signature;
-    this.summary = summary;
-    this.samples = undefined;
+    const started = Date.now();
+    await this.look(signature);
+    this.nextLook = Date.now() + 10 * (Date.now() - started);
     if (!this.closed) this.onStatus(this.status(), false);
   }
 
