@@ -139,8 +139,8 @@ async function fileIdentity(path: string): Promise<string> {
 }
 
 async function loadedEvents(client: ClickHouseClient, target: StoreTable, source: string, fileKey: string): Promise<number> {
-  const rows = await client.rows<{ events: number }>(`SELECT max(events) AS events FROM ${progressTable(target.local)} WHERE source = ${sqlString(source)} AND fileKey = ${sqlString(fileKey)}`);
-  return Number(rows[0]?.events ?? 0);
+  const rows = await client.rows<{ loaded: number }>(`SELECT max(events) AS loaded FROM ${progressTable(target.local)} WHERE source = ${sqlString(source)} AND fileKey = ${sqlString(fileKey)}`);
+  return Number(rows[0]?.loaded ?? 0);
 }
 
 async function recordProgress(client: ClickHouseClient, target: StoreTable, source: string, fileKey: string, events: number): Promise<void> {

@@ -17,11 +17,11 @@ export async function readingPlan(client: ClickHouseClient, base: StoreTable): P
   const [[counts], incomplete] = await Promise.all([
     client.rows<{ stored: number; kept: number }>(`SELECT (SELECT count() FROM ${general.table}) AS stored, (SELECT count() FROM ${general.table} FINAL) AS kept`),
     // A request's rows are on one shard, so grouping over the Distributed table sees each request whole.
-    client.rows<{ requestKey: string; top: number }>(`SELECT requestKey, max(stageRank) AS top FROM ${general.table} GROUP BY requestKey HAVING top < ${TOP_STAGE_RANK} LIMIT ${MAX_LISTED_INCOMPLETE + 1}`),
+    client.rows<{ requestKey: string; topRank: number }>(`SELECT requestKey, max(stageRank) AS topRank FROM ${general.table} GROUP BY requestKey HAVING topRank < ${TOP_STAGE_RANK} LIMIT ${MAX_LISTED_INCOMPLETE + 1}`),
   ]);
   const plan: StoreTable = { ...general, final: Number(counts?.stored) !== Number(counts?.kept) };
   if (incomplete.length > MAX_LISTED_INCOMPLETE) return plan;
-  const listed = incomplete.map((row) => `(${sqlString(row.requestKey)}, ${sqlNumber(Number(row.top))})`);
+  const listed = incomplete.map((row) => `(${sqlString(row.requestKey)}, ${sqlNumber(Number(row.topRank))})`);
   plan.requestRows = listed.length === 0 ? `stageRank = ${TOP_STAGE_RANK}` : `(stageRank = ${TOP_STAGE_RANK} OR (requestKey, stageRank) IN (${listed.join(', ')}))`;
   return plan;
 }

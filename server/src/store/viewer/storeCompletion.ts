@@ -47,8 +47,8 @@ export function storeCompletionValues(client: ClickHouseClient, target: StoreTab
       return rows.map((row): Counted => ({ value: String(row.value), count: Number(row.n) }));
     },
     timeBounds: async (): Promise<TimeBounds | null> => {
-      const [row] = await client.rows<{ first: number | null; last: number | null }>(`SELECT min(timeMs) AS first, max(timeMs) AS last FROM ${fromRows(target)} WHERE ${whereRequests(target, '1')}`);
-      return row && row.first !== null && row.last !== null ? { first: Number(row.first), last: Number(row.last) } : null;
+      const [row] = await client.rows<{ firstMs: number | null; lastMs: number | null }>(`SELECT min(timeMs) AS firstMs, max(timeMs) AS lastMs FROM ${fromRows(target)} WHERE ${whereRequests(target, '1')}`);
+      return row && row.firstMs !== null && row.lastMs !== null ? { first: Number(row.firstMs), last: Number(row.lastMs) } : null;
     },
   };
 }

@@ -40,8 +40,8 @@ export async function tableSummary(client: ClickHouseClient, target: StoreTable)
 
 /** Changes when rows arrive (or merges drop duplicates): the viewer counts again only then. */
 export async function tableSignature(client: ClickHouseClient, target: StoreTable): Promise<string> {
-  const [row] = await client.rows<{ n: number; last: string }>(`SELECT count() AS n, toUInt32(max(ts)) AS last FROM ${target.table}`);
-  return `${row?.n}/${row?.last}`;
+  const [row] = await client.rows<{ n: number; lastSecond: number }>(`SELECT count() AS n, toUInt32(max(ts)) AS lastSecond FROM ${target.table}`);
+  return `${row?.n}/${row?.lastSecond}`;
 }
 
 async function tableBytes(client: ClickHouseClient, target: StoreTable): Promise<number> {
