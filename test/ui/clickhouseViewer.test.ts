@@ -142,4 +142,21 @@ describe('the log viewer on ClickHouse', { skip: clickhouseMissing(), timeout: 3
     await page.setViewportSize(LARGE);
     await closeEditor(page, 'down: audit_events');
   });
+
+  it('says so when the server goes away while the table is open: rows and queries that cannot be answered', async () => {
+    const { page } = workbench;
+    const webview = await openFromClickHouse(page, 'local');
+    await webview.locator('#summary', { hasText: '2,000 of 2,000 requests' }).waitFor({ timeout: 60_000 });
+    await clickhouse.kill();
+    // The last rows were never fetched: asking for them fails, and the viewer says why.
+    await webview.locator('#rows').press('End');
+    await webview.locator('#query-message .query-error', { hasText: /^Error: ClickHouse at http:\/\/127\.0\.0\.1:\d+ cannot be reached \(connection refused\)/ }).waitFor({ timeout: 30_000 });
+    const before = await answers(webview);
+    await webview.locator('#query').fill('verb:get');
+    await webview.locator('#query').press('Enter');
+    await answered(webview, before + 1);
+    assert.match((await webview.locator('#query-message').textContent()) ?? '', /^Error: ClickHouse at .* cannot be reached \(connection refused\)/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'clickhouse-viewer-1500x950-server-gone.png') });
+    await closeEditor(page, 'local: audit_events');
+  });
 });

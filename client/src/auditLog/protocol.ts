@@ -53,4 +53,5 @@ export type ToWebviewMessage =
   | { type: 'pathChecked'; requestId: number; result: ViewerPathCheck }
   | { type: 'completions'; requestId: number; completion: ViewerCompletion }
   | ({ type: 'event'; requestId: number } & ViewerEventResult)
-  | { type: 'error'; message: string; requestId?: number };
+  /** Opening failed (no `requestId`), or a request did (`of` names which kind: request ids of the row cache and the rest may coincide). */
+  | { type: 'error'; message: string; requestId?: number; of?: FromWebviewMessage['type'] };

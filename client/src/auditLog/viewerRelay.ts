@@ -97,13 +97,13 @@ export class ViewerRelay {
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     webview.html = logViewerHtml(webview, this.extensionUri);
     const post: Post = (message) => void webview.postMessage(message);
-    const withSession = async <T>(requestId: number, work: (client: LanguageClient, sessionId: number) => Promise<T>, reply: (value: T) => ToWebviewMessage) => {
+    const withSession = async <T>(asked: Extract<FromWebviewMessage, { requestId: number }>, work: (client: LanguageClient, sessionId: number) => Promise<T>, reply: (value: T) => ToWebviewMessage) => {
       const opened = await session;
       if (opened?.sessionId === undefined) return;
       try {
         post(reply(await work(await this.getClient(), opened.sessionId)));
       } catch (error) {
-        post({ type: 'error', requestId, message: errorText(error) });
+        post({ type: 'error', requestId: asked.requestId, of: asked.type, message: errorText(error) });
       }
     };
     const subscription = webview.onDidReceiveMessage((message: FromWebviewMessage) => {
@@ -120,7 +120,7 @@ export class ViewerRelay {
           break;
         case 'getRows':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) =>
               client.sendRequest<ViewerRowsResult>(ViewerMethods.rows, { sessionId, start: message.start, count: message.count, paths: message.paths } satisfies ViewerRowsParams),
             (result) => ({ type: 'rows', requestId: message.requestId, start: result.start, rows: result.rows }),
@@ -128,14 +128,14 @@ export class ViewerRelay {
           break;
         case 'checkPath':
           void withSession(
-            message.requestId,
+            message,
             (client) => client.sendRequest<ViewerPathCheck>(ViewerMethods.checkPath, { path: message.path } satisfies ViewerCheckPathParams),
             (result) => ({ type: 'pathChecked', requestId: message.requestId, result }),
           );
           break;
         case 'complete':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) =>
               client.sendRequest<ViewerCompletion>(ViewerMethods.complete, { sessionId, text: message.text, cursor: message.cursor } satisfies ViewerCompleteParams),
             (completion) => ({ type: 'completions', requestId: message.requestId, completion }),
@@ -143,21 +143,21 @@ export class ViewerRelay {
           break;
         case 'setQuery':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) => client.sendRequest<ViewerQueryResult>(ViewerMethods.query, { sessionId, query: message.query, sort: message.sort } satisfies ViewerQueryParams),
             (result) => ({ type: 'queryResult', requestId: message.requestId, result }),
           );
           break;
         case 'getFacets':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) => client.sendRequest<ViewerFacet[]>(ViewerMethods.facets, { sessionId, fields: FACET_FIELDS } satisfies ViewerFacetsParams),
             (facets) => ({ type: 'facets', requestId: message.requestId, facets }),
           );
           break;
         case 'getTimeline':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) => client.sendRequest<ViewerTimeline>(ViewerMethods.timeline, { sessionId, buckets: message.buckets } satisfies ViewerTimelineParams),
             (timeline) => ({ type: 'timeline', requestId: message.requestId, timeline }),
           );
@@ -167,7 +167,7 @@ export class ViewerRelay {
           break;
         case 'getEvent':
           void withSession(
-            message.requestId,
+            message,
             (client, sessionId) => client.sendRequest<ViewerEventResult>(ViewerMethods.event, { sessionId, position: message.position, reveal: message.reveal } satisfies ViewerEventParams),
             (event) => ({ type: 'event', requestId: message.requestId, ...event }),
           );
@@ -194,7 +194,8 @@ export class ViewerRelay {
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  // The language server wraps what a handler threw as "Request METHOD failed with message: ...": the user needs only the message.
+  return (error instanceof Error ? error.message : String(error)).replace(/^Request \S+ failed with message: /, '');
 }
 
 /** Asks where to save the filtered rows (suggesting `suggested`), then has the server write them, with progress. */

@@ -372,10 +372,17 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case 'error':
       if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
-      else if (message.requestId === queryRequest) {
+      else if (message.of === 'setQuery') {
+        if (message.requestId !== queryRequest) break;
         awaitingSavedQuery = false;
         queryBar.showResult(`Error: ${message.message}`);
         markStale(true);
+      } else {
+        // Rows, counts or details could not be fetched (a ClickHouse server went away): said, never a silent gap.
+        if (message.of === 'getRows') cache.failed(message.requestId);
+        if (message.of === 'getFacets' && message.requestId === facetsRequest) facetCounts.answered();
+        if (message.of === 'getTimeline' && message.requestId === timelineRequest) timelineCounts.answered();
+        queryBar.showProblem(`Error: ${message.message}`);
       }
       break;
   }
