@@ -40,37 +40,67 @@ async function median(work: () => Promise<unknown>, runs = RUNS): Promise<number
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const ratio = (index: number, store: number) => `${(store / Math.max(index, 0.01)).toFixed(1)}x`;
 
-export async function runClickHouseBench(mb: number): Promise<string[]> {
+export async function runClickHouseBench(sizesMb: number[]): Promise<string[]> {
   const missing = clickhouseMissing();
   if (missing) return ['## ClickHouse', '', `Not measured: ${missing}.`, ''];
-  const file = ensureLog(mb);
-  const bytes = statSync(file).size;
   const clickhouse = await ClickHouseCluster.start(1);
-  const rows: string[] = [];
+  const loads: string[] = [];
+  const questions: string[] = [];
   try {
-    console.log(`${mb} MB: k8s-audit load into ClickHouse...`);
-    const load = measure(process.execPath, [CLI, 'load', file, '--clickhouse', clickhouse.url]);
-    const loaded = JSON.parse(load.stdout) as { events: number };
-    rows.push(
-      `| \`k8s-audit load\`, ${mb} MB, ${loaded.events.toLocaleString('en-US')} events | ${load.seconds.toFixed(1)} s: **${(bytes / 1048576 / load.seconds).toFixed(0)} MB/s, ${Math.round(loaded.events / load.seconds).toLocaleString('en-US')} events/s**, ${(load.peakKb / 1024).toFixed(0)} MB peak (the loader) | load average ${loadavg()[0]!.toFixed(1)} |`,
-    );
+    for (const mb of sizesMb) {
+      const file = ensureLog(mb);
+      const table = `events_${mb}m`;
+      console.log(`${mb} MB: k8s-audit load into ClickHouse...`);
+      const load = measure(process.execPath, [CLI, 'load', file, '--clickhouse', clickhouse.url, '--table', table]);
+      const loaded = JSON.parse(load.stdout) as { events: number };
+      loads.push(
+        `| \`k8s-audit load\`, ${mb} MB, ${loaded.events.toLocaleString('en-US')} events | ${load.seconds.toFixed(1)} s: **${(statSync(file).size / 1048576 / load.seconds).toFixed(0)} MB/s, ${Math.round(loaded.events / load.seconds).toLocaleString('en-US')} events/s**, ${(load.peakKb / 1024).toFixed(0)} MB peak (the loader) | load average ${loadavg()[0]!.toFixed(1)} |`,
+      );
+      console.log(`${mb} MB: the viewer's questions, local index vs ClickHouse...`);
+      questions.push(...(await viewerQuestions(mb, file, clickhouse.url, table)));
+    }
 
-    console.log(`${mb} MB: the viewer's questions, local index vs ClickHouse...`);
-    const sessions = new ViewerSessions();
-    const indexStarted = performance.now();
-    const onFile = await sessions.open(file);
-    const fileSession = sessions.get(onFile.sessionId);
-    while (fileSession.status().indexing) await new Promise((resolve) => setTimeout(resolve, 50));
-    const indexSeconds = (performance.now() - indexStarted) / 1000;
-    const storeStarted = performance.now();
-    const onStore = await sessions.openWith(storeViewerOpener({ url: clickhouse.url }), 3_600_000);
-    const openMs = performance.now() - storeStarted;
-    const storeSession = sessions.get(onStore.sessionId);
-    rows.push(`| open: the local index built (with detectors) / the table opened (counts, detections, first page) | ${indexSeconds.toFixed(1)} s | ${ms(openMs)} | |`);
+    console.log(`receiver: ${RECEIVER_EVENTS.toLocaleString('en-US')} events from ${POSTERS} posters...`);
+    const lines = readFileSync(ensureLog(Math.min(...sizesMb)), 'utf8').split('\n', RECEIVER_EVENTS);
+    const { bodies, events } = batchesOf(lines, BATCH_EVENTS);
+    const out = mkdtempSync(join(tmpdir(), 'k8s-audit-bench-serve-'));
+    try {
+      for (const [sink, args] of [
+        ['ClickHouse', ['--clickhouse', clickhouse.url, '--table', 'received']],
+        ['fsynced JSON lines', ['--out', out]],
+      ] as const) {
+        const rate = await receiverRate([...args], bodies);
+        loads.push(`| \`k8s-audit serve\` into ${sink}: ${events.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH_EVENTS}, ${POSTERS} posters | ${rate.seconds.toFixed(1)} s: **${Math.round(events / rate.seconds).toLocaleString('en-US')} events/s** (${(bodies.length / rate.seconds).toFixed(0)} batches/s), ${rate.peakMb.toFixed(0)} MB peak RSS (the receiver) | load average ${loadavg()[0]!.toFixed(1)} |`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      closePosters();
+    }
+    return clickhouseSection(loads, questions);
+  } finally {
+    await clickhouse.stop();
+  }
+}
+
+/** The same questions to the file viewer's session (its index built first) and to the session on the loaded table. */
+async function viewerQuestions(mb: number, file: string, url: string, table: string): Promise<string[]> {
+  const rows: string[] = [];
+  const sessions = new ViewerSessions();
+  const indexStarted = performance.now();
+  const onFile = await sessions.open(file);
+  const fileSession = sessions.get(onFile.sessionId);
+  while (fileSession.status().indexing) await new Promise((resolve) => setTimeout(resolve, 50));
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
+  const storeStarted = performance.now();
+  const onStore = await sessions.openWith(storeViewerOpener({ url, table }), 3_600_000);
+  const openMs = performance.now() - storeStarted;
+  const storeSession = sessions.get(onStore.sessionId);
+  try {
+    rows.push(`| ${mb} MB | open: the local index built (with detectors) / the table opened (reading plan, counts, detections, first page) | ${indexSeconds.toFixed(1)} s | ${ms(openMs)} | |`);
     const question = async (label: string, work: (session: LogViewerSession) => Promise<unknown>) => {
       const onIndex = await median(() => work(fileSession));
       const onClickHouse = await median(() => work(storeSession));
-      rows.push(`| ${label} | ${ms(onIndex)} | ${ms(onClickHouse)} | ${ratio(onIndex, onClickHouse)} |`);
+      rows.push(`| ${mb} MB | ${label} | ${ms(onIndex)} | ${ms(onClickHouse)} | ${ratio(onIndex, onClickHouse)} |`);
     };
     for (const query of QUERIES) {
       const [fromFile, fromStore] = [await fileSession.setQuery(query), await storeSession.setQuery(query)];
@@ -92,30 +122,11 @@ export async function runClickHouseBench(mb: number): Promise<string[]> {
       await session.setQuery('');
       await session.rowsWithPaths(100_000, 100);
     });
+  } finally {
     sessions.close(onFile.sessionId);
     sessions.close(onStore.sessionId);
-
-    console.log(`receiver: ${RECEIVER_EVENTS.toLocaleString('en-US')} events from ${POSTERS} posters...`);
-    const lines = readFileSync(file, 'utf8').split('\n', RECEIVER_EVENTS);
-    const { bodies, events } = batchesOf(lines, BATCH_EVENTS);
-    const out = mkdtempSync(join(tmpdir(), 'k8s-audit-bench-serve-'));
-    const receiverRows: string[] = [];
-    try {
-      for (const [sink, args] of [
-        ['ClickHouse', ['--clickhouse', clickhouse.url, '--table', 'received']],
-        ['fsynced JSON lines', ['--out', out]],
-      ] as const) {
-        const rate = await receiverRate([...args], bodies);
-        receiverRows.push(`| \`k8s-audit serve\` into ${sink}: ${events.toLocaleString('en-US')} events in ${bodies.length} batches of ${BATCH_EVENTS}, ${POSTERS} posters | ${rate.seconds.toFixed(1)} s: **${Math.round(events / rate.seconds).toLocaleString('en-US')} events/s** (${(bodies.length / rate.seconds).toFixed(0)} batches/s), ${rate.peakMb.toFixed(0)} MB peak RSS (the receiver) | load average ${loadavg()[0]!.toFixed(1)} |`);
-      }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-      closePosters();
-    }
-    return clickhouseSection(mb, rows, receiverRows);
-  } finally {
-    await clickhouse.stop();
   }
+  return rows;
 }
 
 /** Starts the receiver, posts every batch from POSTERS posters, samples its memory; wall time of the posting. */
@@ -152,22 +163,20 @@ async function receiverRate(args: string[], bodies: string[]): Promise<{ seconds
   }
 }
 
-function clickhouseSection(mb: number, viewerRows: string[], receiverRows: string[]): string[] {
-  const [loadRow, ...questions] = viewerRows;
+function clickhouseSection(loads: string[], questions: string[]): string[] {
   return [
     '## ClickHouse (Debian\'s clickhouse-server 18.16, one node on loopback, started by the bench)',
     '',
-    `The ${mb} MB generated log. The machine is shared with other engineers (load average often 5–15, noted per row): read the ratios of the same run, not the absolute times.`,
+    'The generated logs. The machine is shared with other engineers (load average often 5–15, noted per row): read the ratios of the same run, not the absolute times.',
     '',
     '| measure | value | |',
     '|---|---|---|',
-    loadRow!,
-    ...receiverRows,
+    ...loads,
     '',
-    `The viewer's questions on the same ${mb} MB log: the local index (built in the language server, in memory) against ClickHouse (the language server asks, nothing of the table in memory). Median of ${RUNS} after a warm-up; each count is compared. Ratio: ClickHouse time / index time.`,
+    `The viewer's questions on the same log: the local index (built in the language server, in memory) against ClickHouse (the language server asks, nothing of the table in memory). Median of ${RUNS} after a warm-up; each count is compared. Ratio: ClickHouse time / index time.`,
     '',
-    '| question | local index | ClickHouse | ClickHouse / index |',
-    '|---|---|---|---|',
+    '| log | question | local index | ClickHouse | ClickHouse / index |',
+    '|---|---|---|---|---|',
     ...questions,
     '',
   ];
