@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEditorBench } from './editorBench';
+import { runClickHouseBench } from './clickhouseBench';
 import { ensureLog, runLogBench } from './logBench';
 import { runPolicyBench } from './policyBench';
 import { runSimulationBench, simulationSection } from './simulationBench';
@@ -14,25 +15,32 @@ function machine(): string {
 }
 
 /**
- * `BENCH_ONLY=simulation npm run bench`: only the simulation rows, put in place of that section of
- * the existing RESULTS.md (the other sections keep their last full run).
+ * `BENCH_ONLY=simulation npm run bench` (or `clickhouse`): only those rows, put in place of their
+ * section of the existing RESULTS.md (the other sections keep their last full run).
  */
-function runSimulationOnly(): void {
-  const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
-  const section = simulationSection(runSimulationBench(sizes)).join('\n');
+function replaceSection(heading: string, section: string[], only: string): void {
+  const text = section.join('\n');
   const out = join(__dirname, 'RESULTS.md');
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : '# Benchmark results\n';
-  const stamp = `\n(Simulation rows written on ${new Date().toISOString()} on ${machine()}, by BENCH_ONLY=simulation; load average at the end ${loadavg()[0]!.toFixed(1)}: the machine was shared, so compare the ratios of the same run.)\n`;
-  const start = previous.indexOf('## Policy simulation');
+  const stamp = `\n(Rows written on ${new Date().toISOString()} on ${machine()}, by BENCH_ONLY=${only}; load average at the end ${loadavg()[0]!.toFixed(1)}: the machine was shared, so compare the ratios of the same run.)\n`;
+  const start = previous.indexOf(heading);
   const next = start < 0 ? -1 : previous.indexOf('\n## ', start + 1);
-  const text = start < 0 ? `${previous.trimEnd()}\n\n${section}${stamp}` : `${previous.slice(0, start)}${section}${stamp}${next < 0 ? '' : previous.slice(next)}`;
-  writeFileSync(out, text);
-  console.log(section);
+  const written = start < 0 ? `${previous.trimEnd()}\n\n${text}${stamp}` : `${previous.slice(0, start)}${text}${stamp}${next < 0 ? '' : previous.slice(next)}`;
+  writeFileSync(out, written);
+  console.log(text);
 }
+
+/** The ClickHouse rows' log sizes (BENCH_CLICKHOUSE_MB, default 256,1024; loading 1 GB takes a minute or two). */
+const CLICKHOUSE_MB = (process.env.BENCH_CLICKHOUSE_MB ?? '256,1024').split(',').map(Number);
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'simulation') {
-    runSimulationOnly();
+    const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
+    replaceSection('## Policy simulation', simulationSection(runSimulationBench(sizes)), 'simulation');
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'clickhouse') {
+    replaceSection('## ClickHouse', await runClickHouseBench(CLICKHOUSE_MB), 'clickhouse');
     return;
   }
   const sections: string[] = [`# Benchmark results`, '', `Machine: ${machine()}. Written by \`npm run bench\` on ${new Date().toISOString()}.`, ''];
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
   );
 
   sections.push(...simulationSection(runSimulationBench(sizes)));
+  sections.push(...(await runClickHouseBench(CLICKHOUSE_MB)));
 
   if (process.env.BENCH_EDITOR !== '0') {
     const largest = Math.max(...sizes);

@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { K8sAuditApi } from './api';
+import { registerClickHouseCommands } from './auditLog/clickhouseViewer';
 import { LogViewerProvider } from './auditLog/logViewerProvider';
+import { ViewerRelay } from './auditLog/viewerRelay';
 import { registerComplianceCommands } from './compliance/complianceCommand';
 import { createLanguageClient } from './languageClient';
 import { registerExplainCommand } from './policyExplain';
@@ -23,10 +25,13 @@ export function activate(context: vscode.ExtensionContext): K8sAuditApi {
     void vscode.window.showErrorMessage(`Kubernetes Audit: the language server failed to start: ${String(error)}`);
   });
 
-  const logViewers = LogViewerProvider.register(context, () => serverReady.then(() => languageClient));
+  const relay = new ViewerRelay(context.extensionUri, () => serverReady.then(() => languageClient));
+  relay.listen(context);
+  const logViewers = LogViewerProvider.register(relay);
   context.subscriptions.push(
     languageClient,
     logViewers,
+    registerClickHouseCommands(context, relay),
     vscode.commands.registerCommand('k8sAudit.restartServer', () => languageClient.restart()),
     registerExplainCommand(() => serverReady.then(() => languageClient)),
     ...registerComplianceCommands(context, () => serverReady.then(() => languageClient)),

@@ -39,7 +39,11 @@ export type FromWebviewMessage =
   | { type: 'openRaw'; line?: number };
 
 export type ToWebviewMessage =
-  | { type: 'opened'; fileName: string; status: ViewerStatus; firstRows: ViewerRow[] }
+  /**
+   * The log is open: `fileName` names it in the header (for ClickHouse: the connection and table).
+   * Rows from ClickHouse have no file to show as text: the webview offers no "Open raw" for them.
+   */
+  | { type: 'opened'; source: 'file' | 'clickhouse'; fileName: string; status: ViewerStatus; firstRows: ViewerRow[] }
   /** Indexing progressed, the file grew, or (`reset`) it was replaced and positions start over. */
   | { type: 'status'; status: ViewerStatus; reset: boolean }
   | { type: 'rows'; requestId: number; start: number; rows: ViewerRow[] }
@@ -49,4 +53,5 @@ export type ToWebviewMessage =
   | { type: 'pathChecked'; requestId: number; result: ViewerPathCheck }
   | { type: 'completions'; requestId: number; completion: ViewerCompletion }
   | ({ type: 'event'; requestId: number } & ViewerEventResult)
-  | { type: 'error'; message: string; requestId?: number };
+  /** Opening failed (no `requestId`), or a request did (`of` names which kind: request ids of the row cache and the rest may coincide). */
+  | { type: 'error'; message: string; requestId?: number; of?: FromWebviewMessage['type'] };

@@ -40,6 +40,8 @@ export class DetailsPane {
   private revealed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: EventMessage | undefined;
+  /** Whether the rows come from a file that "Open line" can show (not a ClickHouse table). */
+  fromFile = true;
 
   constructor(actions: DetailsPaneActions) {
     for (const [dock, button] of Object.entries(this.dockButtons) as [Dock, HTMLButtonElement][]) button.addEventListener('click', () => actions.dock(dock));
@@ -111,7 +113,7 @@ export class DetailsPane {
     openLine.addEventListener('click', () => vscodeApi.postMessage(line === null ? { type: 'openRaw' } : { type: 'openRaw', line }));
     const copy = el('button', { type: 'button', id: 'copy-json' }, 'Copy as JSON');
     copy.addEventListener('click', () => this.current && vscodeApi.postMessage({ type: 'copy', text: this.current.json }));
-    actions.append(openLine, copy);
+    actions.append(...(this.fromFile ? [openLine] : []), copy);
     const note = message.redactions > 0 ? el('p', { class: 'hint' }, `${counted(message.redactions, 'secret value')} hidden.`) : el('span');
     const detections = message.detections.map((d) =>
       el(
@@ -130,7 +132,7 @@ export class DetailsPane {
     const stages: HTMLElement[] = message.otherStages.map(({ stage, json }) => el('details', { class: 'stage' }, el('summary', {}, `${stage} stage`), jsonView(json)));
     if (message.stagesPartial) stages.push(el('p', { class: 'hint' }, 'Stages logged between the first and the last one are not shown: they are too far apart in the log.'));
     const stageList = stages.length > 0 ? el('div', { id: 'details-stages' }, ...stages) : el('span');
-    this.title.textContent = `Request at line ${message.line ?? '?'}`;
+    this.title.textContent = this.fromFile ? `Request at line ${message.line ?? '?'}` : 'Request';
     this.body.replaceChildren(words, actions, detectionList, note, jsonView(message.json, 'details-json'), stageList);
   }
 }

@@ -64,7 +64,8 @@ function stampFirstRows(): void {
 const table = new VirtualTable({
   columns: COLUMNS.filter((column) => !column.hiddenByDefault),
   getRow: (index) => cache.get(index),
-  onActivate: (_index, row) => vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
+  // Enter or a double click shows the row in the log's text; rows of a ClickHouse table have their details only.
+  onActivate: (_index, row) => details.fromFile && vscodeApi.postMessage(row.line === null ? { type: 'openRaw' } : { type: 'openRaw', line: row.line }),
   onSelect: (index) => (index < 0 ? details.clear() : details.show(index)),
   onViewChange: (top, selected) => saveState({ top, selected }),
   onKey: (action, selected) => {
@@ -310,6 +311,9 @@ const skippedList = el('ul', { id: 'skipped' });
 const skippedDetails = el('details', { class: 'skipped' }, el('summary', {}, 'Skipped lines'), skippedList);
 
 function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): void {
+  const fromFile = message.source === 'file';
+  details.fromFile = fromFile;
+  if (!fromFile) emptyNote.textContent = 'This ClickHouse table has no audit events (yet): load a log into it with k8s-audit load, or send events to it with k8s-audit serve.';
   const header = toolbar(message.fileName, summary, sidebarToggle, columnChooser.element, {
     follow: (on) => {
       following = on;
@@ -317,7 +321,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
     },
     export: (format) => vscodeApi.postMessage({ type: 'export', format }),
     copyJq: () => lastJq && vscodeApi.postMessage({ type: 'copy', text: lastJq }),
-    openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }),
+    ...(fromFile ? { openRaw: () => vscodeApi.postMessage({ type: 'openRaw' }) } : {}),
   });
   app.replaceChildren(header, readWarnings, queryBar.element, timeline.element, emptyNote, layout.element, skippedDetails);
   table.setSort(sort.key, sort.direction);
@@ -395,10 +399,17 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       break;
     case 'error':
       if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
-      else if (message.requestId === queryRequest) {
+      else if (message.of === 'setQuery') {
+        if (message.requestId !== queryRequest) break;
         awaitingSavedQuery = false;
         queryBar.showResult(`Error: ${message.message}`);
         markStale(true);
+      } else {
+        // Rows, counts or details could not be fetched (a ClickHouse server went away): said, never a silent gap.
+        if (message.of === 'getRows') cache.failed(message.requestId);
+        if (message.of === 'getFacets' && message.requestId === facetsRequest) facetCounts.answered();
+        if (message.of === 'getTimeline' && message.requestId === timelineRequest) timelineCounts.answered();
+        queryBar.showProblem(`Error: ${message.message}`);
       }
       break;
   }

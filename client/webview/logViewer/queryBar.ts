@@ -163,6 +163,11 @@ export class QueryBar {
     this.message.replaceChildren(el('span', {}, text));
   }
 
+  /** A problem that is not the answer to a query (rows or counts could not be fetched): said where answers are. */
+  showProblem(text: string): void {
+    this.message.replaceChildren(el('span', { class: 'query-error' }, text));
+  }
+
   private remember(query: string): void {
     if (query.trim() === '' || this.history[0] === query) return;
     this.history = [query, ...this.history.filter((entry) => entry !== query)].slice(0, MAX_HISTORY);

@@ -43,6 +43,11 @@ export class RowCache {
     this.onPage();
   }
 
+  /** A request of this cache failed: its page is asked for again when it is next needed. */
+  failed(requestId: number): void {
+    this.pending.delete(requestId);
+  }
+
   /** Rows that came without a request (the first page, with the `opened` message): pages from `start`, a multiple of the page size. */
   seed(start: number, rows: ViewerRow[]): void {
     for (let at = 0; at < rows.length; at += PAGE_ROWS) {

@@ -5,7 +5,8 @@ export interface ToolbarActions {
   follow(on: boolean): void;
   export(format: 'csv' | 'jsonl'): void;
   copyJq(): void;
-  openRaw(): void;
+  /** Absent when the rows have no file to show as text (a ClickHouse table): then there is no Open raw button. */
+  openRaw?(): void;
 }
 
 function button(label: string, attributes: Record<string, string>, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
@@ -42,7 +43,7 @@ export function toolbar(fileName: string, summary: HTMLElement, sidebarToggle: H
     ),
     true,
   );
-  const openRaw = button('Open raw', { id: 'open-raw', class: 'secondary open-raw', title: 'Open the log as text' }, () => actions.openRaw());
+  const openRaw = actions.openRaw && button('Open raw', { id: 'open-raw', class: 'secondary open-raw', title: 'Open the log as text' }, () => actions.openRaw?.());
   summary.classList.add('summary');
-  return el('header', { class: 'toolbar' }, sidebarToggle, el('span', { class: 'file-name', title: fileName }, fileName), summary, follow, columnChooser, exportMenu, openRaw);
+  return el('header', { class: 'toolbar' }, sidebarToggle, el('span', { class: 'file-name', title: fileName }, fileName), summary, follow, columnChooser, exportMenu, ...(openRaw ? [openRaw] : []));
 }

@@ -4,12 +4,14 @@ import { loadLogs } from '../store/load';
 import { parseArgs, UsageError } from './args';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
 import { readDetectorsOption } from './detectorSettingsOption';
+import { EXIT_UNREADABLE, reportReadProblems } from './readProblems';
 
 type Writable = { write(text: string): unknown };
 
 /**
- * `k8s-audit load LOG... --clickhouse URL`: the logs into ClickHouse, one row per event. Exit 0, or 2
- * when a file could not be read or ClickHouse refused (what was inserted stays; a rerun resumes).
+ * `k8s-audit load LOG... --clickhouse URL`: the logs into ClickHouse, one row per event. Exit 0; 2
+ * when a file could not be read or ClickHouse refused (what was inserted stays; a rerun resumes); 3
+ * when input was damaged (what could be read is loaded), with the same words on stderr as `query`.
  */
 export async function runLoad(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, [...CLICKHOUSE_OPTIONS, 'batch', 'detectors'], ['progress', 'with-rotated', 'restart']);
@@ -41,13 +43,15 @@ export async function runLoad(argv: string[], out: Writable, err: ProgressStream
     });
     if (showProgress && lastShown > 0) err.write('\n');
     for (const error of summary.errors) err.write(`k8s-audit: cannot load ${error.file}: ${error.message}\n`);
+    // Damaged and skipped records, as query and scan say them (files that failed are said above, as not loaded).
+    const damage = reportReadProblems({ errors: [], summaries: summary.summaries }, err, { details: true });
     const seconds = summary.elapsedMs / 1000;
     err.write(
       `${summary.files.length} file(s): ${summary.events} event(s) read, ${summary.inserted} inserted into ${store.target.table}` +
         `${summary.resumed ? `, ${summary.resumed} skipped as already loaded` : ''} in ${seconds.toFixed(1)} s\n`,
     );
     out.write(`${JSON.stringify({ files: summary.files, events: summary.events, inserted: summary.inserted, resumed: summary.resumed, errors: summary.errors })}\n`);
-    return summary.errors.length > 0 ? 2 : 0;
+    return summary.errors.length > 0 ? EXIT_UNREADABLE : damage;
   } finally {
     store.close();
   }

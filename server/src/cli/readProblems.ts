@@ -18,7 +18,7 @@ export interface ReadProblemOptions {
 }
 
 /** Writes the problems to `err`; returns 2 when a file could not be read, 3 when input was damaged, else 0. */
-export function reportReadProblems(result: LogSetResult, stderr: Writable, options: ReadProblemOptions): number {
+export function reportReadProblems(result: Pick<LogSetResult, 'errors' | 'summaries'>, stderr: Writable, options: ReadProblemOptions): number {
   const err = { write: (text: string) => stderr.write(printable(text)) };
   for (const error of result.errors) err.write(`k8s-audit: ${cannotRead(error.file, error.message)}\n`);
   const damaged = damagedFiles(result);
@@ -41,6 +41,6 @@ export function reportReadProblems(result: LogSetResult, stderr: Writable, optio
 }
 
 /** Files with damaged bytes or that are not text at all. */
-export function damagedFiles(result: LogSetResult): string[] {
+export function damagedFiles(result: Pick<LogSetResult, 'summaries'>): string[] {
   return result.summaries.filter((summary) => summary.damaged).map((summary) => summary.path);
 }

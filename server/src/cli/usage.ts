@@ -137,8 +137,9 @@ ${exitStatus('0 done', '1 the proposal fails a check or misses the budget', EXIT
 is created when missing; with --cluster C, a MergeTree table T_local on every node named in
 --clickhouse and a Distributed table T over C. An interrupted load resumes where it stopped
 (--restart reads everything again); events already in the table are never counted twice.
-Password: in the URL or K8S_AUDIT_CLICKHOUSE_PASSWORD.
-${exitStatus('0 loaded', EXIT_IO)}`,
+Password: in the URL or K8S_AUDIT_CLICKHOUSE_PASSWORD. Damaged input (a broken .gz, binary data) is
+loaded up to the damage and said on stderr, as are skipped records.
+${exitStatus('0 loaded', '2 a usage error, a file could not be read, or ClickHouse refused', EXIT_DAMAGED)}`,
   },
   serve: {
     synopsis: `k8s-audit serve --listen HOST:PORT [--out DIR] [--clickhouse URL [--table T] [--cluster C]]

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { createConnection, LSPErrorCodes, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkPathColumn } from '../auditlog/viewer/pathColumns';
 import { ViewerSessions } from '../auditlog/viewer/viewerSessions';
@@ -11,6 +11,7 @@ import {
   type ViewerEventParams,
   type ViewerExportParams,
   type ViewerFacetsParams,
+  type ViewerOpenErrorData,
   type ViewerOpenParams,
   type ViewerOpenResult,
   type ViewerPathCheck,
@@ -19,6 +20,8 @@ import {
   type ViewerStatusParams,
   type ViewerTimelineParams,
 } from '../protocol/logViewer';
+import { ClickHouseProblem } from '../store/clickhouseProblem';
+import { STORE_POLL_MS, storeViewerOpener } from '../store/viewer/openStoreViewer';
 import { PRODUCT_VERSION } from '../version';
 import { registerComplianceRequest } from './complianceRequest';
 import { DOCUMENT_CAPABILITIES, registerDocumentFeatures } from './documentFeatures';
@@ -63,7 +66,16 @@ export function startServer(): void {
     const params: ViewerStatusParams = { sessionId, status, reset };
     void connection.sendNotification(ViewerMethods.status, params);
   });
-  connection.onRequest(ViewerMethods.open, (params: ViewerOpenParams): Promise<ViewerOpenResult> => settings.detectors().then((detectors) => viewers.open(params.path, detectors.selection)));
+  connection.onRequest(ViewerMethods.open, async (params: ViewerOpenParams): Promise<ViewerOpenResult> => {
+    if ('path' in params) return viewers.open(params.path, (await settings.detectors()).selection);
+    try {
+      return await viewers.openWith(storeViewerOpener(params.clickhouse), STORE_POLL_MS);
+    } catch (error) {
+      // The kind travels with the message: the client asks for the password again after `auth`.
+      if (error instanceof ClickHouseProblem) throw new ResponseError<ViewerOpenErrorData>(LSPErrorCodes.RequestFailed, error.message, { kind: error.kind });
+      throw error;
+    }
+  });
   connection.onRequest(ViewerMethods.query, (params: ViewerQueryParams) => viewers.get(params.sessionId).setQuery(params.query, params.sort));
   connection.onRequest(ViewerMethods.timeline, (params: ViewerTimelineParams) => viewers.get(params.sessionId).timeline(params.buckets));
   connection.onRequest(ViewerMethods.export, (params: ViewerExportParams) => viewers.get(params.sessionId).export(params.format, params.path));

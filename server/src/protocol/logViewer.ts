@@ -3,6 +3,7 @@
 // both sides so that method names and payload shapes cannot drift apart.
 import type { Severity } from '../auditlog/detectors';
 import type { DamageKind } from '../auditlog/reader/auditStreamParser';
+import type { ClickHouseProblemKind } from '../store/clickhouseProblem';
 
 export const ViewerMethods = {
   open: 'k8sAudit/viewer/open',
@@ -79,8 +80,25 @@ export interface ViewerReadWarning {
   message: string;
 }
 
-export interface ViewerOpenParams {
-  path: string;
+/** A log file, or a table in ClickHouse (the viewer on ClickHouse). */
+export type ViewerOpenParams = { path: string } | { clickhouse: ViewerClickHouseSource };
+
+/** Where the events are in ClickHouse: the settings of a connection, and its password (from VS Code's secret storage). */
+export interface ViewerClickHouseSource {
+  /** The HTTP interface, http(s)://host:8123, with the database as ?database=NAME (default: default). */
+  url: string;
+  /** Default audit_events. */
+  table?: string;
+  /** The cluster the table is Distributed over (then `table` is the Distributed table). */
+  cluster?: string;
+  /** Default: the URL's user, else `default`. */
+  user?: string;
+  password?: string;
+}
+
+/** The `data` of an error answer to `open` on ClickHouse: what went wrong, for the client to offer the fix (asking for the password again). */
+export interface ViewerOpenErrorData {
+  kind: ClickHouseProblemKind;
 }
 
 export interface ViewerOpenResult {

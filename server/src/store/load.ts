@@ -77,14 +77,23 @@ export async function loadLogs(paths: readonly string[], options: LoadOptions): 
         let lines: string[] = [];
         let bytes = 0;
         let fileInserted = done;
+        // One batch is inserted while the next is read (ClickHouse and our parsing each keep a core
+        // busy); batches go in one after another, so the progress recorded is always a prefix of the file.
+        let inserting: Promise<void> = Promise.resolve();
         const flush = async () => {
           if (lines.length === 0) return;
-          await client.insert(target.table, `${lines.join('\n')}\n`, insertSettings(target));
-          fileInserted += lines.length;
-          summary.inserted += lines.length;
+          const batch = lines;
           lines = [];
           bytes = 0;
-          await recordProgress(client, target, source, fileKey, fileInserted);
+          await inserting;
+          inserting = (async () => {
+            await client.insert(target.table, `${batch.join('\n')}\n`, insertSettings(target));
+            fileInserted += batch.length;
+            summary.inserted += batch.length;
+            await recordProgress(client, target, source, fileKey, fileInserted);
+          })();
+          // Handled here so that a failure while the next batch is read is not an unhandled rejection; awaited (and thrown) at the next flush or the end.
+          inserting.catch(() => undefined);
         };
         const read = await readAuditLog(
           source,
@@ -105,6 +114,7 @@ export async function loadLogs(paths: readonly string[], options: LoadOptions): 
           },
         );
         await flush();
+        await inserting;
         summary.summaries.push(read);
         summary.events += read.events;
       } catch (error) {
@@ -129,8 +139,8 @@ async function fileIdentity(path: string): Promise<string> {
 }
 
 async function loadedEvents(client: ClickHouseClient, target: StoreTable, source: string, fileKey: string): Promise<number> {
-  const rows = await client.rows<{ events: number }>(`SELECT max(events) AS events FROM ${progressTable(target.local)} WHERE source = ${sqlString(source)} AND fileKey = ${sqlString(fileKey)}`);
-  return Number(rows[0]?.events ?? 0);
+  const rows = await client.rows<{ loaded: number }>(`SELECT max(events) AS loaded FROM ${progressTable(target.local)} WHERE source = ${sqlString(source)} AND fileKey = ${sqlString(fileKey)}`);
+  return Number(rows[0]?.loaded ?? 0);
 }
 
 async function recordProgress(client: ClickHouseClient, target: StoreTable, source: string, fileKey: string, events: number): Promise<void> {

@@ -53,6 +53,13 @@ export interface StoreTable {
   /** The MergeTree table on each node (the same as `table` without a cluster). */
   local: string;
   cluster?: string;
+  /**
+   * What a reader that looked at the table recently knows (the viewer, see viewer/readingPlan.ts):
+   * the condition that picks each request's row, and whether rows may be duplicated (FINAL needed).
+   * Absent: the general forms, right for any state of the table.
+   */
+  requestRows?: string;
+  final?: boolean;
 }
 
 export function storeTable(table = 'audit_events', cluster?: string): StoreTable {
@@ -71,7 +78,7 @@ export function storeTable(table = 'audit_events', cluster?: string): StoreTable
  */
 export function createStatements(target: StoreTable): string[] {
   const columns = COLUMNS.map(([name, type]) => `  ${name} ${type}`).join(',\n');
-  const local = `CREATE TABLE IF NOT EXISTS ${target.local} (\n${columns}\n) ENGINE = ReplacingMergeTree\nPARTITION BY toYYYYMMDD(ts)\nORDER BY (ts, requestKey, stage)`;
+  const local = `CREATE TABLE IF NOT EXISTS ${target.local} (\n${columns}\n) ENGINE = ReplacingMergeTree()\nPARTITION BY toYYYYMMDD(ts)\nORDER BY (ts, requestKey, stage)`;
   const statements = [local, `CREATE TABLE IF NOT EXISTS ${progressTable(target.local)} (source String, fileKey String, events UInt64, updated DateTime) ENGINE = ReplacingMergeTree(events) ORDER BY (source, fileKey)`];
   if (target.cluster) {
     const database = target.local.includes('.') ? target.local.split('.')[0]! : 'currentDatabase()';

@@ -12,6 +12,7 @@ import { TOP_STAGE_RANK, type StoreTable } from './schema';
  * table: a request's rows all live on one shard, so each shard answers for its requests alone.
  */
 export function requestRowCondition(target: StoreTable): string {
+  if (target.requestRows !== undefined) return target.requestRows;
   const local = target.local;
   return (
     `(stageRank = ${TOP_STAGE_RANK} OR (requestKey, stageRank) IN ` +
@@ -21,7 +22,7 @@ export function requestRowCondition(target: StoreTable): string {
 
 /** FROM clause that reads each (time, request, stage) once even before ClickHouse merged duplicates. */
 export function fromRows(target: StoreTable): string {
-  return `${target.table} FINAL`;
+  return target.final === false ? target.table : `${target.table} FINAL`;
 }
 
 export interface CompiledStoreQuery {

@@ -146,14 +146,14 @@ describe('JSON path columns of the log viewer', () => {
     ];
     writeFileSync(file, `${codes.map(([second, code], i) => event(i, second, code)).join('\n')}\n`);
     await withSession(file, async (session) => {
-      const chart = session.timeline(3);
+      const chart = await session.timeline(3);
       assert.equal(chart.bucketMs, 1_000);
       assert.deepEqual(chart.requests, [4, 3, 3]);
       assert.deepEqual(chart.status, { ok: [2, 0, 1], other: [1, 2, 0], clientError: [1, 0, 1], serverError: [0, 1, 1] });
       assert.deepEqual(chart.errors, [1, 1, 2]);
       chart.requests.forEach((count, i) => assert.equal(chart.status.ok[i]! + chart.status.other[i]! + chart.status.clientError[i]! + chart.status.serverError[i]!, count));
       await session.setQuery('code>=400');
-      const errors = session.timeline(3);
+      const errors = await session.timeline(3);
       assert.deepEqual(errors.status.ok.concat(errors.status.other), [0, 0, 0, 0, 0, 0]);
     });
   });

@@ -32,7 +32,7 @@ describe('pod images in the viewer', () => {
       const names = async (query: string) => {
         const result = await session.setQuery(query);
         assert.ok(result.ok, query);
-        return session.rows(0, 10).map((row) => row.name);
+        return (await session.rowsWithPaths(0, 10)).map((row) => row.name);
       };
       assert.deepEqual(await names(detection!.query), ['mixed', 'untrusted']);
       assert.deepEqual(await names('-all(podSpec.allContainers[].image:registry.k8s.io/*)'), ['mixed', 'untrusted']);

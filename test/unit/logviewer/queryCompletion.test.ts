@@ -3,8 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { quoteValue } from '../../../server/src/auditlog/query/pattern';
-import { ViewerSessions } from '../../../server/src/auditlog/viewer/viewerSessions';
-import type { ViewerSession } from '../../../server/src/auditlog/viewer/viewerSession';
+import { ViewerSessions, type LogViewerSession } from '../../../server/src/auditlog/viewer/viewerSessions';
 import type { ViewerCompletion } from '../../../server/src/protocol/logViewer';
 import { parseQuery } from '../../../server/src/auditlog/query';
 import { testTempDir } from '../../harness/tempDir';
@@ -46,7 +45,7 @@ function event(i: number, [user, verb, resourcePath, namespace, userAgent, code]
 describe('query bar completion', () => {
   const sessions = new ViewerSessions();
   let sessionId = 0;
-  let session: ViewerSession;
+  let session: LogViewerSession;
   const dir = testTempDir('k8s-audit-completion-');
 
   before(async () => {
@@ -206,7 +205,7 @@ describe('query bar completion', () => {
 describe('query bar completion of JSON path keys', () => {
   const sessions = new ViewerSessions();
   let sessionId = 0;
-  let session: ViewerSession;
+  let session: LogViewerSession;
   const dir = testTempDir('k8s-audit-path-completion-');
 
   before(async () => {

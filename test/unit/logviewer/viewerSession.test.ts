@@ -48,12 +48,12 @@ describe('viewer sessions over the log index', () => {
       assert.ok(result.ok);
       assert.equal(result.matchingRows, 2);
       assert.match(result.jq, /select/);
-      const rows = session.rows(0, 10);
+      const rows = await session.rowsWithPaths(0, 10);
       assert.deepEqual(rows.map((r) => [r.position, r.verb, r.resource, r.line]), [
         [0, 'create', 'secrets', 1],
         [1, 'create', 'tokenreviews', 4],
       ]);
-      const [users] = session.facets(['user']);
+      const [users] = await session.facets(['user']);
       assert.deepEqual(users!.top, [
         { value: 'alice@example.com', count: 1 },
         { value: 'system:kube-apiserver', count: 1 },
@@ -96,7 +96,7 @@ describe('viewer sessions over the log index', () => {
       const deadline = Date.now() + 5000;
       while (!statuses.some((s) => s.totalRows === 5) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.ok(statuses.some((s) => s.totalRows === 5 && s.matchingRows === 5), JSON.stringify(statuses.map((s) => s.totalRows)));
-      assert.deepEqual(sessions.get(sessionId).rows(0, 10).map((r) => r.user), ['u1', 'u2', 'u3', 'u4', 'u5']);
+      assert.deepEqual((await sessions.get(sessionId).rowsWithPaths(0, 10)).map((r) => r.user), ['u1', 'u2', 'u3', 'u4', 'u5']);
     } finally {
       sessions.close(sessionId);
     }
@@ -140,9 +140,9 @@ describe('viewer sessions over the log index', () => {
     try {
       const session = sessions.get(sessionId);
       await session.setQuery('', { key: 'latency', direction: 'desc' });
-      assert.deepEqual(session.rows(0, 3).map((r) => r.latencyMs), [50, 20, 5]);
+      assert.deepEqual((await session.rowsWithPaths(0, 3)).map((r) => r.latencyMs), [50, 20, 5]);
       await session.setQuery('', { key: 'time', direction: 'asc' });
-      const chart = session.timeline(3);
+      const chart = await session.timeline(3);
       assert.equal(chart.bucketMs, 60_000);
       assert.equal(chart.start, Date.parse('2026-02-22T10:01:00Z'));
       assert.deepEqual(chart.requests, [1, 1, 1]);

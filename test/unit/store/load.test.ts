@@ -2,7 +2,9 @@
 // ports): one node, and a two-shard cluster behind a Distributed table.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { REPO_ROOT, runCli } from '../helpers';
@@ -85,6 +87,23 @@ describe('k8s-audit load into ClickHouse', { skip: clickhouseMissing() }, () => 
       assert.ok(loaded.events > 0 && loaded.inserted === loaded.events, name);
       assert.equal(await count(single.url, `SELECT count() FROM ${table} FINAL`), loaded.events, name);
     }
+  });
+
+  it('says what it skipped and what was damaged as query does: a truncated .gz is loaded up to the damage, exit 3', async () => {
+    const gz = gzipSync(readFileSync(generated));
+    const truncated = join(tmp, 'audit.log.gz');
+    writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length / 2)));
+    const damaged = runCli(['load', truncated, '--clickhouse', single.url, '--table', 'damaged']);
+    assert.equal(damaged.status, 3, damaged.stderr);
+    const partial = JSON.parse(damaged.stdout) as { events: number; inserted: number };
+    assert.ok(partial.inserted > 0 && partial.inserted === partial.events && partial.events < 6064, damaged.stdout);
+    assert.equal(await count(single.url, 'SELECT count() FROM damaged FINAL'), partial.events);
+    assert.match(damaged.stderr, /^k8s-audit: warning: .*audit\.log\.gz:\d+: gzip data damaged \(unexpected end of file\): nothing after this point was read$/m);
+    assert.match(damaged.stderr, /audit\.log\.gz was damaged or not text; the results are partial \(exit status 3\)/);
+    // Skipped records are said, without failing the load.
+    const skipped = runCli(['load', join(REPO_ROOT, 'test', 'fixtures', 'workspace', 'secrets.audit.log'), '--clickhouse', single.url, '--table', 'skipped']);
+    assert.equal(skipped.status, 0, skipped.stderr);
+    assert.match(skipped.stderr, /^k8s-audit: .*secrets\.audit\.log: 1 record skipped \(line 3: /m);
   });
 
   it('refuses bad table names and unreachable servers with a clear message', () => {

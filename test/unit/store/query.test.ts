@@ -8,10 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { compileQuery, parseQuery, requestPredicate } from '../../../server/src/auditlog/query';
 import type { AuditRequest } from '../../../server/src/auditlog/requests';
 import { quoteValue } from '../../../server/src/auditlog/query/pattern';
+import { ViewerSessions, type LogViewerSession } from '../../../server/src/auditlog/viewer/viewerSessions';
+import type { ViewerStatus } from '../../../server/src/protocol/logViewer';
 import { ClickHouseClient } from '../../../server/src/store/clickhouseClient';
 import { storeTable, type StoreTable } from '../../../server/src/store/schema';
 import { sqlString } from '../../../server/src/store/sqlText';
 import { compileStoreQuery, countRequests } from '../../../server/src/store/storeQuery';
+import { storeViewerOpener } from '../../../server/src/store/viewer/openStoreViewer';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { NOW as SAMPLE_NOW, QUERIES as SAMPLE_QUERIES, SAMPLE } from '../auditlog/queryCases';
 import { runCli } from '../helpers';
@@ -154,6 +157,32 @@ describe('the query language on ClickHouse', { skip: clickhouseMissing() }, () =
       assert.ok(Object.keys(fromFile.summary).length >= 5, 'the generated log has detections');
       assert.deepEqual(fromStore.summary, fromFile.summary, target);
       assert.deepEqual(fromStore.unknown, fromFile.unknown, target);
+    }
+  });
+
+  it('the viewer on two shards answers as on one node: status, pages with stages, facets, timeline, details, completion', async () => {
+    const sessions = new ViewerSessions();
+    const opened = await Promise.all([storeViewerOpener({ url: single.url }), storeViewerOpener({ url: sharded.url, cluster: 'test_cluster' })].map((opener) => sessions.openWith(opener, 60_000)));
+    try {
+      const [one, two] = opened.map(({ sessionId }) => sessions.get(sessionId)) as [LogViewerSession, LogViewerSession];
+      const [oneStatus, twoStatus] = opened.map(({ status }) => status) as [ViewerStatus, ViewerStatus];
+      assert.ok(oneStatus.totalBytes > 0 && twoStatus.totalBytes > 0, 'sizes of every shard are read');
+      assert.deepEqual({ ...twoStatus, bytesRead: 0, totalBytes: 0 }, { ...oneStatus, bytesRead: 0, totalBytes: 0 });
+      const query = 'verb:create OR podSpec.allContainers[].securityContext.privileged:true';
+      const [a, b] = await Promise.all([one.setQuery(query), two.setQuery(query)]);
+      assert.ok(a.ok && b.ok && a.matchingRows === b.matchingRows && a.matchingRows > 100, JSON.stringify([a, b]));
+      const page = async (session: LogViewerSession) => (await session.rowsWithPaths(0, 1000, ['podSpec.allContainers[].image'])).map(({ position: _p, ...row }) => JSON.stringify(row)).sort();
+      assert.deepEqual(await page(two), await page(one));
+      const fields = ['user', 'verb', 'code'] as const;
+      assert.deepEqual(await two.facets(fields), await one.facets(fields));
+      assert.deepEqual(await two.timeline(40), await one.timeline(40));
+      await Promise.all([one.setQuery('resource:pods/exec'), two.setQuery('resource:pods/exec')]);
+      const auditID = (JSON.parse((await one.event(0, false)).json) as { auditID: string }).auditID;
+      await Promise.all([one.setQuery(`id:${auditID}`), two.setQuery(`id:${auditID}`)]);
+      assert.deepEqual(await two.event(0, false), await one.event(0, false));
+      assert.deepEqual(await two.complete('user:car', 8), await one.complete('user:car', 8));
+    } finally {
+      for (const { sessionId } of opened) sessions.close(sessionId);
     }
   });
 

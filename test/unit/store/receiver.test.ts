@@ -4,13 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { REPO_ROOT, runCli } from '../helpers';
 import { generateLog } from '../logindex/helpers';
+import { batchesOf, closePosters, eventList, get, metric, post, postAll, type Answer } from '../../harness/webhookPoster';
 import { testTempDir } from '../../harness/tempDir';
 
 const tmp = testTempDir('k8s-audit-serve-');
@@ -52,84 +51,15 @@ async function serve(args: string[]): Promise<Serving> {
   };
 }
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(url: string, body: string | Buffer, options: https.RequestOptions = {}): Promise<Answer> {
-  const transport = url.startsWith('https:') ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...options.headers }, ...(url.startsWith('https:') ? {} : { agent }), ...options }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { headers, agent }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    }).on('error', reject);
-  });
-}
-
-function eventList(events: unknown[]): string {
-  return JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: events });
-}
-
 /** The generated log's events as EventList bodies of `size` events. */
-function batchesOf(file: string, size: number): { bodies: string[]; events: number } {
-  const events = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += size) bodies.push(eventList(events.slice(i, i + size)));
-  return { bodies, events: events.length };
-}
-
-/**
- * Posters as the apiserver's webhook backend behaves: each sends its next batch and sends it again
- * after any answer but 200 (after a short backoff). Bounded: the run stops at `deadline`.
- */
-async function postAll(url: string, bodies: string[], posters: number, deadline: number, onAnswer: (answer: Answer) => void = () => undefined): Promise<number> {
-  let next = 0;
-  let acknowledged = 0;
-  await Promise.all(
-    Array.from({ length: posters }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++]!;
-        for (;;) {
-          assert.ok(Date.now() < deadline, `posting did not finish in time (${acknowledged} of ${bodies.length} acknowledged)`);
-          const answer = await post(url, body).catch((error: Error) => ({ status: 0, body: error.message }));
-          onAnswer(answer);
-          if (answer.status === 200) break;
-          assert.ok([429, 503, 0].includes(answer.status), `unexpected answer ${answer.status}: ${answer.body}`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        acknowledged++;
-      }
-    }),
-  );
-  return acknowledged;
+function batchesOfFile(file: string, size: number): { bodies: string[]; events: number } {
+  return batchesOf(readFileSync(file, 'utf8').split('\n'), size);
 }
 
 function fileLines(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.log'))
     .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean));
-}
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = (await get(`${url}/metrics`)).body;
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : NaN;
 }
 
 describe('k8s-audit serve (webhook receiver)', { skip: clickhouseMissing() }, () => {
@@ -143,14 +73,14 @@ describe('k8s-audit serve (webhook receiver)', { skip: clickhouseMissing() }, ()
 
   after(async () => {
     for (const child of running) child.kill('SIGKILL');
-    agent.destroy();
+    closePosters();
     await clickhouse?.stop();
   });
 
   it('stores exactly the posted events under load: 8 posters, 2,000 batches, in files and ClickHouse, memory flat', async () => {
     const out = join(tmp, 'out');
     const serving = await serve(['--out', out, '--rotate-mb', '4', '--clickhouse', clickhouse.url, '--table', 'received']);
-    const { bodies, events } = batchesOf(log, 10);
+    const { bodies, events } = batchesOfFile(log, 10);
     assert.ok(bodies.length >= 2000, `${bodies.length} batches`);
     const memory: number[] = [];
     let sampling = true;
@@ -187,7 +117,7 @@ describe('k8s-audit serve (webhook receiver)', { skip: clickhouseMissing() }, ()
 
   it('loses nothing when ClickHouse is killed and restarted mid-run (503 until it is back, then retries)', async () => {
     const serving = await serve(['--clickhouse', clickhouse.url, '--table', 'survived']);
-    const { bodies, events } = batchesOf(log, 20);
+    const { bodies, events } = batchesOfFile(log, 20);
     const part = bodies.slice(0, 600);
     const statuses = new Map<number, number>();
     let acknowledged = 0;
@@ -213,7 +143,7 @@ describe('k8s-audit serve (webhook receiver)', { skip: clickhouseMissing() }, ()
 
   it('answers 429 while ClickHouse is frozen (slow sink) and stores every batch once it thaws', async () => {
     const serving = await serve(['--clickhouse', clickhouse.url, '--table', 'thawed', '--max-in-flight', '4']);
-    const bodies = batchesOf(log, 20).bodies.slice(0, 40);
+    const bodies = batchesOfFile(log, 20).bodies.slice(0, 40);
     // One batch first, so the table exists and the connection is warm.
     assert.equal((await post(serving.url, bodies[0]!)).status, 200);
     const pid = clickhouse.nodes[0]!.process!.pid!;

@@ -1,8 +1,14 @@
 import type { IndexRow } from '../index';
 import { requestTarget } from '../requestTarget';
 
+/** What describeRequest says about a request: an indexed row has it, and so has a stored event with its stages. */
+export type DescribedRequest = Pick<IndexRow, 'user' | 'impersonatedUser' | 'verb' | 'resource' | 'subresource' | 'requestURI' | 'namespace' | 'name' | 'code' | 'latencyMs' | 'decision' | 'time' | 'level' | 'sourceIP' | 'userAgent'> & {
+  groups: readonly string[];
+  stages: readonly string[];
+};
+
 /** A request in plain words, line by line: who, what, where, the result, when and from where. */
-export function describeRequest(row: IndexRow): string[] {
+export function describeRequest(row: DescribedRequest): string[] {
   const who = row.user || '(no user: authentication failed)';
   const as = row.impersonatedUser ? ` as ${row.impersonatedUser}` : '';
   const groups = row.groups.length > 0 ? ` (${row.groups.join(', ')})` : '';

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { ViewerExportResult } from '../../protocol/logViewer';
+import type { ViewerExportResult, ViewerRow } from '../../protocol/logViewer';
 import { readRow, visitPrimaryEvents, type LogIndex } from '../index';
 import { viewerRow } from './viewerRow';
 
@@ -17,20 +17,10 @@ const ROWS_PER_READ = 16_384;
  * export is the user's explicit copy of the data).
  */
 export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
-  const out = createWriteStream(path);
-  let bytes = 0;
-  const write = async (text: string) => {
-    bytes += Buffer.byteLength(text);
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  try {
+  const bytes = await writeExport(path, async (write) => {
     if (format === 'csv') {
-      await write(`${CSV_COLUMNS.join(',')}\n`);
-      for (let i = 0; i < rows.length; i++) {
-        const row = viewerRow(readRow(index, rows[i]!), i);
-        const cells = CSV_COLUMNS.map((column) => csvCell(column === 'detectors' ? row.detectors.join('; ') : row[column]));
-        await write(`${cells.join(',')}\n`);
-      }
+      await write(CSV_HEADER);
+      for (let i = 0; i < rows.length; i++) await write(csvLine(viewerRow(readRow(index, rows[i]!), i)));
     } else {
       for (let from = 0; from < rows.length; from += ROWS_PER_READ) {
         const chunk = rows.subarray(from, from + ROWS_PER_READ);
@@ -39,11 +29,31 @@ export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'js
         for (const event of events) if (event) await write(`${JSON.stringify(event)}\n`);
       }
     }
+  });
+  return { rows: rows.length, bytes };
+}
+
+/** Writes a file with what `produce` writes (waiting while the disk is behind); returns the bytes written. */
+export async function writeExport(path: string, produce: (write: (text: string) => Promise<void>) => Promise<void>): Promise<number> {
+  const out = createWriteStream(path);
+  let bytes = 0;
+  try {
+    await produce(async (text) => {
+      bytes += Buffer.byteLength(text);
+      if (!out.write(text)) await once(out, 'drain');
+    });
   } finally {
     out.end();
     await once(out, 'close');
   }
-  return { rows: rows.length, bytes };
+  return bytes;
+}
+
+export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
+
+/** A table row as a CSV line of the table's columns. */
+export function csvLine(row: ViewerRow): string {
+  return `${CSV_COLUMNS.map((column) => csvCell(column === 'detectors' ? row.detectors.join('; ') : row[column])).join(',')}\n`;
 }
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so that spreadsheets do not run log content as formulas. */

@@ -52,6 +52,23 @@ export function pathColumn(input: string): PathColumn {
   return { text, value: (event) => cellText(valuesAtPath(event.event, path, true)) };
 }
 
+/** Parses column paths once each: text -> column, undefined for a text that is not a path (its cells stay empty). */
+export function pathColumnCache(): (text: string) => PathColumn | undefined {
+  const columns = new Map<string, PathColumn | undefined>();
+  return (text) => {
+    if (!columns.has(text)) {
+      let column: PathColumn | undefined;
+      try {
+        column = pathColumn(text);
+      } catch {
+        column = undefined;
+      }
+      columns.set(text, column);
+    }
+    return columns.get(text);
+  };
+}
+
 /** The answer to "can this be a column?", with the parser's message and position when not. */
 export function checkPathColumn(input: string): ViewerPathCheck {
   try {

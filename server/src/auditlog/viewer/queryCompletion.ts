@@ -51,7 +51,29 @@ const QUANTIFIERS: [string, string][] = [
 ];
 
 /** Index fields whose values can be listed, and where they come from. */
-type ValueSource = StringColumn | 'code' | 'command';
+export type ValueSource = StringColumn | 'code' | 'command';
+
+/**
+ * Where completion finds a log's values: the local index (indexCompletionValues), or a store that
+ * answers by GROUP BY. `typedParts` (the typed value split at `*`) lets a store send back only the
+ * values that can be offered; the index lists them all once and keeps the list.
+ */
+export interface CompletionValues {
+  /** Values of a field with their request counts, most frequent first. */
+  counted(source: ValueSource, typedParts: readonly string[]): readonly Counted[] | Promise<readonly Counted[]>;
+  /** Epoch ms of the first and last request with a time, or null when none has one. */
+  timeBounds(): TimeBounds | null | Promise<TimeBounds | null>;
+}
+
+export interface TimeBounds {
+  first: number;
+  last: number;
+}
+
+/** Completion of a local log's values from its index. */
+export function indexCompletionValues(index: LogIndex): CompletionValues {
+  return { counted: (source) => countedValues(index, source), timeBounds: () => indexTimeBounds(index) };
+}
 
 function valueSource(field: IndexField, typed: string): ValueSource | undefined {
   switch (field.name) {
@@ -70,7 +92,7 @@ function valueSource(field: IndexField, typed: string): ValueSource | undefined 
  * Completion for the word at `cursor` of a query, with the values of `index`; `samples` (decoded
  * events of the current result) give the keys of a JSON path being typed (see pathPrefixAt).
  */
-export function completeQuery(index: LogIndex, text: string, cursor: number, samples: readonly Record<string, unknown>[] = []): ViewerCompletion {
+export async function completeQuery(values: CompletionValues, text: string, cursor: number, samples: readonly Record<string, unknown>[] = []): Promise<ViewerCompletion> {
   cursor = Math.max(0, Math.min(cursor, text.length));
   const none = { from: cursor, to: cursor, items: [] };
   const word = wordAt(text, cursor);
@@ -79,7 +101,7 @@ export function completeQuery(index: LogIndex, text: string, cursor: number, sam
   const typedParts = token.value.parts.map((part) => part.replace(CURSOR, ''));
   const to = typedParts.join('') === '' && !token.quoted ? cursor : tokenEnd(text, from, cursor);
   const owner = owningField(tokens, at);
-  if (owner) return { from, to, items: valueItems(index, owner.name, owner.op, typedParts) };
+  if (owner) return { from, to, items: await valueItems(values, owner.name, owner.op, typedParts) };
   if (token.quoted) return none; // quoted free text
   const typed = text.slice(from, cursor);
   // Right after a closing ")" or quote no word is being typed (the next term needs a space first).
@@ -196,17 +218,17 @@ function fieldInsert(field: IndexField): string {
   return `${field.name}:`;
 }
 
-function valueItems(index: LogIndex, name: string, op: string, typedParts: string[]): ViewerCompletionItem[] {
+async function valueItems(values: CompletionValues, name: string, op: string, typedParts: string[]): Promise<ViewerCompletionItem[]> {
   if (op !== ':' && op !== '=' && op !== '!=') return [];
   if (name === 'last') {
     const typed = typedParts.join('*');
     return DURATIONS.filter(([value]) => value.startsWith(typed)).map(([value, detail]) => ({ label: value, insert: value, detail, kind: 'value' }));
   }
-  if (name === 'after' || name === 'before') return timeBounds(index).filter((item) => item.insert.startsWith(typedParts.join('*')));
+  if (name === 'after' || name === 'before') return timeItems(await values.timeBounds()).filter((item) => item.insert.startsWith(typedParts.join('*')));
   const field = INDEX_FIELDS.find((f) => f.name === name || f.aliases.includes(name));
   const source = field ? valueSource(field, typedParts.join('')) : undefined;
   if (!source) return [];
-  const counted = countedValues(index, source);
+  const counted = await values.counted(source, typedParts);
   return pickValues(counted, typedParts).map(({ value, count }) => ({
     label: value === '' ? '""' : value,
     insert: quoteValue(value),
@@ -216,11 +238,14 @@ function valueItems(index: LogIndex, name: string, op: string, typedParts: strin
 }
 
 /** The times of the log's first and last request (time order puts rows without a time last). */
-function timeBounds(index: LogIndex): ViewerCompletionItem[] {
-  const span = timeSpan(index);
-  if (span === null) return [];
+function indexTimeBounds(index: LogIndex): TimeBounds | null {
+  return timeSpan(index);
+}
+
+function timeItems(bounds: TimeBounds | null): ViewerCompletionItem[] {
+  if (bounds === null) return [];
   const item = (t: number, detail: string): ViewerCompletionItem => ({ label: new Date(t).toISOString(), insert: new Date(t).toISOString(), detail, kind: 'value' });
-  return [item(span.first, 'the first request of the log'), item(span.last, 'the last request of the log')];
+  return [item(bounds.first, 'the first request of the log'), item(bounds.last, 'the last request of the log')];
 }
 
 /**
@@ -253,7 +278,7 @@ function pickValues(counted: readonly Counted[], typedParts: string[]): Counted[
   return [...starting, ...containing].slice(0, MAX_VALUE_ITEMS);
 }
 
-interface Counted {
+export interface Counted {
   value: string;
   count: number;
   /** The value in lower case, once it was needed. */

@@ -26,32 +26,37 @@ export function timeline(index: LogIndex, rows: Uint32Array, buckets: number): V
     if (time < min) min = time;
     if (time > max) max = time;
   }
-  if (min === Infinity) return { start: 0, bucketMs: 0, requests: [], errors: [], detections: [], status: { ok: [], other: [], clientError: [], serverError: [] } };
-  const { start, bucketMs, count } = bucketLayout(min, max, buckets);
-  const zeros = () => new Array<number>(count).fill(0);
-  const status = { ok: zeros(), other: zeros(), clientError: zeros(), serverError: zeros() };
-  const result: ViewerTimeline = { start, bucketMs, requests: zeros(), errors: zeros(), detections: zeros(), status };
+  if (min === Infinity) return emptyTimeline();
+  const layout = bucketLayout(min, max, buckets);
+  const result = emptyTimeline(layout);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const time = times[row]!;
     if (Number.isNaN(time)) continue;
-    const bucket = Math.floor((time - start) / bucketMs);
-    result.requests[bucket]!++;
-    // A missing code is NaN: it fails every comparison and counts as "other".
-    const code = codes[row]!;
-    if (code >= 400) result.errors[bucket]!++;
-    if (code >= 200 && code < 300) status.ok[bucket]!++;
-    else if (code >= 400 && code < 500) status.clientError[bucket]!++;
-    else if (code >= 500 && code < 600) status.serverError[bucket]!++;
-    else status.other[bucket]!++;
     const detectors = index.detectorsOf(row);
-    for (let d = 0; d < detectors.length; d++) {
-      // Even entries are hits, odd ones "unknown (needs a body)": only hits are marked.
-      if ((detectors[d]! & 1) === 0) {
-        result.detections[bucket]!++;
-        break;
-      }
-    }
+    let hit = false;
+    // Even entries are hits, odd ones "unknown (needs a body)": only hits are marked.
+    for (let d = 0; d < detectors.length && !hit; d++) hit = (detectors[d]! & 1) === 0;
+    addToTimeline(result, Math.floor((time - layout.start) / layout.bucketMs), codes[row]!, hit);
   }
   return result;
+}
+
+/** A timeline of `count` empty buckets from `start`; no buckets at all when no request has a time. */
+export function emptyTimeline(layout: { start: number; bucketMs: number; count: number } = { start: 0, bucketMs: 0, count: 0 }): ViewerTimeline {
+  const zeros = () => new Array<number>(layout.count).fill(0);
+  return { start: layout.start, bucketMs: layout.bucketMs, requests: zeros(), errors: zeros(), detections: zeros(), status: { ok: zeros(), other: zeros(), clientError: zeros(), serverError: zeros() } };
+}
+
+/** Counts `n` requests with `code` (NaN or null when none) into a bucket: errors are 400 and up, status classes 2xx, 4xx, 5xx and the rest. */
+export function addToTimeline(result: ViewerTimeline, bucket: number, code: number | null, hit: boolean, n = 1): void {
+  result.requests[bucket]! += n;
+  // A missing code fails every comparison and counts as "other".
+  const known = code ?? NaN;
+  if (known >= 400) result.errors[bucket]! += n;
+  if (known >= 200 && known < 300) result.status.ok[bucket]! += n;
+  else if (known >= 400 && known < 500) result.status.clientError[bucket]! += n;
+  else if (known >= 500 && known < 600) result.status.serverError[bucket]! += n;
+  else result.status.other[bucket]! += n;
+  if (hit) result.detections[bucket]! += n;
 }

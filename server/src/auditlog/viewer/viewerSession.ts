@@ -16,14 +16,15 @@ import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow,
 import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { execCommand } from '../execCommand';
 import { describeRequest } from './describeRequest';
+import { detailedDetections, shownStages } from './eventDetails';
 import { exportRows } from './exportRows';
 import { timeline } from './timeline';
-import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../query';
-import { redactEvent } from '../redact';
+import { parseQuery, toJq, type QueryNode } from '../query';
+import { parseViewerQuery } from './parseViewerQuery';
 import { detectorInfo, viewerRow } from './viewerRow';
-import { pathColumn, type PathColumn } from './pathColumns';
+import { pathColumnCache, type PathColumn } from './pathColumns';
 import { readWarnings } from './readWarnings';
-import { completeQuery, pathPrefixAt } from './queryCompletion';
+import { completeQuery, indexCompletionValues, pathPrefixAt } from './queryCompletion';
 
 /** Skipped records listed by name; the rest are counted. */
 const MAX_LISTED_SKIPPED = 100;
@@ -110,13 +111,8 @@ export class ViewerSession {
   }
 
   async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
-    let query: QueryNode;
-    try {
-      query = parseQuery(text);
-    } catch (error) {
-      if (error instanceof QuerySyntaxError) return { ok: false, error: { offset: error.offset, length: error.length, message: error.message } };
-      throw error;
-    }
+    const query = parseViewerQuery(text);
+    if ('ok' in query) return query;
     const started = Date.now();
     this.query = query;
     if (sort) this.sort = sort;
@@ -160,22 +156,9 @@ export class ViewerSession {
     return rows;
   }
 
-  /** Parsed path columns by text (undefined for a text that is not a path: its cells stay empty). */
-  private readonly pathColumns = new Map<string, PathColumn | undefined>();
+  /** Parsed path columns by text. */
+  private readonly pathColumn = pathColumnCache();
   private pathValues: { index: LogIndex; values: Map<string, string> } | undefined;
-
-  private pathColumn(text: string): PathColumn | undefined {
-    if (!this.pathColumns.has(text)) {
-      let column: PathColumn | undefined;
-      try {
-        column = pathColumn(text);
-      } catch {
-        column = undefined;
-      }
-      this.pathColumns.set(text, column);
-    }
-    return this.pathColumns.get(text);
-  }
 
   /** Cached cell values of the current index (row ids start over when a rotated file is indexed again). */
   private pathValueCache(index: LogIndex): Map<string, string> {
@@ -189,7 +172,7 @@ export class ViewerSession {
    */
   async complete(text: string, cursor: number): Promise<ViewerCompletion> {
     const samples = pathPrefixAt(text, cursor) === null ? [] : await this.sampleEvents();
-    return completeQuery(this.index, text, cursor, samples);
+    return completeQuery(indexCompletionValues(this.index), text, cursor, samples);
   }
 
   /** Sampled events of the current result, bodies preferred (read again once per result). */
@@ -226,22 +209,9 @@ export class ViewerSession {
     const row = readRow(this.index, id);
     const stages = await readRequestStages(this.index, id);
     const primary = stages.events.find((e) => e.stage === row.stage) ?? stages.events[stages.events.length - 1];
-    const detections = row.detectors.map(({ id: detector, outcome }) => {
-      const { query: _query, ...info } = detectorInfo(detector);
-      return { ...info, outcome };
-    });
-    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections, stagesPartial: stages.partial };
+    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections: detailedDetections(row.detectors), stagesPartial: stages.partial };
     if (primary === undefined) return { ...base, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0, otherStages: [] };
-    let redactions = 0;
-    const shown = (event: Record<string, unknown>) => {
-      if (reveal) return JSON.stringify(event, null, 2);
-      const redacted = redactEvent(event);
-      redactions += redacted.redactions.length;
-      return JSON.stringify(redacted.value, null, 2);
-    };
-    const json = shown(primary.event);
-    const otherStages = stages.events.filter((e) => e !== primary).map((e) => ({ stage: e.stage, json: shown(e.event) }));
-    return { ...base, json, redactions, otherStages };
+    return { ...base, ...shownStages(primary.event, stages.events.filter((e) => e !== primary), reveal) };
   }
 
   timeline(buckets: number): ViewerTimeline {

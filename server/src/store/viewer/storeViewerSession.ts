@@ -1,216 +1,232 @@
-import type { FacetFieldName, ViewerEventResult, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerTimeline } from '../../protocol/logViewer';
-import { parseQuery, QuerySyntaxError, toJq, type QueryNode } from '../../auditlog/query';
-import { redactEvent } from '../../auditlog/redact';
+import type {
+  FacetFieldName,
+  ViewerCompletion,
+  ViewerEventResult,
+  ViewerExportResult,
+  ViewerFacet,
+  ViewerQueryResult,
+  ViewerRow,
+  ViewerSort,
+  ViewerStatus,
+  ViewerTimeline,
+} from '../../protocol/logViewer';
+import { toJq } from '../../auditlog/query';
 import { execCommand } from '../../auditlog/execCommand';
-import { bucketLayout } from '../../auditlog/viewer/timeline';
-import { detectorInfo, rowMark } from '../../auditlog/viewer/viewerRow';
-import { requestTarget } from '../../auditlog/requestTarget';
+import { describeRequest } from '../../auditlog/viewer/describeRequest';
+import { detailedDetections, shownStages } from '../../auditlog/viewer/eventDetails';
+import { CSV_HEADER, csvLine, writeExport } from '../../auditlog/viewer/exportRows';
+import { parseViewerQuery } from '../../auditlog/viewer/parseViewerQuery';
+import { pathColumnCache } from '../../auditlog/viewer/pathColumns';
+import { completeQuery, pathPrefixAt } from '../../auditlog/viewer/queryCompletion';
+import type { LogViewerSession } from '../../auditlog/viewer/viewerSessions';
 import type { ClickHouseClient } from '../clickhouseClient';
-import { sqlNumber, sqlString } from '../sqlText';
-import { compileStoreQuery, countRequests, fromRows, rowEvent, whereRequests, type CompiledStoreQuery } from '../storeQuery';
-import type { StoreTable } from '../schema';
+import { explainClickHouseError } from '../clickhouseProblem';
+import { sqlString } from '../sqlText';
+import { compileStoreQuery, fromRows, rowEvent } from '../storeQuery';
+import { STAGE_RANK, type StoreTable } from '../schema';
+import { sampleStoreEvents, storeCompletionValues } from './storeCompletion';
+import { anchorOf, ROW_COLUMNS, StoreResult, type Anchor, type StoredRow } from './storeResult';
+import { rowDetections, stagesOfRows, storeViewerRow } from './storeRows';
+import { readingPlan } from './readingPlan';
+import { tableSignature, tableSummary, type TableSummary } from './storeStatus';
+import { storeTimeline } from './storeTimeline';
 
-/** A page boundary is remembered every this many positions: the next page starts from it (keyset). */
-const ANCHOR_EVERY = 200;
-const ROW_COLUMNS = 'timeMs, stage, user, impersonatedUser, verb, resource, subresource, requestURI, namespace, name, code, latencyMs, sourceIP, userAgent, detections, unknownDetections, line, format';
-const FACET_COLUMN: Record<FacetFieldName, string> = { user: 'user', verb: 'verb', resource: 'resource', namespace: 'namespace', code: 'code', userAgent: 'userAgent' };
-
-/** The sort of the table as a keyset: the ORDER BY expressions, ending with a unique (request, stage). */
-const SORT_KEYS: Record<ViewerSort['key'], string[]> = {
-  time: ['toUInt32(ts)', 'ifNull(timeMs, 0)', 'requestKey', 'stage'],
-  latency: ['ifNull(latencyMs, -1000000000000)', 'toUInt32(ts)', 'requestKey', 'stage'],
-  code: ['ifNull(code, -1)', 'toUInt32(ts)', 'requestKey', 'stage'],
-};
-
-type StoredRow = Record<string, unknown> & { raw?: string; decided?: number; k0: unknown; k1: unknown; k2: unknown; k3: unknown };
+/** Rows per page at most (as for files), and per read when exporting. */
+const MAX_PAGE_ROWS = 2000;
+const EXPORT_CHUNK_ROWS = 10_000;
+/** Path columns evaluated per page, as for files. */
+const MAX_PATH_COLUMNS = 20;
 
 /**
- * The viewer's questions answered by ClickHouse: the current query's count, pages of rows in the
- * table's order (from the nearest remembered page boundary, by keyset, never by loading the table),
- * facets by GROUP BY, the timeline by buckets, one request's event. A query with JSON path terms is
- * prefiltered in SQL and decided by the query language's evaluator on the rows SQL returns.
+ * The viewer on a ClickHouse table: the same questions the file viewer answers (count, pages in the
+ * table's order, facets, timeline, details with every stage, completion, export), asked of
+ * ClickHouse. Nothing of the table is held here but the current page. Every failure is said in
+ * plain words (ClickHouseProblem): server down, password refused, table missing.
  */
-export class StoreViewerSession {
-  private query: CompiledStoreQuery = compileStoreQuery(parseQuery(''));
-  private sort: ViewerSort = { key: 'time', direction: 'asc' };
-  private matching = 0;
-  private total = 0;
-  /** Position -> keyset values of the row there, for the current query and sort. */
-  private anchors = new Map<number, unknown[]>();
+export class StoreViewerSession implements LogViewerSession {
+  private readonly result: StoreResult;
+  private summary: TableSummary = { requests: 0, formats: [], bytes: 0, detections: [], timeSpan: null };
+  private signature = '';
+  private nextLook = 0;
+  private closed = false;
+  private samples: { query: unknown; events: Record<string, unknown>[] } | undefined;
+  private readonly pathColumn = pathColumnCache();
 
-  constructor(
+  private constructor(
     private readonly client: ClickHouseClient,
     private readonly target: StoreTable,
-  ) {}
-
-  async open(): Promise<void> {
-    this.total = await countRequests(this.client, this.target, this.query);
-    this.matching = this.total;
+    private readonly onStatus: (status: ViewerStatus, reset: boolean) => void,
+    private readonly onClose: () => void,
+  ) {
+    this.result = new StoreResult(client, target);
   }
 
-  get matchingRows(): number {
-    return this.matching;
+  /** Opens the table: its summary and the count of all requests, or a ClickHouseProblem saying why not. */
+  static async open(client: ClickHouseClient, target: StoreTable, onStatus: (status: ViewerStatus, reset: boolean) => void = () => undefined, onClose: () => void = () => undefined): Promise<StoreViewerSession> {
+    const session = new StoreViewerSession(client, target, onStatus, onClose);
+    await session.explained(() => session.look());
+    return session;
   }
 
-  get totalRows(): number {
-    return this.total;
+  /** Reads the table's state: how to read it until it changes, its summary, the current query's count. */
+  private async look(signature?: string): Promise<void> {
+    // The signature first: rows that arrive while the plan is made change it again, so they are looked at next time.
+    const seen = signature ?? (await tableSignature(this.client, this.target));
+    const plan = await readingPlan(this.client, this.target);
+    this.result.target = plan;
+    const [summary] = await Promise.all([tableSummary(this.client, plan), this.result.recount()]);
+    this.signature = seen;
+    this.summary = summary;
+    this.samples = undefined;
+  }
+
+  status(): ViewerStatus {
+    const { requests, formats, bytes, detections, timeSpan } = this.summary;
+    // The table holds what load and serve could read: damaged input was reported when it was loaded.
+    return { totalRows: requests, matchingRows: this.result.matching, bytesRead: bytes, totalBytes: bytes, indexing: false, formats, skippedCount: 0, skipped: [], warnings: [], detections, timeSpan };
   }
 
   async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
-    let ast: QueryNode;
-    try {
-      ast = parseQuery(text);
-    } catch (error) {
-      if (error instanceof QuerySyntaxError) return { ok: false, error: { offset: error.offset, length: error.length, message: error.message } };
-      throw error;
-    }
+    const ast = parseViewerQuery(text);
+    if ('ok' in ast) return ast;
     const started = Date.now();
-    this.query = compileStoreQuery(ast);
-    if (sort) this.sort = sort;
-    this.anchors = new Map();
-    this.matching = await countRequests(this.client, this.target, this.query);
-    return { ok: true, matchingRows: this.matching, elapsedMs: Date.now() - started, jq: toJq(ast) };
+    const matchingRows = await this.explained(() => this.result.set(compileStoreQuery(ast), sort));
+    return { ok: true, matchingRows, elapsedMs: Date.now() - started, jq: toJq(ast, { source: text }) };
   }
 
-  /** Rows [start, start + count) of the current result, read from the nearest page boundary before `start`. */
-  async rows(start: number, count: number): Promise<ViewerRow[]> {
-    const from = Math.floor(start / ANCHOR_EVERY) * ANCHOR_EVERY;
-    let anchorAt = from;
-    while (anchorAt > 0 && !this.anchors.has(anchorAt)) anchorAt -= ANCHOR_EVERY;
-    const anchor = this.anchors.get(anchorAt);
-    const rows: ViewerRow[] = [];
-    let position = anchorAt;
-    await this.eachMatch(anchor, start + count - anchorAt, (row) => {
-      if (position % ANCHOR_EVERY === 0) this.anchors.set(position, [row.k0, row.k1, row.k2, row.k3]);
-      if (position >= start) rows.push(this.viewerRow(row, position));
-      position++;
+  rowsWithPaths(start: number, count: number, paths: readonly string[] = []): Promise<ViewerRow[]> {
+    return this.explained(async () => {
+      const columns = [...new Set(paths)].slice(0, MAX_PATH_COLUMNS).flatMap((text) => this.pathColumn(text) ?? []);
+      const page = await this.result.page(start, Math.min(count, MAX_PAGE_ROWS), columns.length > 0 ? `${ROW_COLUMNS}, raw` : ROW_COLUMNS);
+      const stages = await stagesOfRows(this.client, this.result.target, page.map((entry) => entry.row));
+      return page.map(({ position, row }) => {
+        const viewerRow = storeViewerRow(row, position, stages);
+        if (columns.length > 0) {
+          const event = rowEvent(row as { raw: string });
+          viewerRow.paths = Object.fromEntries(columns.map((column) => [column.text, column.value(event)]));
+        }
+        return viewerRow;
+      });
     });
-    return rows;
   }
 
-  async facets(fields: readonly FacetFieldName[]): Promise<ViewerFacet[]> {
-    return Promise.all(
-      fields.map(async (field) => {
-        const column = FACET_COLUMN[field];
-        if (!this.query.condition.exact) return this.facetByEvaluator(field, column);
-        const where = whereRequests(this.target, this.query.condition.upper);
-        const [top, distinct] = await Promise.all([
-          this.client.rows<{ value: unknown; n: number }>(`SELECT ${column} AS value, count() AS n FROM ${fromRows(this.target)} WHERE ${where} GROUP BY value ORDER BY n DESC, value LIMIT 8`),
-          this.client.rows<{ n: number }>(`SELECT uniqExact(${column}) AS n FROM ${fromRows(this.target)} WHERE ${where}`),
-        ]);
-        return { field, distinct: Number(distinct[0]?.n ?? 0), top: top.map((entry) => ({ value: entry.value === null ? '' : String(entry.value), count: Number(entry.n) })) };
-      }),
-    );
+  facets(fields: readonly FacetFieldName[]): Promise<ViewerFacet[]> {
+    return this.explained(() => Promise.all(fields.map((field) => this.facet(field))));
   }
 
-  async timeline(buckets: number): Promise<ViewerTimeline> {
-    const times: { time: number; code: number | null; hit: boolean }[] = [];
-    // Only the three numbers per matching request are read (the result's requests, not the table).
-    await this.eachMatch(undefined, Infinity, (row) => {
-      if (row.timeMs !== null) times.push({ time: Number(row.timeMs), code: row.code === null ? null : Number(row.code), hit: (row.detections as string[]).length > 0 });
-    }, 'timeMs, code, detections');
-    if (times.length === 0) return { start: 0, bucketMs: 0, requests: [], errors: [], detections: [], status: { ok: [], other: [], clientError: [], serverError: [] } };
-    const layout = bucketLayout(Math.min(...times.map((t) => t.time)), Math.max(...times.map((t) => t.time)), Math.max(1, Math.min(buckets, 1000)));
-    const zeros = () => new Array<number>(layout.count).fill(0);
-    const result: ViewerTimeline = { start: layout.start, bucketMs: layout.bucketMs, requests: zeros(), errors: zeros(), detections: zeros(), status: { ok: zeros(), other: zeros(), clientError: zeros(), serverError: zeros() } };
-    for (const { time, code, hit } of times) {
-      const bucket = Math.floor((time - layout.start) / layout.bucketMs);
-      result.requests[bucket]!++;
-      if (code !== null && code >= 400) result.errors[bucket]!++;
-      if (code !== null && code >= 200 && code < 300) result.status.ok[bucket]!++;
-      else if (code !== null && code >= 400 && code < 500) result.status.clientError[bucket]!++;
-      else if (code !== null && code >= 500 && code < 600) result.status.serverError[bucket]!++;
-      else result.status.other[bucket]!++;
-      if (hit) result.detections[bucket]!++;
-    }
-    return result;
+  timeline(buckets: number): Promise<ViewerTimeline> {
+    return this.explained(() => storeTimeline(this.result, buckets));
   }
 
-  async event(position: number, reveal: boolean): Promise<ViewerEventResult> {
-    const [row] = await this.rowsWithRaw(position);
-    if (!row) throw new Error(`row ${position} is not in the current result`);
-    const event = rowEvent(row as { raw: string });
-    const shown = reveal ? { value: event.event, redactions: [] } : redactEvent(event.event);
-    const detections = [...(row.detections as string[]).map((id) => ({ id, outcome: 'hit' as const })), ...(row.unknownDetections as string[]).map((id) => ({ id, outcome: 'unknown' as const }))].map(({ id, outcome }) => {
-      const { query: _query, ...info } = detectorInfo(id);
-      return { ...info, outcome };
+  /** The request at `position` with every stage stored for it, redacted unless `reveal`. */
+  event(position: number, reveal: boolean): Promise<ViewerEventResult> {
+    return this.explained(async () => {
+      const [found] = await this.result.page(position, 1, `${ROW_COLUMNS}, raw, decision, source`);
+      if (!found) throw new Error(`row ${position} is not in the current result`);
+      const { row } = found;
+      const stages = await this.client.rows<{ stage: string; raw: string; format: string; line: number }>(
+        `SELECT stage, raw, format, line FROM ${fromRows(this.result.target)} WHERE requestKey = ${sqlString(String(row.requestKey))} AND ts >= toDateTime(${Number(row.requestSecond)}) AND stage != ${sqlString(String(row.stage))}`,
+      );
+      stages.sort((a, b) => (STAGE_RANK[a.stage] ?? 0) - (STAGE_RANK[b.stage] ?? 0));
+      const event = rowEvent(row as { raw: string });
+      const summary = describeRequest({ ...event, time: Number.isNaN(event.time) ? null : event.time, decision: String(row.decision), stages: [...stages.map((s) => s.stage), event.stage].sort((a, b) => (STAGE_RANK[a] ?? 0) - (STAGE_RANK[b] ?? 0)) });
+      summary.push(row.source === 'webhook' ? 'received by k8s-audit serve (webhook)' : `loaded from ${String(row.source)}, line ${Number(row.line)}`);
+      const others = stages.map((stage) => ({ stage: stage.stage, event: rowEvent(stage).event }));
+      const shown = shownStages(event.event, others, reveal);
+      return { position, line: Number(row.line), summary, command: execCommand(event.requestURI), ...shown, stagesPartial: false, detections: detailedDetections(rowDetections(row)) };
     });
-    const summary = [`${event.user || '(no user)'} ${event.verb} ${requestTarget(event)}`, [event.namespace, event.name].filter(Boolean).join('/'), event.code === null ? '' : `answered ${event.code}`].filter(Boolean);
-    return { position, line: Number(row.line), summary, command: execCommand(event.requestURI), json: JSON.stringify(shown.value, null, 2), otherStages: [], stagesPartial: false, redactions: shown.redactions.length, detections };
   }
 
-  private async rowsWithRaw(position: number): Promise<StoredRow[]> {
-    const found: StoredRow[] = [];
-    const from = Math.floor(position / ANCHOR_EVERY) * ANCHOR_EVERY;
-    let at = this.anchors.has(from) ? from : 0;
-    await this.eachMatch(this.anchors.get(at), position + 1 - at, (row) => {
-      if (at++ === position) found.push(row);
-    }, `${ROW_COLUMNS}, raw`);
-    return found;
+  /** Completion with the table's values (GROUP BY), and JSON path keys from sample events of the current result. */
+  complete(text: string, cursor: number): Promise<ViewerCompletion> {
+    return this.explained(async () => {
+      let samples: Record<string, unknown>[] = [];
+      if (pathPrefixAt(text, cursor) !== null) {
+        if (this.samples?.query !== this.result.compiled) this.samples = { query: this.result.compiled, events: await sampleStoreEvents(this.result) };
+        samples = this.samples.events;
+      }
+      return completeQuery(storeCompletionValues(this.client, this.result.target), text, cursor, samples);
+    });
   }
 
-  private async facetByEvaluator(field: FacetFieldName, column: string): Promise<ViewerFacet> {
+  /**
+   * The current result to a file in the table's order, read in chunks by keyset: CSV of the table's
+   * columns, or JSON lines of each request's event as stored (not redacted: an export is the user's copy).
+   */
+  export(format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
+    return this.explained(async () => {
+      let rows = 0;
+      const bytes = await writeExport(path, async (write) => {
+        if (format === 'csv') await write(CSV_HEADER);
+        let anchor: Anchor | undefined;
+        for (;;) {
+          const chunk: StoredRow[] = [];
+          // From the anchor row itself (the last one written): one more than a chunk, the first dropped.
+          const wanted = EXPORT_CHUNK_ROWS + (anchor ? 1 : 0);
+          await this.result.eachOrdered(anchor, wanted, (row) => chunk.push(row), format === 'csv' ? ROW_COLUMNS : `${ROW_COLUMNS}, raw`);
+          const fresh = anchor ? chunk.slice(1) : chunk;
+          if (format === 'csv') {
+            const stages = await stagesOfRows(this.client, this.result.target, fresh);
+            for (const row of fresh) await write(csvLine(storeViewerRow(row, rows++, stages)));
+          } else {
+            for (const row of fresh) {
+              await write(`${row.raw}\n`);
+              rows++;
+            }
+          }
+          if (chunk.length < wanted) break;
+          anchor = anchorOf(chunk[chunk.length - 1]!);
+        }
+      });
+      return { rows, bytes };
+    });
+  }
+
+  /**
+   * Rows arrived (a load, the webhook receiver): count again and tell the viewer. A look at a big
+   * table takes long: the next is at least ten looks' time later, so the server is not kept busy.
+   */
+  async refresh(): Promise<void> {
+    if (this.closed || Date.now() < this.nextLook) return;
+    const signature = await tableSignature(this.client, this.target);
+    if (signature === this.signature) return;
+    const started = Date.now();
+    await this.look(signature);
+    this.nextLook = Date.now() + 10 * (Date.now() - started);
+    if (!this.closed) this.onStatus(this.status(), false);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
+
+  private async facet(field: FacetFieldName): Promise<ViewerFacet> {
+    const column = field;
     const counts = new Map<string, number>();
-    await this.eachMatch(undefined, Infinity, (row) => {
+    if (this.result.compiled.condition.exact) {
+      let distinct = 0;
+      await Promise.all([
+        this.result.eachDecided(`${column} AS value, count() AS n`, (row) => void counts.set(row.value === null ? '' : String(row.value), Number(row.n)), { tail: 'GROUP BY value ORDER BY n DESC, value LIMIT 8' }),
+        this.result.eachDecided(`uniqExact(${column}) AS n`, (row) => void (distinct = Number(row.n))),
+      ]);
+      return { field, distinct, top: [...counts].map(([value, count]) => ({ value, count })) };
+    }
+    await this.result.eachDecided(column, (row) => {
       const value = row[column] === null ? '' : String(row[column]);
       counts.set(value, (counts.get(value) ?? 0) + 1);
-    }, column);
+    });
     const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 8);
     return { field, distinct: counts.size, top: top.map(([value, count]) => ({ value, count })) };
   }
 
-  /**
-   * The current result's rows from `anchor` on (keyset values of the sort), in the table's order, at
-   * most `limit`. SQL decides exact queries (LIMIT in SQL); the others read on until `limit` rows
-   * passed the evaluator, then close the answer.
-   */
-  private async eachMatch(anchor: unknown[] | undefined, limit: number, onRow: (row: StoredRow) => void, columns = ROW_COLUMNS): Promise<void> {
-    if (limit <= 0) return;
-    const keys = SORT_KEYS[this.sort.key];
-    const direction = this.sort.direction === 'asc' ? 'ASC' : 'DESC';
-    const { condition, predicate } = this.query;
-    // From the anchor row itself (the keys are unique): positions count on from the anchor's.
-    const after = anchor ? ` AND (${keys.join(', ')}) ${direction === 'ASC' ? '>=' : '<='} (${anchor.map(literal).join(', ')})` : '';
-    const decided = condition.exact ? '' : `${columns.split(', ').includes('raw') ? '' : ', raw'}, ${condition.lower} AS decided`;
-    const sql =
-      `SELECT ${columns}${decided}, ${keys.map((key, i) => `${key} AS k${i}`).join(', ')} FROM ${fromRows(this.target)} ` +
-      `WHERE ${whereRequests(this.target, condition.upper)}${after} ORDER BY ${keys.map((key) => `${key} ${direction}`).join(', ')}` +
-      (condition.exact && Number.isFinite(limit) ? ` LIMIT ${Math.floor(limit)}` : '');
-    let sent = 0;
-    await this.client.eachRow<StoredRow>(sql, (row) => {
-      if (sent >= limit) return false;
-      if (!condition.exact && row.decided !== 1 && !predicate(rowEvent(row as { raw: string }))) return true;
-      sent++;
-      onRow(row);
-      return sent < limit;
-    });
+  /** Runs `work`, saying a ClickHouse failure in plain words. */
+  private async explained<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw explainClickHouseError(error, this.client.connection, this.target.table);
+    }
   }
-
-  private viewerRow(row: StoredRow, position: number): ViewerRow {
-    const detections = [...(row.detections as string[]).map((id) => ({ id, outcome: 'hit' as const })), ...(row.unknownDetections as string[]).map((id) => ({ id, outcome: 'unknown' as const }))];
-    const { mark, titles } = rowMark(detections);
-    const target = { resource: String(row.resource), subresource: String(row.subresource), requestURI: String(row.requestURI) };
-    return {
-      position,
-      line: Number(row.line),
-      time: row.timeMs === null ? '' : new Date(Number(row.timeMs)).toISOString(),
-      stages: String(row.stage),
-      user: String(row.user),
-      impersonatedUser: String(row.impersonatedUser),
-      verb: String(row.verb),
-      resource: requestTarget(target),
-      namespace: String(row.namespace),
-      name: String(row.name),
-      code: row.code === null ? null : Number(row.code),
-      latencyMs: row.latencyMs === null ? null : Number(row.latencyMs),
-      sourceIP: String(row.sourceIP),
-      userAgent: String(row.userAgent),
-      mark,
-      detectors: titles,
-    };
-  }
-}
-
-function literal(value: unknown): string {
-  return typeof value === 'number' ? sqlNumber(value) : sqlString(String(value));
 }
