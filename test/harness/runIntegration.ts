@@ -31,7 +31,8 @@ async function main(): Promise<number> {
   try {
     const extensionPath = await unpackVsix(vsix, join(dataDir, 'vsix'));
     const workspace = await makeWorkspace(join(dataDir, 'workspace'));
-    server = await startCodeServer({ entry, dataDir, env: { K8S_AUDIT_TEST_RESULTS: resultsFile } });
+    // Its own process group: stopping it also stops the extension host and the language server.
+    server = await startCodeServer({ entry, dataDir, env: { K8S_AUDIT_TEST_RESULTS: resultsFile }, ownProcessGroup: true });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const output: string[] = [];
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -43,7 +43,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startCodeServer({ entry, dataDir });
+    // Its own process group: stopping it also stops the extension host and the language server, which
+    // would otherwise outlive it and write into the data folder after it is removed.
+    server = await startCodeServer({ entry, dataDir, ownProcessGroup: true });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     await page.goto(workbenchUrl(server, workspace));
@@ -60,13 +62,13 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
         await openedBrowser.close();
         await openedServer.stop();
         // Generated logs can be large (the 1M-request test writes 650 MB): leave nothing behind.
-        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
       },
     };
   } catch (error) {
     await browser?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     throw error;
   }
 }
