@@ -20,6 +20,8 @@ export interface IndexMeasurement {
   peakRssMb: number;
   indexBytesPerEvent: number;
   execRequests: number;
+  /** Lines the field scanner read, and lines that took the JSON.parse path. */
+  lines: { scanned: number; fallback: number };
 }
 
 export async function measureIndex(file: string): Promise<IndexMeasurement> {
@@ -58,6 +60,7 @@ export async function measureIndex(file: string): Promise<IndexMeasurement> {
     peakRssMb: peakRss / 1048576,
     indexBytesPerEvent: index.memoryBytes() / report.events,
     execRequests: queries[0]!.rows,
+    lines: index.files.reduce((sum, f) => ({ scanned: sum.scanned + (f.lines?.scanned ?? 0), fallback: sum.fallback + (f.lines?.fallback ?? 0) }), { scanned: 0, fallback: 0 }),
   };
 }
 

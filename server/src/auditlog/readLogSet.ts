@@ -62,7 +62,7 @@ export async function logFiles(path: string, withRotated: boolean, errors: { fil
 }
 
 /** "k8s-json", or "k8s-json, legacy-text" for a mix, most frequent first; "unknown" when nothing was read. */
-export function describeFormats(summaries: readonly FileReadSummary[]): string {
+export function describeFormats(summaries: readonly Pick<FileReadSummary, 'formats'>[]): string {
   const totals = new Map<SourceFormat, number>();
   for (const summary of summaries) {
     for (const [format, count] of Object.entries(summary.formats) as [SourceFormat, number][]) totals.set(format, (totals.get(format) ?? 0) + count);

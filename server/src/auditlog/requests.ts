@@ -10,8 +10,14 @@ export interface AuditRequest {
 
 const STAGE_RANK: Record<string, number> = { RequestReceived: 1, ResponseStarted: 2, Panic: 3, ResponseComplete: 4 };
 
+/** How complete a stage is (0 for an unknown one). */
+export function stageRank(stage: string): number {
+  // Own keys only: a stage named "constructor" must not find Object.prototype's.
+  return Object.hasOwn(STAGE_RANK, stage) ? STAGE_RANK[stage]! : 0;
+}
+
 function rank(event: NormalizedEvent): number {
-  return STAGE_RANK[event.stage] ?? 0;
+  return stageRank(event.stage);
 }
 
 /** The stage that best describes the request's outcome. */

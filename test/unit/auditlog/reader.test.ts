@@ -132,4 +132,13 @@ describe('streaming reader', () => {
       ['', 1, ''],
     ]);
   });
+
+  it('ranks stage names that are Object.prototype members like any unknown stage', () => {
+    // An unknown stage ranks below RequestReceived, whatever its name.
+    for (const stage of ['Foo', 'constructor', 'toString', '__proto__']) {
+      const { events } = parse([event('a', stage), event('a', 'RequestReceived')].join('\n'));
+      const [request] = groupRequests(events);
+      assert.equal(request!.primary.stage, 'RequestReceived', stage);
+    }
+  });
 });

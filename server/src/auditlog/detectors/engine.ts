@@ -87,8 +87,13 @@ const LEVEL_RANK: Record<string, number> = { None: 0, Metadata: 1, Request: 2, R
 function missingBody(event: NormalizedEvent, needs: NeedsLevel): string | null {
   const body = needs === 'RequestResponse' ? event.event.responseObject : event.event.requestObject;
   if (needs === 'Metadata' || (body !== undefined && body !== null)) return null;
-  const logged = event.level || 'Metadata';
-  const rank = LEVEL_RANK[logged] ?? 1;
+  return unknownReason(event.level, needs);
+}
+
+/** Why a request logged at `level` without the body a detector reads is unknown to it ("needs Request level (logged at Metadata)"). */
+export function unknownReason(level: string, needs: NeedsLevel): string {
+  const logged = level || 'Metadata';
+  const rank = Object.hasOwn(LEVEL_RANK, logged) ? LEVEL_RANK[logged]! : 1;
   const detail = rank >= LEVEL_RANK[needs]! ? `logged at ${logged} but without ${needs === 'RequestResponse' ? 'responseObject' : 'requestObject'}` : `logged at ${logged}`;
   return `needs ${needs} level (${detail})`;
 }

@@ -7,6 +7,7 @@ export {
   detectorQuery,
   detectRequest,
   selectWindowDetectors,
+  unknownReason,
   type CompiledDetector,
   type CompiledWindowDetector,
   type DetectorFinding,

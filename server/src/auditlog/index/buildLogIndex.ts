@@ -35,6 +35,13 @@ export interface BuildOptions {
   batchRows?: number;
   /** Skipped records kept with details per segment (default 1000; the rest are counted). */
   maxSkippedDetails?: number;
+  /**
+   * Read JSON lines with the WebAssembly field scanner (default true), JSON.parse only for the lines
+   * it is not sure of; false: JSON.parse every line (the reference the scanner is tested against).
+   */
+  fieldScanner?: boolean;
+  /** Bytes the field scanner reads at once (default 1 MiB); tests make it small to cut lines and requests everywhere. */
+  fieldScannerInputBytes?: number;
 }
 
 /** A build in progress: `index` answers queries over the rows appended so far. */
@@ -47,6 +54,8 @@ export interface IndexBuild {
 
 export interface BuildReport {
   index: LogIndex;
+  /** Every file the build tried to read, in order (rotated backups included; unreadable ones too). */
+  paths: string[];
   /** Files that could not be read (also kept on the index: `index.readErrors`). */
   errors: ReadError[];
   events: number;
@@ -132,7 +141,7 @@ export function buildLogIndex(paths: readonly string[], options: BuildOptions = 
     await runner.finish();
     // Window detectors need every row (and the time order): one pass once the rows are in.
     await applyWindowDetectors(index);
-    return { index, errors: [...errors], events: index.files.reduce((sum, f) => sum + f.events, 0), requests: index.requestCount, elapsedMs: Date.now() - started };
+    return { index, paths: files, errors: [...errors], events: index.files.reduce((sum, f) => sum + f.events, 0), requests: index.requestCount, elapsedMs: Date.now() - started };
   })();
   // A caller that cancels and never awaits `done` must not crash the process with an unhandled rejection.
   done.catch(() => undefined);
@@ -152,6 +161,7 @@ export class SegmentQueue {
   private totalBytes = 0;
   private cancelled = false;
   private reserved = false;
+  private appendedBytes = 0;
   private readonly limit: number;
 
   constructor(
@@ -179,11 +189,13 @@ export class SegmentQueue {
       detectorIds: this.index.detectorIds,
       ...(this.options.batchRows !== undefined ? { batchRows: this.options.batchRows } : {}),
       ...(this.options.maxSkippedDetails !== undefined ? { maxSkippedDetails: this.options.maxSkippedDetails } : {}),
+      ...(this.options.fieldScanner !== undefined ? { fieldScanner: this.options.fieldScanner } : {}),
+      ...(this.options.fieldScannerInputBytes !== undefined ? { fieldScannerInputBytes: this.options.fieldScannerInputBytes } : {}),
     };
     const handlers = {
       onBatch: (batch: RowBatch) => {
         this.index.append(batch);
-        this.reserveOnce();
+        this.reserveOnce(batch);
         this.report(false);
       },
       onProgress: (bytesRead: number) => {
@@ -252,6 +264,11 @@ export class SegmentQueue {
     if (this.index.segments[summary.segment]!.start === 0) info.framing = summary.framing;
     info.events += summary.events;
     for (const [format, count] of Object.entries(summary.formats) as [SourceFormat, number][]) info.formats[format] = (info.formats[format] ?? 0) + count;
+    if (summary.lines) {
+      const lines = (info.lines ??= { scanned: 0, fallback: 0 });
+      lines.scanned += summary.lines.scanned;
+      lines.fallback += summary.lines.fallback;
+    }
     const state = fileStatesOf(this.index).get(file)!;
     if (state.lastSegment === summary.segment) {
       state.consumedTo = summary.consumedTo;
@@ -261,16 +278,17 @@ export class SegmentQueue {
   }
 
   /**
-   * Once a few MiB are read, the rows per byte so far predict the total: reserve it (plus 5%) so
-   * the columns are allocated once instead of growing by copies.
+   * Once rows of a few MiB are in, the rows per byte so far predict the total: reserve it (plus 5%)
+   * so the columns are allocated once instead of growing by copies (an old and a 1.5x new copy of every
+   * column at once: the peak of a build). Counted on the bytes the appended rows came from, not the
+   * bytes read: the rows of what was read last are still on their way.
    */
-  private reserveOnce(): void {
+  private reserveOnce(batch: RowBatch): void {
     if (this.reserved) return;
-    let bytesRead = 0;
-    for (const bytes of this.read.values()) bytesRead += bytes;
-    if (bytesRead < RESERVE_AFTER_BYTES || this.totalBytes <= 0) return;
+    this.appendedBytes += batch.readBytes;
+    if (this.appendedBytes < RESERVE_AFTER_BYTES || this.totalBytes <= 0) return;
     this.reserved = true;
-    const expected = Math.ceil((this.index.rowCount / bytesRead) * this.totalBytes * 1.05);
+    const expected = Math.ceil((this.index.rowCount / this.appendedBytes) * this.totalBytes * 1.05);
     if (expected > this.index.rowCount) this.index.reserveRows(expected - this.index.rowCount);
   }
 

@@ -16,12 +16,12 @@ class Growable<T extends TypedArray> {
     this.data = new make(initial);
   }
 
-  /** Makes room for `extra` more values (one reallocation at most). */
-  reserve(extra: number): void {
+  /** Makes room for `extra` more values (one reallocation at most); `exact`: no more than that. */
+  reserve(extra: number, exact = false): void {
     const needed = this.length + extra;
     if (needed <= this.data.length) return;
     // 1.5x rather than 2x: less unused tail at the end of a build, for the same O(1) amortised append.
-    let capacity = Math.ceil(this.data.length * 1.5);
+    let capacity = exact ? needed : Math.ceil(this.data.length * 1.5);
     while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
     const next = new this.make(capacity);
     next.set(this.data.subarray(0, this.length));
@@ -91,18 +91,23 @@ export class GrowableIds {
   data: Uint16Array | Uint32Array = new Uint16Array(1024);
   length = 0;
 
-  reserve(extra: number): void {
+  reserve(extra: number, exact = false): void {
     const needed = this.length + extra;
     if (needed <= this.data.length) return;
-    let capacity = Math.ceil(this.data.length * 1.5);
+    let capacity = exact ? needed : Math.ceil(this.data.length * 1.5);
     while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
     this.resize(capacity, this.data instanceof Uint32Array);
   }
 
   push(id: number): void {
     if (this.length === this.data.length) this.reserve(1);
-    if (id > 0xffff && this.data instanceof Uint16Array) this.resize(this.data.length, true);
+    this.fit(id);
     this.data[this.length++] = id;
+  }
+
+  /** Makes sure ids up to `maxId` fit (widens to 4 bytes once past 65,535). */
+  fit(maxId: number): void {
+    if (maxId > 0xffff && this.data instanceof Uint16Array) this.resize(this.data.length, true);
   }
 
   get bytes(): number {

@@ -4,7 +4,7 @@ import { cheapestFirst, FREE_TEXT_FIELDS } from '../query/evaluate';
 import { indexField } from '../query/fields';
 import { asciiLower, compilePattern, freeTextPattern, type StringTest } from '../query/pattern';
 import type { RowColumns } from './rowColumns';
-import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, GROUP_SEPARATOR, NUM, STRING_COLUMN_INDEX, type StringColumn } from './schema';
+import { COLUMN_ANNOTATIONS, FLAG_IMPERSONATED_USER, FLAG_OTHER_ANNOTATIONS, FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, GROUP_SEPARATOR, NUM, STRING_COLUMN_INDEX, type StringColumn } from './schema';
 import type { JsonPath } from '../query/ast';
 
 /** Three-valued answer for one row: the index decides, or only the request's body can. */
@@ -87,21 +87,32 @@ export function readsBodies(node: QueryNode): boolean {
 }
 
 /**
- * A JSON-path term. Every alternative of the path starts at a top-level key; when all of them start
- * at requestObject/responseObject and the row's primary stage has neither, the evaluator's walk finds
- * no value and the term is `withoutValues` (NO for match and compare, YES for all(…)). Otherwise only
- * the body can tell.
+ * A JSON-path term. Every alternative of the path starts at a top-level key; when each alternative
+ * starts where the row's flags say the primary stage has nothing to walk into (no requestObject, no
+ * responseObject, no impersonatedUser object, no annotation but decision and reason), the evaluator's
+ * walk finds no value and the term is `withoutValues` (NO for match and compare, YES for all(…)).
+ * Otherwise only the body can tell.
  */
 function compileBodyTerm(path: JsonPath, index: RowColumns, withoutValues: Answer): RowTest {
   let needed = 0;
   for (const steps of path) {
-    const head = steps[0];
-    const key = head && 'key' in head ? head.key : '';
-    if (key === 'requestObject') needed |= FLAG_REQUEST_OBJECT;
-    else if (key === 'responseObject') needed |= FLAG_RESPONSE_OBJECT;
-    else return () => BODY;
+    const flag = flagToWalk(steps);
+    if (flag === 0) return () => BODY;
+    needed |= flag;
   }
   return (row) => ((index.flags(row) & needed) !== 0 ? BODY : withoutValues);
+}
+
+/** The row flag without which a path finds nothing; 0 when no flag tells. */
+function flagToWalk(steps: JsonPath[number]): number {
+  const [head, next] = steps;
+  const key = head && 'key' in head ? head.key : '';
+  if (key === 'requestObject') return FLAG_REQUEST_OBJECT;
+  if (key === 'responseObject') return FLAG_RESPONSE_OBJECT;
+  if (key === 'impersonatedUser' && next !== undefined) return FLAG_IMPERSONATED_USER;
+  // annotations.KEY: a plain object only has KEY when it is one of its own keys (not one every object inherits).
+  if (key === 'annotations' && next && 'key' in next && !COLUMN_ANNOTATIONS.includes(next.key) && !(next.key in Object.prototype)) return FLAG_OTHER_ANNOTATIONS;
+  return 0;
 }
 
 function anyOf(values: ValuePattern[], build: (value: ValuePattern) => StringTest): StringTest {
@@ -110,6 +121,7 @@ function anyOf(values: ValuePattern[], build: (value: ValuePattern) => StringTes
 }
 
 const UNSET = 255;
+const SMALL_NUMBERS = 1024;
 /** No auditID contains the text. */
 const NONE = new Uint8Array(0);
 
@@ -154,14 +166,19 @@ function compileMatch(field: Extract<FieldRef, { kind: 'index' }>, values: Value
   if (definition.type === 'number') {
     // code and latency: the evaluator tests the number's text ('' for null); few distinct values, so cache.
     const column = name === 'code' ? NUM.code : NUM.latency;
+    const answerOf = (value: number): Answer => (test(Number.isNaN(value) ? '' : String(value)) ? YES : NO);
+    // Response codes are small whole numbers: their answers sit in a table; other values in a map.
+    const small = new Uint8Array(SMALL_NUMBERS).fill(UNSET);
     const seen = new Map<number, Answer>();
     return (row) => {
       const value = index.number(row, column);
-      let answer = seen.get(value);
-      if (answer === undefined) {
-        answer = test(Number.isNaN(value) ? '' : String(value)) ? YES : NO;
-        seen.set(value, answer);
+      if (value >= 0 && value < SMALL_NUMBERS && Number.isInteger(value) && !Object.is(value, -0)) {
+        let answer = small[value]!;
+        if (answer === UNSET) small[value] = answer = answerOf(value);
+        return answer as Answer;
       }
+      let answer = seen.get(value);
+      if (answer === undefined) seen.set(value, (answer = answerOf(value)));
       return answer;
     };
   }

@@ -12,9 +12,10 @@ const YIELD_EVERY_MS = 10;
  * bodies): the one way body queries, the details pane and JSON-path columns get events back.
  * Plain JSON-lines files are read at each row's offset, in file order; gzip, pretty-printed and
  * legacy-text files cannot be entered midway and are streamed once, until every wanted record is seen.
- * `visit` gets the row's position in `rows`; a record that cannot be read again is not visited.
+ * `visit` gets the row's position in `rows`; a record that cannot be read again is not visited. When
+ * it returns a promise (a full output pipe), reading by offset waits for it.
  */
-export async function visitPrimaryEvents(index: LogIndex, rows: ArrayLike<number>, visit: (position: number, event: NormalizedEvent) => void): Promise<void> {
+export async function visitPrimaryEvents(index: LogIndex, rows: ArrayLike<number>, visit: (position: number, event: NormalizedEvent) => unknown): Promise<void> {
   const byFile = new Map<number, number[]>();
   for (let position = 0; position < rows.length; position++) {
     const file = index.fileOf(rows[position]!, 'primary');
@@ -43,7 +44,7 @@ function isPrimaryOf(index: LogIndex, row: number, event: NormalizedEvent): bool
   return event.auditID === index.auditID(row) && event.stage === index.text(row, 'stage');
 }
 
-async function visitByOffset(index: LogIndex, path: string, rows: ArrayLike<number>, positions: number[], visit: (position: number, event: NormalizedEvent) => void): Promise<void> {
+async function visitByOffset(index: LogIndex, path: string, rows: ArrayLike<number>, positions: number[], visit: (position: number, event: NormalizedEvent) => unknown): Promise<void> {
   const offsets = index.numbers[NUM.primaryOffset]!.data;
   positions.sort((a, b) => offsets[rows[a]!]! - offsets[rows[b]!]!);
   const reader = new RecordReader(path);
@@ -56,7 +57,8 @@ async function visitByOffset(index: LogIndex, path: string, rows: ArrayLike<numb
       const events: NormalizedEvent[] = [];
       parseAuditText(record, (event) => events.push(event));
       const event = events.find((e) => isPrimaryOf(index, row, e)) ?? events.find((e) => e.auditID === index.auditID(row));
-      if (event) visit(position, event);
+      const wait = event ? visit(position, event) : undefined;
+      if (wait instanceof Promise) await wait;
       if (Date.now() - slice >= YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         slice = Date.now();
@@ -67,7 +69,7 @@ async function visitByOffset(index: LogIndex, path: string, rows: ArrayLike<numb
   }
 }
 
-async function visitByStreaming(index: LogIndex, path: string, file: number, rows: ArrayLike<number>, positions: number[], visit: (position: number, event: NormalizedEvent) => void): Promise<void> {
+async function visitByStreaming(index: LogIndex, path: string, file: number, rows: ArrayLike<number>, positions: number[], visit: (position: number, event: NormalizedEvent) => unknown): Promise<void> {
   const offsets = index.numbers[NUM.primaryOffset]!.data;
   const wanted = new Map<number, number[]>();
   for (const position of positions) {

@@ -91,6 +91,7 @@ export async function refreshLogIndex(index: LogIndex): Promise<Refresh> {
     })
     .then((failures) => ({
       index,
+      paths: index.files.map((f) => f.path),
       errors: failures.map((f) => ({ file: index.files[f.file]!.path, message: f.message })),
       events: index.files.reduce((sum, f) => sum + f.events, 0),
       requests: index.requestCount,

@@ -1,9 +1,13 @@
 import type { NormalizedEvent } from '../normalizedEvent';
+import { type FieldScanner, R_CODE, R_FLAGS, R_IDS, R_LATENCY, R_TIME, SOURCE_INPUT, W_FIRST_LINE, W_FIRST_OFFSET, W_ID_AT, W_ID_LENGTH, W_INCOMPLETE, W_MASK, W_PRIMARY_LINE, W_PRIMARY_OFFSET, W_SOURCE, W_SOURCE_A, W_SOURCE_B } from '../reader/fieldScanner';
+import { scannedEvent } from '../reader/scannedEvent';
 import type { AuditRequest } from '../requests';
+import { resourcePath } from '../requestTarget';
+import { AuditIdBytes } from './auditIdBytes';
+import { LocalDictionaries, type ColumnDictionaries } from './columnDictionaries';
 import { GrowableFloat64, GrowableUint16, GrowableUint32, GrowableUint8 } from './growable';
 import type { RowColumns } from './rowColumns';
-import { GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS, FLAG_INCOMPLETE, FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from './schema';
-import { resourcePath } from '../requestTarget';
+import { COLUMN_ANNOTATIONS, eventFlags, FLAG_INCOMPLETE, GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS } from './schema';
 
 /**
  * Rows encoded by one segment reader, ready to cross a thread boundary: only typed arrays and
@@ -29,47 +33,20 @@ export interface RowBatch {
   auditIdLengths: Uint16Array;
   /** Whether some auditID of the batch has an A-Z letter (free text then cannot search the bytes as they are). */
   auditIdUppercase: boolean;
+  /** Bytes of the file read for the rows of this batch (since the batch before): rows per byte, to reserve columns. */
+  readBytes: number;
   /** Per row, how many detector entries; entries back to back (see packDetector). */
   detectorCounts: Uint16Array;
   detectorEntries: Uint16Array;
 }
 
-const UPPERCASE = /[A-Z]/;
-/** Dictionaries up to this size are searched by comparison (see LocalDictionary.id). */
-const FEW = 8;
+/**
+ * Decides the detectors of the row just encoded (row number within the pending batch); pushes packed
+ * entries. `primary` gives the row's primary stage: only the detectors that read more than the row's
+ * columns call it (a scanned line is decoded then).
+ */
+export type RowDecider = (row: number, primary: () => NormalizedEvent, entries: number[]) => void;
 
-class LocalDictionary {
-  readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
-  private sent = 0;
-
-  id(value: string): number {
-    // Most columns hold a handful of values (verbs, levels, stages): comparing with each is cheaper
-    // than hashing a string JSON.parse has just made (its hash is not computed yet).
-    const strings = this.strings;
-    if (strings.length <= FEW) {
-      for (let i = 0; i < strings.length; i++) if (strings[i] === value) return i;
-    }
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.ids.set(value, id);
-      this.strings.push(value);
-    }
-    return id;
-  }
-
-  takeNew(): string[] {
-    const taken = this.strings.slice(this.sent);
-    this.sent = this.strings.length;
-    return taken;
-  }
-}
-
-/** Decides the detectors of the row just encoded (row number within the pending batch); pushes packed entries. */
-export type RowDecider = (row: number, event: NormalizedEvent, entries: number[]) => void;
-
-const encoder = new TextEncoder();
 /** Rows a batch usually holds (the columns grow past it when needed). */
 const PENDING_ROWS = 8192;
 // Local copies: hot loops then read a constant, not an imported binding (a getter under tsx's CommonJS output).
@@ -77,22 +54,20 @@ const STRIDE = STRING_COLUMN_COUNT;
 const NUMBERS = NUMBER_COLUMN_COUNT;
 const bitOf = stageBit;
 const INCOMPLETE = FLAG_INCOMPLETE;
-const REQUEST_OBJECT = FLAG_REQUEST_OBJECT;
-const RESPONSE_OBJECT = FLAG_RESPONSE_OBJECT;
 
 /**
- * Builds row batches from grouped requests. It is also the RowColumns of its pending rows, so the
- * detectors can be decided on a row's dictionary ids right after it is encoded.
+ * Builds row batches: from requests (events grouped in JavaScript), or from the rows the field
+ * scanner grouped itself. It is also the RowColumns of its pending rows, so the detectors can be
+ * decided on a row's dictionary ids right after it is encoded.
  */
 export class RowEncoder implements RowColumns {
-  private readonly dictionaries = STRING_COLUMNS.map(() => new LocalDictionary());
   // Pending rows in typed arrays, reused from batch to batch: no per-row array growth, and nothing
   // for the young-generation collector to copy while a batch fills (workers run with a small one).
   private readonly strings = new GrowableUint32(PENDING_ROWS * STRIDE);
   private readonly numbers = new GrowableFloat64(PENDING_ROWS * NUMBERS);
   private readonly lines = new GrowableUint32(PENDING_ROWS * 2);
   private readonly masks = new GrowableUint8(PENDING_ROWS * 2);
-  private auditIds: string[] = [];
+  private readonly auditIds = new AuditIdBytes();
   private readonly detectorCounts = new GrowableUint16(PENDING_ROWS);
   private detectorEntries: number[] = [];
   private rowCount = 0;
@@ -100,14 +75,17 @@ export class RowEncoder implements RowColumns {
   /** Set once the detectors are compiled against this encoder. */
   decide: RowDecider | null = null;
 
-  constructor(private readonly segment: number) {}
+  constructor(
+    private readonly segment: number,
+    private readonly dictionaries: ColumnDictionaries = new LocalDictionaries(),
+  ) {}
 
   stringId(row: number, column: number): number {
     return this.strings.data[row * STRIDE + column]!;
   }
 
   dictionaryStrings(column: number): readonly string[] {
-    return this.dictionaries[column]!.strings;
+    return this.dictionaries.strings(column);
   }
 
   number(row: number, column: number): number {
@@ -119,102 +97,145 @@ export class RowEncoder implements RowColumns {
   }
 
   auditID(row: number): string {
-    return this.auditIds[row]!;
+    return this.auditIds.text(row);
   }
 
   get rows(): number {
     return this.rowCount;
   }
 
+  /** A request whose stages were grouped in JavaScript. */
   add(request: AuditRequest, incomplete: boolean): void {
     const p = request.primary;
     const first = request.stages[0]!;
-    const d = this.dictionaries;
-    const annotations = p.event.annotations;
-    const decision = annotationText(annotations, 'authorization.k8s.io/decision');
-    const reason = annotationText(annotations, 'authorization.k8s.io/reason');
-    // Order must follow STRING_COLUMNS.
+    const strings = this.strings;
+    strings.reserve(STRIDE);
+    encodeColumns(p, this.dictionaries, strings.data, strings.length);
+    strings.length += STRIDE;
+    let mask = 0;
+    for (const stage of request.stages) mask |= bitOf(stage.stage);
+    const flags = (incomplete && request.auditID !== '' ? INCOMPLETE : 0) | eventFlags(p.event);
+    this.addNumbers(p.time, p.latencyMs ?? NaN, p.code ?? NaN, first.offset, p.offset, first.line, p.line, mask, flags);
+    this.auditIds.pushString(request.auditID);
+    this.decideRow(() => p);
+  }
+
+  /**
+   * A request the field scanner grouped: its row at word `row` of scanner.words; `held` is the
+   * primary stage when JSON.parse read it (else it is the scanner's record and line).
+   */
+  addScanned(scanner: FieldScanner, row: number, held: NormalizedEvent | null, file: number): void {
+    const words = scanner.words;
     const strings = this.strings;
     strings.reserve(STRIDE);
     const s = strings.data;
     const at = strings.length;
-    s[at] = d[0]!.id(p.user);
-    s[at + 1] = d[1]!.id(p.impersonatedUser);
-    s[at + 2] = d[2]!.id(p.verb);
-    s[at + 3] = d[3]!.id(p.apiGroup);
-    s[at + 4] = d[4]!.id(p.resource);
-    s[at + 5] = d[5]!.id(p.subresource);
-    s[at + 6] = d[6]!.id(resourcePath(p));
-    s[at + 7] = d[7]!.id(p.namespace);
-    s[at + 8] = d[8]!.id(p.name);
-    s[at + 9] = d[9]!.id(p.requestURI);
-    s[at + 10] = d[10]!.id(p.sourceIP);
-    s[at + 11] = d[11]!.id(p.userAgent);
-    s[at + 12] = d[12]!.id(p.level);
-    s[at + 13] = d[13]!.id(p.stage);
-    s[at + 14] = d[14]!.id(decision);
-    s[at + 15] = d[15]!.id(reason);
-    s[at + 16] = d[16]!.id(p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR));
+    for (let c = 0; c < STRIDE; c++) s[at + c] = words[row + R_IDS + c]!;
     strings.length = at + STRIDE;
+    const numbers = scanner.numbers;
+    const half = row >>> 1;
+    const flags = words[row + R_FLAGS]! | (words[row + W_INCOMPLETE]! !== 0 ? INCOMPLETE : 0);
+    const primaryLine = words[row + W_PRIMARY_LINE]!;
+    const primaryOffset = numbers[half + W_PRIMARY_OFFSET]!;
+    this.addNumbers(numbers[half + R_TIME]!, numbers[half + R_LATENCY]!, numbers[half + R_CODE]!, numbers[half + W_FIRST_OFFSET]!, primaryOffset, words[row + W_FIRST_LINE]!, primaryLine, words[row + W_MASK]!, flags);
+    const idAt = words[row + W_ID_AT]!;
+    const idLength = words[row + W_ID_LENGTH]!;
+    if (held) this.auditIds.pushString(held.auditID);
+    else this.auditIds.pushAscii(scanner.bytes, idAt, idLength);
+    const pending = this.scanned;
+    pending.scanner = scanner;
+    pending.row = row;
+    pending.held = held;
+    pending.file = file;
+    pending.line = primaryLine;
+    pending.offset = primaryOffset;
+    pending.idAt = idAt;
+    pending.idLength = idLength;
+    this.decideRow(this.scannedPrimary);
+  }
+
+  /** The row being decided, when the scanner grouped it (read by scannedPrimary, made once per encoder). */
+  private readonly scanned = { scanner: null as FieldScanner | null, row: 0, held: null as NormalizedEvent | null, file: 0, line: 0, offset: 0, idAt: 0, idLength: 0 };
+
+  private readonly scannedPrimary = (): NormalizedEvent => {
+    const { scanner, row, held, file, line, offset, idAt, idLength } = this.scanned;
+    if (held) return held;
+    const words = scanner!.words;
+    const a = words[row + W_SOURCE_A]!;
+    const b = words[row + W_SOURCE_B]!;
+    const inInput = words[row + W_SOURCE]! === SOURCE_INPUT;
+    return scannedEvent(scanner!, row, inInput ? scanner!.input + a : a, inInput ? scanner!.input + b : a + b, file, line, offset, null, idAt, idLength);
+  };
+
+  private addNumbers(time: number, latency: number, code: number, firstOffset: number, primaryOffset: number, firstLine: number, primaryLine: number, mask: number, flags: number): void {
     const numbers = this.numbers;
     numbers.reserve(NUMBERS);
     const n = numbers.data;
-    const nat = numbers.length;
-    n[nat] = p.time;
-    n[nat + 1] = p.latencyMs ?? NaN;
-    n[nat + 2] = p.code ?? NaN;
-    n[nat + 3] = first.offset;
-    n[nat + 4] = p.offset;
-    numbers.length = nat + NUMBERS;
-    this.lines.push(first.line);
-    this.lines.push(p.line);
-    let mask = 0;
-    for (const stage of request.stages) mask |= bitOf(stage.stage);
-    let flags = incomplete && request.auditID !== '' ? INCOMPLETE : 0;
-    if (p.event.requestObject !== undefined && p.event.requestObject !== null) flags |= REQUEST_OBJECT;
-    if (p.event.responseObject !== undefined && p.event.responseObject !== null) flags |= RESPONSE_OBJECT;
+    const at = numbers.length;
+    n[at] = time;
+    n[at + 1] = latency;
+    n[at + 2] = code;
+    n[at + 3] = firstOffset;
+    n[at + 4] = primaryOffset;
+    numbers.length = at + NUMBERS;
+    this.lines.push(firstLine);
+    this.lines.push(primaryLine);
     this.masks.push(mask);
     this.masks.push(flags);
-    this.auditIds.push(request.auditID);
+  }
+
+  private decideRow(primary: () => NormalizedEvent): void {
     const before = this.detectorEntries.length;
-    this.decide?.(this.rowCount, p, this.detectorEntries);
+    this.decide?.(this.rowCount, primary, this.detectorEntries);
     this.detectorCounts.push(this.detectorEntries.length - before);
     this.rowCount++;
   }
 
-  /** The rows added since the last call, as a batch (null when there are none). */
-  flush(): RowBatch | null {
+  /** The rows added since the last call, as a batch (null when there are none); `readBytes`: file bytes read for them. */
+  flush(readBytes = 0): RowBatch | null {
     if (this.rowCount === 0) return null;
-    // An auditID is a UUID; a longer one (hostile input) is cut so its length fits the Uint16 column.
-    const idBytes = this.auditIds.map((id) => {
-      const bytes = encoder.encode(id);
-      return bytes.length > 0xffff ? bytes.subarray(0, 0xffff) : bytes;
-    });
-    const auditIdBytes = new Uint8Array(idBytes.reduce((sum, bytes) => sum + bytes.length, 0));
-    let at = 0;
-    for (const bytes of idBytes) {
-      auditIdBytes.set(bytes, at);
-      at += bytes.length;
-    }
+    const ids = this.auditIds.take();
     const batch: RowBatch = {
       segment: this.segment,
       rows: this.rowCount,
       strings: taken(this.strings),
-      newStrings: this.dictionaries.map((dictionary) => dictionary.takeNew()),
+      newStrings: STRING_COLUMNS.map((_, column) => this.dictionaries.takeNew(column)),
       numbers: taken(this.numbers),
       lines: taken(this.lines),
       masks: taken(this.masks),
-      auditIdBytes,
-      auditIdLengths: Uint16Array.from(idBytes.map((bytes) => bytes.length)),
-      auditIdUppercase: this.auditIds.some((id) => UPPERCASE.test(id)),
+      auditIdBytes: ids.bytes,
+      auditIdLengths: ids.lengths,
+      auditIdUppercase: ids.uppercase,
       detectorCounts: taken(this.detectorCounts),
       detectorEntries: Uint16Array.from(this.detectorEntries),
+      readBytes,
     };
-    this.auditIds = [];
     this.detectorEntries = [];
     this.rowCount = 0;
     return batch;
   }
+}
+
+/** The text columns of an event the JSON.parse path decoded, as ids at target[at...] (STRING_COLUMNS order). */
+export function encodeColumns(p: NormalizedEvent, d: ColumnDictionaries, s: Uint32Array, at: number): void {
+  const annotations = p.event.annotations;
+  s[at] = d.id(0, p.user);
+  s[at + 1] = d.id(1, p.impersonatedUser);
+  s[at + 2] = d.id(2, p.verb);
+  s[at + 3] = d.id(3, p.apiGroup);
+  s[at + 4] = d.id(4, p.resource);
+  s[at + 5] = d.id(5, p.subresource);
+  s[at + 6] = d.id(6, resourcePath(p));
+  s[at + 7] = d.id(7, p.namespace);
+  s[at + 8] = d.id(8, p.name);
+  s[at + 9] = d.id(9, p.requestURI);
+  s[at + 10] = d.id(10, p.sourceIP);
+  s[at + 11] = d.id(11, p.userAgent);
+  s[at + 12] = d.id(12, p.level);
+  s[at + 13] = d.id(13, p.stage);
+  s[at + 14] = d.id(14, annotationText(annotations, COLUMN_ANNOTATIONS[0]!));
+  s[at + 15] = d.id(15, annotationText(annotations, COLUMN_ANNOTATIONS[1]!));
+  s[at + 16] = d.id(16, p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR));
 }
 
 /** A copy of the pending values (its own buffer, to transfer), and the column emptied for the next batch. */

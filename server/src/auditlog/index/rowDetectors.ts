@@ -3,7 +3,7 @@ import type { NormalizedEvent } from '../normalizedEvent';
 import { parseQuery } from '../query/parser';
 import { BODY, compileIndexPredicate, NO, type RowTest } from './indexPredicate';
 import type { RowColumns } from './rowColumns';
-import { packDetector, STRING_COLUMN_INDEX } from './schema';
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, packDetector, STRING_COLUMN_INDEX } from './schema';
 import type { QueryNode } from '../query/ast';
 
 /**
@@ -25,7 +25,8 @@ const KEY_FIELDS = new Set(['verb', 'resource', 'subresource']);
 const MAX_CACHED = 100_000;
 
 export function rowDetectors(detectors: readonly CompiledDetector[], positions: ReadonlyMap<string, number>, source: RowColumns) {
-  type Compiled = { detector: CompiledDetector; position: number; scope: RowTest; byKey: RowTest | null };
+  // bodyFlag: the row flag of the body a body condition needs (0: none needed); without it the outcome is unknown.
+  type Compiled = { detector: CompiledDetector; position: number; scope: RowTest; byKey: RowTest | null; bodyFlag: number };
   const compiled: Compiled[] = [];
   for (const detector of detectors) {
     const position = positions.get(detector.definition.id);
@@ -33,7 +34,9 @@ export function rowDetectors(detectors: readonly CompiledDetector[], positions: 
     const condition = parseQuery(detector.definition.condition);
     const keyTerms = (condition.kind === 'and' ? condition.items : [condition]).filter((term) => readsOnly(term, KEY_FIELDS));
     const byKey = keyTerms.length === 0 ? null : compileIndexPredicate(keyTerms.length === 1 ? keyTerms[0]! : { kind: 'and', items: keyTerms }, source);
-    compiled.push({ detector, position, scope: compileIndexPredicate(condition, source), byKey });
+    const needs = detector.definition.needsLevel;
+    const bodyFlag = detector.matchesBody === null || needs === 'Metadata' ? 0 : needs === 'RequestResponse' ? FLAG_RESPONSE_OBJECT : FLAG_REQUEST_OBJECT;
+    compiled.push({ detector, position, scope: compileIndexPredicate(condition, source), byKey, bodyFlag });
   }
   // Most detectors are about a few verbs and resources (create pods, get secrets...), and most requests
   // are reads and heartbeats of others: per distinct (verb, resource, subresource), the detectors that
@@ -41,7 +44,8 @@ export function rowDetectors(detectors: readonly CompiledDetector[], positions: 
   const candidatesOf = (row: number) => compiled.filter((c) => c.byKey === null || c.byKey(row) !== NO);
   const cache: Compiled[][][][] = [];
   let cached = 0;
-  return (row: number, event: NormalizedEvent, entries: number[]): void => {
+  return (row: number, primary: () => NormalizedEvent, entries: number[]): void => {
+    let event: NormalizedEvent | null = null;
     const forVerb = (cache[source.stringId(row, VERB)] ??= []);
     const forResource = (forVerb[source.stringId(row, RESOURCE)] ??= []);
     const subresource = source.stringId(row, SUBRESOURCE);
@@ -53,10 +57,20 @@ export function rowDetectors(detectors: readonly CompiledDetector[], positions: 
         cached++;
       }
     }
-    for (const { detector, position, scope } of candidates) {
+    for (const { detector, position, scope, bodyFlag } of candidates) {
       const inScope = scope(row);
-      if (inScope === OUT || (inScope === UNDECIDED && !detector.matchesScope(event))) continue;
-      const finding = decideInScope(detector, event);
+      if (inScope === OUT || (inScope === UNDECIDED && !detector.matchesScope((event ??= primary())))) continue;
+      // What decideInScope finds, without the event when the row tells: a hit when no body is read,
+      // unknown when the body read was not logged.
+      if (detector.matchesBody === null) {
+        entries.push(pack(position, false));
+        continue;
+      }
+      if (bodyFlag !== 0 && (source.flags(row) & bodyFlag) === 0) {
+        entries.push(pack(position, true));
+        continue;
+      }
+      const finding = decideInScope(detector, (event ??= primary()));
       if (finding !== null) entries.push(pack(position, finding.outcome === 'unknown'));
     }
   };

@@ -46,14 +46,12 @@ export const STAGE_BITS: Readonly<Record<string, number>> = { RequestReceived: 1
 export const OTHER_STAGE_BIT = 16;
 
 export function stageBit(stage: string): number {
-  return STAGE_BITS[stage] ?? OTHER_STAGE_BIT;
+  // Own keys only: a stage named "constructor" must not find Object.prototype's.
+  return Object.hasOwn(STAGE_BITS, stage) ? STAGE_BITS[stage]! : OTHER_STAGE_BIT;
 }
 
-/** Same ranking as requests.ts: the primary stage is the last stage of the highest rank. */
-const STAGE_RANK: Readonly<Record<string, number>> = { RequestReceived: 1, ResponseStarted: 2, Panic: 3, ResponseComplete: 4 };
-export function stageRank(stage: string): number {
-  return STAGE_RANK[stage] ?? 0;
-}
+/** The primary stage is the last stage of the highest rank, as requests.ts groups them. */
+export { stageRank } from '../requests';
 
 /** Row flags. INCOMPLETE: the request's final stage was not seen in its segment (it may continue in the next one). */
 export const FLAG_INCOMPLETE = 1;
@@ -62,8 +60,36 @@ export const FLAG_DEAD = 2;
 /** The primary stage has a requestObject / responseObject (not null): body terms on rows without one are false. */
 export const FLAG_REQUEST_OBJECT = 4;
 export const FLAG_RESPONSE_OBJECT = 8;
+/** The primary stage's impersonatedUser is an object or array (a path into it can reach a value). */
+export const FLAG_IMPERSONATED_USER = 16;
+/** Its annotations are an array, or an object with a key other than the two authorization.k8s.io ones. */
+export const FLAG_OTHER_ANNOTATIONS = 32;
+/** The annotation keys with columns of their own (decision, reason). */
+export const COLUMN_ANNOTATIONS: readonly string[] = ['authorization.k8s.io/decision', 'authorization.k8s.io/reason'];
 /** Flags that describe the primary stage, copied along with it when rows merge. */
-export const PRIMARY_FLAGS = FLAG_REQUEST_OBJECT | FLAG_RESPONSE_OBJECT;
+export const PRIMARY_FLAGS = FLAG_REQUEST_OBJECT | FLAG_RESPONSE_OBJECT | FLAG_IMPERSONATED_USER | FLAG_OTHER_ANNOTATIONS;
+
+/** The PRIMARY_FLAGS of a decoded Event (the field scanner computes the same from bytes). */
+export function eventFlags(event: Record<string, unknown>): number {
+  let flags = 0;
+  if (event.requestObject !== undefined && event.requestObject !== null) flags |= FLAG_REQUEST_OBJECT;
+  if (event.responseObject !== undefined && event.responseObject !== null) flags |= FLAG_RESPONSE_OBJECT;
+  const impersonated = event.impersonatedUser;
+  if (impersonated !== null && typeof impersonated === 'object') flags |= FLAG_IMPERSONATED_USER;
+  const annotations = event.annotations;
+  if (annotations !== null && typeof annotations === 'object') {
+    if (Array.isArray(annotations)) flags |= FLAG_OTHER_ANNOTATIONS;
+    else {
+      for (const key in annotations) {
+        if (key !== COLUMN_ANNOTATIONS[0] && key !== COLUMN_ANNOTATIONS[1]) {
+          flags |= FLAG_OTHER_ANNOTATIONS;
+          break;
+        }
+      }
+    }
+  }
+  return flags;
+}
 
 /** A detector entry packs the detector's position in the catalog list and its outcome. */
 export function packDetector(detector: number, unknown: boolean): number {

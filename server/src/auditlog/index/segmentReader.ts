@@ -1,12 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { PassThrough, pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { compileDetectors, type DetectorSelection } from '../detectors';
 import type { NormalizedEvent } from '../normalizedEvent';
 import { AuditStreamParser, type Framing, type SkippedRecord } from '../reader/auditStreamParser';
 import type { SourceFormat } from '../normalizedEvent';
 import { RequestGrouper } from '../requests';
+import { FieldScanner } from '../reader/fieldScanner';
+import { LocalDictionaries, ScannerDictionaries } from './columnDictionaries';
 import { RowEncoder, type RowBatch } from './rowBatch';
+import { ScannedRequests } from './scannedRequests';
+import { segmentSource } from './segmentSource';
 import { rowDetectors } from './rowDetectors';
 
 /** One stretch of one file to index: a whole file, or a byte range of a plain JSON-lines file. */
@@ -28,6 +29,10 @@ export interface SegmentJob {
   /** Rows per batch handed over; smaller batches show first rows sooner. */
   batchRows?: number;
   maxSkippedDetails?: number;
+  /** Read JSON lines with the WebAssembly field scanner (default true); false: JSON.parse every line. */
+  fieldScanner?: boolean;
+  /** Bytes the field scanner reads at once (default 1 MiB). */
+  fieldScannerInputBytes?: number;
 }
 
 export interface SegmentSummary {
@@ -47,6 +52,8 @@ export interface SegmentSummary {
   tail: { offset: number; length: number; indexed: boolean } | null;
   /** Bytes of the file read (compressed bytes for gzip). */
   bytesRead: number;
+  /** Lines the field scanner read, and lines that took the JSON.parse path (absent without the scanner). */
+  lines?: { scanned: number; fallback: number };
 }
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -58,54 +65,63 @@ const FIRST_ROWS_PIECE = 64 * 1024;
  * path, and encodes every request as a row. Requests still open at the end of the segment are flagged
  * incomplete: their remaining stages may be in the next segment, and the index merges them by auditID.
  */
-export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) => void, onProgress: (bytesRead: number) => void): Promise<SegmentSummary> {
+export async function readSegment(
+  job: SegmentJob,
+  onBatch: (batch: RowBatch) => void,
+  onProgress: (bytesRead: number) => void,
+  /** Resolves when the batches handed over so far are few enough to read on (the worker's backpressure). */
+  ready: () => Promise<void> | null = () => null,
+): Promise<SegmentSummary> {
   const detectors = compileDetectors(job.detectors);
   const positions = new Map(job.detectorIds.map((id, i) => [id, i]));
-  const encoder = new RowEncoder(job.segment);
+  const scanner = job.fieldScanner === false ? null : FieldScanner.create(job.fieldScannerInputBytes);
+  const encoder = new RowEncoder(job.segment, scanner ? new ScannerDictionaries(scanner) : new LocalDictionaries());
   encoder.decide = rowDetectors(detectors, positions, encoder);
   let finishing = false;
-  const grouper = new RequestGrouper((request) => encoder.add(request, finishing));
+  // Stages are grouped into requests by the field scanner (events JSON.parse read join it), or here.
+  const scanned = scanner ? new ScannedRequests(scanner, encoder, job.file) : null;
+  const grouper = scanned ? null : new RequestGrouper((request) => encoder.add(request, finishing));
   const base = job.gzip ? 0 : job.start;
   let lastEventOffset = -1;
   const parser = new AuditStreamParser(
     (event: NormalizedEvent) => {
       event.offset += base;
       if (event.offset > lastEventOffset) lastEventOffset = event.offset;
-      grouper.add(event);
+      if (scanned) scanned.addEvent(event);
+      else grouper!.add(event);
     },
-    { file: job.file, atFileStart: job.start === 0, ...(job.maxSkippedDetails !== undefined ? { maxSkippedDetails: job.maxSkippedDetails } : {}) },
+    {
+      file: job.file,
+      atFileStart: job.start === 0,
+      ...(job.maxSkippedDetails !== undefined ? { maxSkippedDetails: job.maxSkippedDetails } : {}),
+      ...(scanner && scanned ? { scan: { scanner, beforeScan: () => scanner.keepLines(), requests: { offsetBase: base, afterScan: () => scanned.takeRows() } } } : {}),
+    },
   );
 
-  // An empty range (an empty file) reads nothing; createReadStream cannot express it (end is inclusive).
-  const empty = job.end !== null && !job.gzip && job.end <= job.start;
-  const raw = empty ? Readable.from([]) : createReadStream(job.path, { highWaterMark: CHUNK_BYTES, start: job.start, ...(job.end !== null && !job.gzip ? { end: job.end - 1 } : {}) });
-  let bytesRead = 0;
-  raw.on('data', (chunk: Buffer | string) => {
-    bytesRead += chunk.length;
-  });
-  let source: Readable = raw;
-  if (job.gzip) {
-    const output = new PassThrough({ highWaterMark: CHUNK_BYTES });
-    pipeline(raw, createGunzip(), output, () => undefined);
-    source = output;
-  }
+  const source = segmentSource(job.path, job.start, job.gzip ? null : job.end, job.gzip, CHUNK_BYTES);
 
   let streamed = 0;
   let newlines = 0;
   let lastNewline = -1;
   let lastFlush = 0;
   let sentRows = false;
+  let flushedBytes = 0;
   const flush = () => {
-    const batch = encoder.flush();
-    if (batch) onBatch(batch);
+    const batch = encoder.flush(source.bytesRead() - flushedBytes);
+    if (batch) {
+      flushedBytes += batch.readBytes;
+      onBatch(batch);
+    }
     lastFlush = Date.now();
   };
   try {
-    for await (const data of source) {
-      const chunk = data as Buffer;
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
-        newlines++;
-        lastNewline = streamed + i;
+    for await (const chunk of source.chunks) {
+      // Line breaks: counted here until the parser reads lines (it counts them then, see lineBreaks).
+      if (parser.lineBreaks() === null) {
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
+          newlines++;
+          lastNewline = streamed + i;
+        }
       }
       streamed += chunk.length;
       if (sentRows) parser.push(chunk);
@@ -120,8 +136,10 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
           }
         }
       }
-      onProgress(bytesRead);
+      onProgress(source.bytesRead());
       if (encoder.rows >= (job.batchRows ?? 8192) || (encoder.rows > 0 && Date.now() - lastFlush >= FLUSH_MS)) flush();
+      const waiting = ready();
+      if (waiting) await waiting;
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -130,9 +148,16 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
   }
   const summary = parser.end();
   finishing = true;
-  grouper.finish();
+  if (scanned) scanned.finish();
+  else grouper!.finish();
   flush();
+  const bytesRead = source.bytesRead();
   onProgress(bytesRead);
+  const lineBreaks = parser.lineBreaks();
+  if (lineBreaks) {
+    newlines = lineBreaks.count;
+    lastNewline = lineBreaks.last;
+  }
 
   const consumedTo = base + lastNewline + 1;
   const tailLength = streamed - (lastNewline + 1);
@@ -148,5 +173,6 @@ export async function readSegment(job: SegmentJob, onBatch: (batch: RowBatch) =>
     consumedTo,
     tail: tailLength > 0 ? { offset: consumedTo, length: tailLength, indexed: lastEventOffset >= consumedTo } : null,
     bytesRead,
+    ...(summary.lines ? { lines: summary.lines } : {}),
   };
 }

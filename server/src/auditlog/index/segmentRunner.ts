@@ -21,7 +21,10 @@ export function runSegmentInWorker(job: SegmentJob, handlers: SegmentHandlers): 
   let settled = false;
   const done = new Promise<SegmentSummary>((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'batch') handlers.onBatch(message.batch);
+      if (message.type === 'batch') {
+        handlers.onBatch(message.batch);
+        worker.postMessage({ type: 'appended' });
+      }
       else if (message.type === 'progress') handlers.onProgress(message.bytesRead);
       else if (message.type === 'done') {
         settled = true;

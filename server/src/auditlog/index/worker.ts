@@ -6,24 +6,45 @@ import { readSegment, type SegmentJob } from './segmentReader';
 import type { WorkerMessage } from './workerProtocol';
 
 const PROGRESS_MS = 50;
+/**
+ * Batches posted but not yet appended by the owning thread: past this, reading waits. When that thread
+ * is slower (a busy machine), batches would otherwise queue up in its memory (measured on 1 GB: up to
+ * ~100 MB more peak RSS).
+ */
+const MAX_UNAPPENDED = 3;
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('indexWorker must run in a worker thread');
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   let lastProgress = 0;
+  let unappended = 0;
+  let resume: (() => void) | null = null;
+  port.on('message', (message: { type: 'appended' }) => {
+    if (message.type !== 'appended') return;
+    unappended--;
+    if (resume && unappended < MAX_UNAPPENDED) {
+      resume();
+      resume = null;
+    }
+  });
   try {
     const summary = await readSegment(
       workerData as SegmentJob,
-      (batch) => post({ type: 'batch', batch }, batchTransferList(batch)),
+      (batch) => {
+        unappended++;
+        post({ type: 'batch', batch }, batchTransferList(batch));
+      },
       (bytesRead) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_MS) return;
         lastProgress = now;
         post({ type: 'progress', bytesRead });
       },
+      () => (unappended < MAX_UNAPPENDED ? null : new Promise<void>((resolve) => (resume = resolve))),
     );
     post({ type: 'done', summary });
+    port.removeAllListeners('message');
   } catch (error) {
     post({ type: 'error', message: (error as Error).message, code: (error as NodeJS.ErrnoException).code ?? '' });
   }

@@ -3,9 +3,12 @@ import { LEGACY_MARKER, LegacyTextConverter } from '../formats/legacyText';
 import type { RecordSink } from '../formats/recordSink';
 import { unwrapRecord } from '../formats/unwrapRecord';
 import { normalizeEvent, type NormalizedEvent, type RecordLocation, type SourceFormat } from '../normalizedEvent';
+import { type FieldScanner, R_LINE_END, R_LINE_START } from './fieldScanner';
 import { JsonDocumentScanner } from './jsonDocumentScanner';
 import { LineSplitter } from './lineSplitter';
 import { binaryDataReason, firstControlByte, notTextFile } from './notText';
+import { scannedEvent } from './scannedEvent';
+import { ScanningLineSplitter } from './scanningLineSplitter';
 
 /** A record that could not be read as an audit event, and why. Never fatal. */
 export interface SkippedRecord {
@@ -42,6 +45,21 @@ export interface ParseSummary {
    * the file is missing). Unlike an odd record, this means the results are partial.
    */
   damaged: boolean;
+  /** With a field scanner: lines it read, and lines that took the JSON.parse path. */
+  lines?: { scanned: number; fallback: number };
+}
+
+/** How to read JSON lines with the WebAssembly field scanner. */
+export interface ScanOptions {
+  scanner: FieldScanner;
+  /** Called before the scanner reuses its buffers (ScannedEvents of earlier scans are gone then). */
+  beforeScan: () => void;
+  /**
+   * The log index's mode: the scanner groups the Event lines it reads into requests itself (take
+   * them with scanner.takeRows, after each scan and after each event the parser hands over, which
+   * must go to the scanner too); no event is made for those lines.
+   */
+  requests?: { offsetBase: number; afterScan: () => void };
 }
 
 export interface ParseOptions {
@@ -56,6 +74,11 @@ export interface ParseOptions {
    * of a file can show the whole file is not text, the middle only that one line is not.
    */
   atFileStart?: boolean;
+  /**
+   * Read JSON lines with the field scanner: a line it reads becomes a ScannedEvent without JSON.parse;
+   * any line it is not sure of takes the JSON.parse path as without it.
+   */
+  scan?: ScanOptions;
 }
 
 const DEFAULT_MAX_RECORD = 64 * 1024 * 1024;
@@ -82,7 +105,8 @@ export class AuditStreamParser implements RecordSink {
   private sniffed: Buffer[] | null = [];
   private sniffedBytes = 0;
   private bias = 0;
-  private splitter: LineSplitter | null = null;
+  private splitter: LineSplitter | ScanningLineSplitter | null = null;
+  private readonly scan: ScanOptions | null;
   private scanner: JsonDocumentScanner | null = null;
   /** The value decoded from the current line, and the line's bytes: an event that is this value is the whole line. */
   private lineValue: unknown = undefined;
@@ -96,18 +120,31 @@ export class AuditStreamParser implements RecordSink {
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD;
     this.maxSkippedDetails = options.maxSkippedDetails ?? 1000;
     this.atFileStart = options.atFileStart ?? true;
+    this.scan = options.scan ?? null;
   }
 
+  /** Reads a chunk; keeps no reference to it after returning (the caller may reuse its buffer). */
   push(chunk: Buffer): void {
     if (this.sniffed === null) {
       this.feed(chunk);
       return;
     }
-    this.sniffed.push(chunk);
+    this.sniffed.push(Buffer.from(chunk));
     this.sniffedBytes += chunk.length;
     const head = this.sniffed.length === 1 ? chunk : Buffer.concat(this.sniffed);
     const framing = sniffFraming(head, this.sniffedBytes >= SNIFF_BYTES);
     if (framing !== null) this.start(framing, head);
+  }
+
+  /**
+   * Line breaks read so far and the stream offset of the last one (-1: none), when the bytes are read
+   * line by line (null for documents, or before the framing is known).
+   */
+  lineBreaks(): { count: number; last: number } | null {
+    const splitter = this.splitter;
+    if (splitter === null) return null;
+    const count = splitter.currentLine - 1;
+    return { count, last: count === 0 ? -1 : splitter.currentLineOffset - 1 + this.bias };
   }
 
   /**
@@ -133,6 +170,7 @@ export class AuditStreamParser implements RecordSink {
     }
     this.splitter?.end();
     this.scanner?.end();
+    if (this.splitter instanceof ScanningLineSplitter) this.summary.lines = { scanned: this.splitter.scannedLines, fallback: this.splitter.fallbackLines };
     return this.summary;
   }
 
@@ -168,7 +206,11 @@ export class AuditStreamParser implements RecordSink {
       head = head.subarray(3);
     }
     if (framing === 'lines') {
-      this.splitter = new LineSplitter(this.onLine, this.onOversizeLine, this.maxRecordBytes);
+      const scan = this.scan;
+      const grouping = scan?.requests ? { offsetBase: scan.requests.offsetBase + this.bias, afterScan: scan.requests.afterScan } : null;
+      this.splitter = scan
+        ? new ScanningLineSplitter(scan.scanner, grouping ? this.countScannedLine : this.onScannedLine, this.onLine, this.onOversizeLine, this.maxRecordBytes, scan.beforeScan, grouping)
+        : new LineSplitter(this.onLine, this.onOversizeLine, this.maxRecordBytes);
     } else {
       this.scanner = new JsonDocumentScanner(this.onDocument, this.onScanProblem, this.maxRecordBytes);
     }
@@ -216,6 +258,21 @@ export class AuditStreamParser implements RecordSink {
     // The header of a Logs Insights CSV export.
     if (first === 64 /* @ */ && bytes.toString('utf8', i, Math.min(end, i + 11)) === '@timestamp,') return;
     this.skipLine(bytes, start, end, at, final, final ? INCOMPLETE_LAST_LINE : 'not JSON and not a known audit text format');
+  };
+
+  /** A line the field scanner read and grouped itself (the log index's mode): only counted. */
+  private readonly countScannedLine = (): void => {
+    this.summary.events++;
+    this.summary.formats['k8s-json'] = (this.summary.formats['k8s-json'] ?? 0) + 1;
+  };
+
+  /** A line the field scanner read: the event normalizeEvent would have made of it, without decoding it. */
+  private readonly onScannedLine = (record: number, line: number, offset: number): void => {
+    const scanner = this.scan!.scanner;
+    const event = scannedEvent(scanner, record, scanner.input + scanner.words[record + R_LINE_START]!, scanner.input + scanner.words[record + R_LINE_END]!, this.file, line, offset + this.bias);
+    this.summary.events++;
+    this.summary.formats['k8s-json'] = (this.summary.formats['k8s-json'] ?? 0) + 1;
+    this.onEvent(event);
   };
 
   /**

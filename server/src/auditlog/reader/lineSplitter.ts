@@ -7,7 +7,8 @@ const CR = 13;
 
 /**
  * Splits a byte stream into lines without decoding it: `indexOf` finds newlines, complete lines are
- * handed over as views into the chunk, and only a line that straddles chunks is copied. A line longer
+ * handed over as views into the chunk, and only a line that straddles chunks is copied (so the caller
+ * may reuse a chunk's buffer once push returns). A line longer
  * than `maxLineBytes` is dropped while it streams past (reported once), so one huge line can never
  * exhaust memory.
  */
@@ -15,14 +16,14 @@ export class LineSplitter {
   private carry: Buffer[] = [];
   private carryBytes = 0;
   private discarding = false;
-  private lineNumber = 1;
-  private lineOffset = 0;
+  protected lineNumber = 1;
+  protected lineOffset = 0;
   private consumed = 0;
 
   constructor(
-    private readonly onLine: LineHandler,
-    private readonly onOversize: OversizeHandler,
-    private readonly maxLineBytes: number,
+    protected readonly onLine: LineHandler,
+    protected readonly onOversize: OversizeHandler,
+    protected readonly maxLineBytes: number,
   ) {}
 
   push(chunk: Buffer): void {
@@ -40,23 +41,40 @@ export class LineSplitter {
         this.discarding = false;
       } else {
         this.carry.push(chunk.subarray(0, newline));
-        const line = Buffer.concat(this.carry, this.carryBytes + newline);
-        this.emit(line, 0, line.length, false);
+        this.joinedLine(Buffer.concat(this.carry, this.carryBytes + newline));
       }
       this.carry = [];
       this.carryBytes = 0;
       this.nextLine(base + newline + 1);
       start = newline + 1;
     }
+    start = this.splitLines(chunk, start, base);
+    if (start < chunk.length) this.keep(chunk, start);
+  }
+
+  /**
+   * Hands out the complete lines of chunk[start..] (`base`: the stream offset of the chunk); returns
+   * where the unfinished line left at its end starts.
+   */
+  protected splitLines(chunk: Buffer, start: number, base: number): number {
     for (;;) {
       const newline = chunk.indexOf(NEWLINE, start);
-      if (newline < 0) break;
-      if (newline - start > this.maxLineBytes) this.onOversize(this.lineNumber, this.lineOffset, newline - start);
-      else this.emit(chunk, start, newline, false);
+      if (newline < 0) return start;
+      this.lineAt(chunk, start, newline);
       this.nextLine(base + newline + 1);
       start = newline + 1;
     }
-    if (start < chunk.length) this.keep(chunk, start);
+  }
+
+  /** One line of a chunk, at most maxLineBytes long or reported as oversize. */
+  protected lineAt(chunk: Buffer, start: number, newline: number): void {
+    if (newline - start > this.maxLineBytes) this.onOversize(this.lineNumber, this.lineOffset, newline - start);
+    else this.emit(chunk, start, newline, false);
+  }
+
+  /** A line that arrived in pieces, joined (it is not held to maxLineBytes once complete). */
+  protected joinedLine(line: Buffer): void {
+    this.emit(line, 0, line.length, false);
   }
 
   /** Flushes the last line when the stream ended without a newline (a file still being written). */
@@ -76,22 +94,27 @@ export class LineSplitter {
     return this.lineNumber;
   }
 
+  /** Stream offset where the line being read starts (just after the last line break). */
+  get currentLineOffset(): number {
+    return this.lineOffset;
+  }
+
   private keep(chunk: Buffer, start: number): void {
     const length = chunk.length - start;
     if (!this.discarding && this.carryBytes + length > this.maxLineBytes) {
       this.discarding = true;
       this.carry = [];
     }
-    if (!this.discarding) this.carry.push(chunk.subarray(start));
+    if (!this.discarding) this.carry.push(Buffer.from(chunk.subarray(start)));
     this.carryBytes += length;
   }
 
-  private emit(bytes: Buffer, start: number, end: number, final: boolean): void {
+  protected emit(bytes: Buffer, start: number, end: number, final: boolean): void {
     const stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
     this.onLine(bytes, start, stop, this.lineNumber, this.lineOffset, final);
   }
 
-  private nextLine(offset: number): void {
+  protected nextLine(offset: number): void {
     this.lineNumber++;
     this.lineOffset = offset;
   }
