@@ -1,6 +1,6 @@
 // Policy validation speed: a whole 2,000-rule policy, and a 50-rule policy re-validated per keystroke.
-import { policyCompletions } from '../server/src/policy/complete';
-import { policyDiagnostics } from '../server/src/policy/policyDiagnostics';
+import { policyCompletions } from '../server/src/policy/features/complete';
+import { policyDiagnostics } from '../server/src/policy/checks/policyDiagnostics';
 import { ms, timeSync } from './stats';
 
 const RESOURCES = ['pods', 'deployments', 'services', 'configmaps', 'secrets', 'nodes', 'leases', 'events', 'jobs', 'cronjobs'];

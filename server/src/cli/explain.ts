@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { explainRequest, type ExplainRequest, type ExplainResult } from '../policy/explain';
+import { explainRequest, type ExplainRequest, type ExplainResult } from '../policy/features/explain';
 import { cannotRead } from '../fileErrors';
 import { choice, parseArgs, UsageError } from './args';
 

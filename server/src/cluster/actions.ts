@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
-import { DIAGNOSTIC_SOURCE } from '../policy/diagnostic';
+import { DIAGNOSTIC_SOURCE } from '../policy/checks/diagnostic';
 import type { ClusterDiagnosticData } from './finding';
 import { setupDiagnostics, type SetupCheckOptions } from './setupDiagnostics';
 

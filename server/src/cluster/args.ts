@@ -1,4 +1,4 @@
-import type { TreeNode, TreeScalar } from '../policy/tree';
+import type { TreeNode, TreeScalar } from '../policy/yaml/tree';
 import { auditFlag } from './flags';
 import type { FlagArg } from './model';
 import { scalarContentStart, type Span } from './source';

@@ -1,6 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../policy/parse';
-import type { TreeMap, TreeNode, TreeSeq } from '../policy/tree';
+import type { LineIndexed } from '../policy/yaml/parse';
+import type { TreeMap, TreeNode, TreeSeq } from '../policy/yaml/tree';
 import { spanRange, type Span } from './source';
 
 /**

@@ -1,7 +1,7 @@
 import type { Diagnostic, DiagnosticRelatedInformation, TextEdit } from 'vscode-languageserver-types';
 import { DiagnosticTag } from 'vscode-languageserver-types';
-import { diagnostic, type Severity } from '../policy/diagnostic';
-import type { LineIndexed } from '../policy/parse';
+import { diagnostic, type Severity } from '../policy/checks/diagnostic';
+import type { LineIndexed } from '../policy/yaml/parse';
 import { spanRange, type Span } from './source';
 
 /** A quick fix, computed with the finding from the same text (actions recompute and match them). */

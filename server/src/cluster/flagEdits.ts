@@ -1,5 +1,5 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../policy/parse';
+import type { LineIndexed } from '../policy/yaml/parse';
 import { addPathToMap, addToMap, appendToSeq, replaceSpan, yamlString } from './edit';
 import type { ApiServerConfig, FlagArg } from './model';
 

@@ -1,4 +1,4 @@
-import { editDistance } from '../policy/fieldHints';
+import { editDistance } from '../policy/checks/fieldHints';
 
 /**
  * kube-apiserver's audit flags: their types, defaults and meaning, the one place for these facts

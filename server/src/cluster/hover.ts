@@ -1,5 +1,5 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { offsetOf } from '../policy/parse';
+import { offsetOf } from '../policy/yaml/parse';
 import { effectiveFlags } from './effectiveFlags';
 import { auditFlag, ROTATION_MINIMUMS } from './flags';
 import type { ResolvedFile } from './linked';

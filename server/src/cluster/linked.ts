@@ -1,6 +1,6 @@
 import type { Diagnostic, DocumentLink } from 'vscode-languageserver-types';
-import { severityName } from '../policy/diagnostic';
-import { policyDiagnostics } from '../policy/policyDiagnostics';
+import { severityName } from '../policy/checks/diagnostic';
+import { policyDiagnostics } from '../policy/checks/policyDiagnostics';
 import { effectiveFlags } from './effectiveFlags';
 import { finding } from './finding';
 import { setupDiagnostics, type AnalysedSetup, type SetupCheckOptions } from './setupDiagnostics';

@@ -1,4 +1,4 @@
-import type { TreeMap, TreeNode, TreeScalar, TreeSeq } from '../policy/tree';
+import type { TreeMap, TreeNode, TreeScalar, TreeSeq } from '../policy/yaml/tree';
 import type { ClusterSource, Span } from './source';
 
 /**

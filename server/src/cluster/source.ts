@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
-import { parseYaml, rangeOf, type LineIndexed } from '../policy/parse';
-import { decodeTree, type TreeEntry, type TreeMap, type TreeNode, type TreeScalar, type TreeSeq } from '../policy/tree';
+import { parseYaml, rangeOf, type LineIndexed } from '../policy/yaml/parse';
+import { decodeTree, type TreeEntry, type TreeMap, type TreeNode, type TreeScalar, type TreeSeq } from '../policy/yaml/tree';
 
 /**
  * A setup file (YAML or JSON: JSON is read by the same YAML parser) parsed once, every document

@@ -1,10 +1,10 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { policyCodeActions } from '../policy/actions';
-import { policyCompletions } from '../policy/complete';
-import { explainRequest } from '../policy/explain';
-import { policyHover } from '../policy/hover';
-import { policyDiagnostics, type PolicyCheckOptions } from '../policy/policyDiagnostics';
+import { policyCodeActions } from '../policy/features/actions/codeActions';
+import { policyCompletions } from '../policy/features/complete';
+import { explainRequest } from '../policy/features/explain';
+import { policyHover } from '../policy/features/hover';
+import { policyDiagnostics, type PolicyCheckOptions } from '../policy/checks/policyDiagnostics';
 import { EXPLAIN_METHOD, type ExplainParams, type ExplainResponse } from '../protocol/policyExplain';
 import type { DocumentFeature } from './documentFeatures';
 import type { SettingsStore } from './settings';

@@ -1,5 +1,5 @@
 // Client <-> language server: "explain a request" against the policy open in an editor.
-import type { ExplainRequest, ExplainResult } from '../policy/explain';
+import type { ExplainRequest, ExplainResult } from '../policy/features/explain';
 
 export type { ExplainRequest, ExplainResult };
 

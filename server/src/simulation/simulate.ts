@@ -1,4 +1,4 @@
-import { SENSITIVE_TARGETS } from '../policy/lint/levels';
+import { SENSITIVE_TARGETS } from '../policy/checks/lint/levels';
 import { unionStages } from '../policy/match';
 import { LEVELS, levelRank, type Level, type Policy } from '../policy/types';
 import { rulesOfRows, UNMATCHED } from './ruleOfRow';

@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { severityName } from '../policy/diagnostic';
-import { rangeOf } from '../policy/parse';
-import { analysePolicy, loadPolicy, type PolicyCheckOptions } from '../policy/policyDiagnostics';
+import { severityName } from '../policy/checks/diagnostic';
+import { rangeOf } from '../policy/yaml/parse';
+import { analysePolicy, loadPolicy, type PolicyCheckOptions } from '../policy/checks/policyDiagnostics';
 import type { Policy } from '../policy/types';
 
 /** A policy ready to replay: the typed rules, where each rule starts, and what would stop kube-apiserver loading it. */

@@ -2,7 +2,7 @@ import { Dictionary } from '../auditlog/index/dictionary';
 import { GrowableFloat64, GrowableUint32, GrowableUint8 } from '../auditlog/index/growable';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import type { AuditRequest } from '../auditlog/requests';
-import { SENSITIVE_TARGETS } from '../policy/lint/levels';
+import { SENSITIVE_TARGETS } from '../policy/checks/lint/levels';
 import { levelRank, type RequestAttributes } from '../policy/types';
 import { hasNoRequestBody, hasNoResponseBody, isLongRunning, requestAttributesOf } from './requestAttributes';
 

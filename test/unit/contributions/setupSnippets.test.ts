@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { analyseSetup, setupDiagnostics } from '../../../server/src/cluster/setupDiagnostics';
-import { policyDiagnostics } from '../../../server/src/policy/policyDiagnostics';
+import { policyDiagnostics } from '../../../server/src/policy/checks/policyDiagnostics';
 import { REPO_ROOT } from '../helpers';
 
 interface Snippet {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { policyDiagnostics } from '../../../server/src/policy/policyDiagnostics';
+import { policyDiagnostics } from '../../../server/src/policy/checks/policyDiagnostics';
 import { REPO_ROOT } from '../helpers';
 
 interface Snippet {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiagnosticSeverity, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { policyCodeActions } from '../../../server/src/policy/actions';
+import { policyCodeActions } from '../../../server/src/policy/features/actions/codeActions';
 import { lint, policy, rules, URI } from './helpers';
 
 // Every quick fix is applied and the result linted again: the diagnostic it fixes is gone and no

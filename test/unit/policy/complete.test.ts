@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InsertTextFormat, type CompletionItem, type TextEdit } from 'vscode-languageserver-types';
-import { policyCompletions } from '../../../server/src/policy/complete';
+import { policyCompletions } from '../../../server/src/policy/features/complete';
 import { URI } from './helpers';
 
 const HEADER = 'apiVersion: audit.k8s.io/v1\nkind: Policy\n';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { policyDiagnostics } from '../../../server/src/policy/policyDiagnostics';
+import { policyDiagnostics } from '../../../server/src/policy/checks/policyDiagnostics';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 
 // Whole files: our fixtures (each states the codes it expects), the public policies of the shared corpus,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainRequest } from '../../../server/src/policy/explain';
+import { explainRequest } from '../../../server/src/policy/features/explain';
 import { policy, rules } from './helpers';
 
 // The checker cases of spec §4 (checker_test.go), asked through explainRequest.

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fastDecodeTree } from '../../../server/src/policy/fastTree';
-import { parseYaml } from '../../../server/src/policy/parse';
-import { decodeTree, type DecodedTree, type TreeNode } from '../../../server/src/policy/tree';
+import { fastDecodeTree } from '../../../server/src/policy/yaml/fastTree';
+import { parseYaml } from '../../../server/src/policy/yaml/parse';
+import { decodeTree, type DecodedTree, type TreeNode } from '../../../server/src/policy/yaml/tree';
 import { FIXTURES, SHARED } from '../helpers';
 
 /** The tree as plain data: every key, value and offset, so that two trees compare with deepEqual. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { policyDiagnostics } from '../../../server/src/policy/policyDiagnostics';
+import { policyDiagnostics } from '../../../server/src/policy/checks/policyDiagnostics';
 
 export const URI = 'file:///work/audit-policy.yaml';
 const HEADER = 'apiVersion: audit.k8s.io/v1\nkind: Policy\n';

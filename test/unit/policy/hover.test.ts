@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-types';
 import { groupNames, resourceNames } from '../../../server/src/policy/catalog/catalog';
 import { kindOf } from '../../../server/src/policy/catalog/kinds';
-import { policyHover } from '../../../server/src/policy/hover';
+import { policyHover } from '../../../server/src/policy/features/hover';
 import { URI } from './helpers';
 
 const HEADER = 'apiVersion: audit.k8s.io/v1\nkind: Policy\n';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { policyDiagnostics } from '../../../server/src/policy/policyDiagnostics';
+import { policyDiagnostics } from '../../../server/src/policy/checks/policyDiagnostics';
 
 const URI = 'file:///work/audit-policy.yaml';
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, } from 'node:fs';
 import {} from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { explainRequest, type ExplainRequest } from '../../../server/src/policy/explain';
+import { explainRequest, type ExplainRequest } from '../../../server/src/policy/features/explain';
 import { readSample } from '../../../server/src/simulation/readSample';
 import { UNMATCHED } from '../../../server/src/simulation/ruleOfRow';
 import { simulatePolicy } from '../../../server/src/simulation/simulate';

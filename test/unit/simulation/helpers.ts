@@ -1,6 +1,6 @@
 import { parseAuditText } from '../../../server/src/auditlog/reader/readAuditLog';
 import { groupRequests } from '../../../server/src/auditlog/requests';
-import { loadPolicy } from '../../../server/src/policy/policyDiagnostics';
+import { loadPolicy } from '../../../server/src/policy/checks/policyDiagnostics';
 import type { Policy } from '../../../server/src/policy/types';
 import { TrafficSample } from '../../../server/src/simulation/trafficSample';
 

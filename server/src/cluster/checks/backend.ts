@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../../policy/parse';
+import type { LineIndexed } from '../../policy/yaml/parse';
 import { effectiveFlags } from '../effectiveFlags';
 import { finding, type ClusterFix } from '../finding';
 import { addFlag, putFlag } from '../flagEdits';

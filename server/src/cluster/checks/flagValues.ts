@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../../policy/parse';
+import type { LineIndexed } from '../../policy/yaml/parse';
 import { replaceSpan } from '../edit';
 import { finding } from '../finding';
 import { auditFlag, closestAuditFlag, isAuditFlagName, type FlagType } from '../flags';

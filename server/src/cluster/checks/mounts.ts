@@ -1,5 +1,5 @@
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../../policy/parse';
+import type { LineIndexed } from '../../policy/yaml/parse';
 import { addPathToMap, addToMap, appendToSeq, replaceSpan, type PlainValue } from '../edit';
 import { effectiveFlags } from '../effectiveFlags';
 import { finding } from '../finding';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { LineIndexed } from '../../policy/parse';
-import type { TreeMap } from '../../policy/tree';
+import type { LineIndexed } from '../../policy/yaml/parse';
+import type { TreeMap } from '../../policy/yaml/tree';
 import { addToMap, replaceSpan } from '../edit';
 import { finding } from '../finding';
 import type { KubeconfigCluster, WebhookKubeconfig } from '../model';

@@ -1,5 +1,5 @@
-import { cisCoverage, CIS_CONCERNS } from '../../policy/lint/cis';
-import { ruleAnchorRange, keyRange } from '../../policy/model';
+import { cisCoverage, CIS_CONCERNS } from '../../policy/checks/lint/cis';
+import { ruleAnchorRange, keyRange } from '../../policy/yaml/model';
 import { intValue } from '../checks/flagValues';
 import { ROTATION_MINIMUMS } from '../flags';
 import { anchorEvidence, byShare, flagEvidence, manual, policyErrorEvidence, result, worst } from './controlKit';

@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
 import { firstMatchingRule } from '../../policy/match';
-import { keyRange, ruleAnchorRange } from '../../policy/model';
+import { keyRange, ruleAnchorRange } from '../../policy/yaml/model';
 import type { RequestAttributes } from '../../policy/types';
 import type { ApiServerFacts, PolicyFacts } from './facts';
 import { evidenceAt, evidenceAtLine } from './facts';

@@ -1,8 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { severityName } from '../../policy/diagnostic';
-import type { PolicyModel } from '../../policy/model';
-import { parseYaml, type LineIndexed } from '../../policy/parse';
-import { loadPolicy, policyDiagnostics } from '../../policy/policyDiagnostics';
+import { severityName } from '../../policy/checks/diagnostic';
+import type { PolicyModel } from '../../policy/yaml/model';
+import { parseYaml, type LineIndexed } from '../../policy/yaml/parse';
+import { loadPolicy, policyDiagnostics } from '../../policy/checks/policyDiagnostics';
 import { effectiveFlags } from '../effectiveFlags';
 import type { ApiServerConfig, FlagArg, ManagedLogging, WebhookKubeconfig } from '../model';
 import { lineOf, lineText, type ClusterSource, type Span } from '../source';

@@ -1,5 +1,5 @@
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
-import type { TreeMap, TreeNode, TreeSeq } from '../../policy/tree';
+import type { TreeMap, TreeNode, TreeSeq } from '../../policy/yaml/tree';
 import { appendToSeq, replaceSpan } from '../edit';
 import { finding } from '../finding';
 import type { ManagedLogging } from '../model';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { TreeNode } from '../../policy/tree';
+import type { TreeNode } from '../../policy/yaml/tree';
 import { addPathToMap, appendToSeq, replaceSpan } from '../edit';
 import { finding } from '../finding';
 import type { ManagedLogging } from '../model';

@@ -1,5 +1,5 @@
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
-import type { TreeMap, TreeNode } from '../../policy/tree';
+import type { TreeMap, TreeNode } from '../../policy/yaml/tree';
 import { addToMap, appendToSeq } from '../edit';
 import { finding } from '../finding';
 import type { ManagedLogging } from '../model';

@@ -1,4 +1,4 @@
-import type { TreeNode } from '../../policy/tree';
+import type { TreeNode } from '../../policy/yaml/tree';
 import { parseArgItems } from '../args';
 import type { ApiServerConfig, FlagArg } from '../model';
 import { entryAt, keySpan, scalarValueSpan, type ClusterSource } from '../source';

@@ -1,5 +1,5 @@
-import type { TreeMap, TreeNode } from '../../policy/tree';
-import { jsonTypeName } from '../../policy/goYamlScalar';
+import type { TreeMap, TreeNode } from '../../policy/yaml/tree';
+import { jsonTypeName } from '../../policy/yaml/goYamlScalar';
 import type { ApiServerConfig, FlagArg, FlagList, Mount, MountModel } from '../model';
 import { entryAt, keySpan, mapAt, scalarAt, scalarValueSpan, seqAt, stringAt, type ClusterSource } from '../source';
 

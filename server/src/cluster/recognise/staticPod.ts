@@ -1,4 +1,4 @@
-import type { TreeMap, TreeNode, TreeSeq } from '../../policy/tree';
+import type { TreeMap, TreeNode, TreeSeq } from '../../policy/yaml/tree';
 import { parseArgItems } from '../args';
 import type { ApiServerConfig, Mount, MountModel } from '../model';
 import { entryAt, keySpan, mapAt, scalarAt, seqAt, stringAt, type ClusterSource } from '../source';

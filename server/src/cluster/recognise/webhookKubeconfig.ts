@@ -1,4 +1,4 @@
-import type { TreeNode } from '../../policy/tree';
+import type { TreeNode } from '../../policy/yaml/tree';
 import type { KubeconfigCluster, WebhookKubeconfig } from '../model';
 import { entryAt, keySpan, mapAt, scalarAt, scalarValueSpan, seqAt, stringAt, type ClusterSource } from '../source';
 

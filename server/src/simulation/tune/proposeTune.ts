@@ -1,4 +1,4 @@
-import { cisCoverage } from '../../policy/lint/cis';
+import { cisCoverage } from '../../policy/checks/lint/cis';
 import type { Policy, PolicyRule } from '../../policy/types';
 import { levelRank } from '../../policy/types';
 import { UNMATCHED } from '../ruleOfRow';

@@ -1,4 +1,4 @@
-import { loadPolicy } from '../../policy/policyDiagnostics';
+import { loadPolicy } from '../../policy/checks/policyDiagnostics';
 import type { PolicyRule } from '../../policy/types';
 
 /** A rule to write, with the comment lines that go above it. */

@@ -1,5 +1,5 @@
-import { severityName } from '../../policy/diagnostic';
-import { policyDiagnostics, type PolicyCheckOptions } from '../../policy/policyDiagnostics';
+import { severityName } from '../../policy/checks/diagnostic';
+import { policyDiagnostics, type PolicyCheckOptions } from '../../policy/checks/policyDiagnostics';
 import { levelRank } from '../../policy/types';
 import { perDay } from '../report';
 import { simulatePolicy, type Simulation } from '../simulate';

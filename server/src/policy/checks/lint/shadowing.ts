@@ -1,9 +1,9 @@
 import { DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
-import { firstTargetOf, FRESH, isCatchAll, ruleCovers, witnessesOf, type RuleWitnesses } from '../coverage';
+import { firstTargetOf, FRESH, isCatchAll, ruleCovers, witnessesOf, type RuleWitnesses } from '../../coverage';
 import { diagnostic } from '../diagnostic';
-import { ruleTarget } from '../match';
-import { ruleAnchorRange, ruleLabel, type PolicyModel } from '../model';
-import type { PolicyRule } from '../types';
+import { ruleTarget } from '../../match';
+import { ruleAnchorRange, ruleLabel, type PolicyModel } from '../../yaml/model';
+import type { PolicyRule } from '../../types';
 import type { RuleKnowledge } from './knowledge';
 
 /**
@@ -52,7 +52,7 @@ function report(model: PolicyModel, i: number, j: number): Diagnostic {
   const who = isCatchAll(winner) ? `${ruleLabel(model, i)} has no conditions and matches every request first` : `${ruleLabel(model, i)} matches every request this rule matches and comes first (the first matching rule wins)`;
   if (sameEffect(winner, shadowed)) {
     // Dead weight, but the policy does what it says: a hint, faded out in the editor.
-    const d = diagnostic('rule-redundant', 'hint', range, `This rule is redundant: ${who}, with the same level and stages. Delete it.`, { shadowedBy: i, remove: true });
+    const d = diagnostic('rule-redundant', 'hint', range, `This rule is redundant: ${who}, with the same level and stages. Delete it.`, { shadowedBy: i });
     d.tags = [DiagnosticTag.Unnecessary];
     return d;
   }

@@ -1,8 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { FRESH } from '../coverage';
+import { FRESH } from '../../coverage';
 import { diagnostic } from '../diagnostic';
-import { keyRange, ruleAnchorRange, ruleLabel, type PolicyModel } from '../model';
-import type { Policy, RequestAttributes } from '../types';
+import { keyRange, ruleAnchorRange, ruleLabel, type PolicyModel } from '../../yaml/model';
+import type { Policy, RequestAttributes } from '../../types';
 import { EVERY_RULE_KNOWN, firstKnownMatch, UNKNOWN_MATCH, type RuleKnowledge } from './knowledge';
 
 /**

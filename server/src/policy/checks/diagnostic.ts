@@ -1,4 +1,5 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { FixDataOf } from './fixData';
 
 /** Every diagnostic the policy engine emits carries this source and a stable code. */
 export const DIAGNOSTIC_SOURCE = 'k8s-audit';
@@ -25,12 +26,13 @@ export function severityName(severity: DiagnosticSeverity | undefined): Severity
   }
 }
 
-export function diagnostic(
-  code: string,
+/** A diagnostic of ours; a policy code's fix data is typed by fixData.ts. */
+export function diagnostic<C extends string>(
+  code: C,
   severity: Severity,
   range: Range,
   message: string,
-  data?: unknown,
+  data?: FixDataOf<C>,
 ): Diagnostic {
   const result: Diagnostic = { range, severity: LSP_SEVERITY[severity], code, source: DIAGNOSTIC_SOURCE, message };
   if (data !== undefined) result.data = data;

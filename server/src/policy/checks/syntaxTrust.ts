@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyModel } from './model';
-import { offsetOf, type PolicyText } from './parse';
-import type { TreeNode } from './tree';
+import type { PolicyModel } from '../yaml/model';
+import { offsetOf, type PolicyText } from '../yaml/parse';
+import type { TreeNode } from '../yaml/tree';
 
 /**
  * What of a policy still reads as its author wrote it after a YAML syntax error. go-yaml refuses the

@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
-import { entryOf, keyRange, spanRange, type PolicyModel } from './model';
-import { rangeOf } from './parse';
+import { entryOf, keyRange, spanRange, type PolicyModel } from '../yaml/model';
+import { rangeOf } from '../yaml/parse';
 import { isTrusted, type SyntaxTrust } from './syntaxTrust';
-import { FEATURE_MINOR } from './version';
+import { FEATURE_MINOR } from '../version';
 
 /**
  * How kube-apiserver's YAML decoding differs from what the text suggests: aliases it refuses,

@@ -1,8 +1,8 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
-import { rangeOf, type PolicyText } from './parse';
-import type { TreeMap } from './tree';
-import { FEATURE_MINOR, NEWEST_MINOR } from './version';
+import { rangeOf, type PolicyText } from '../yaml/parse';
+import type { TreeMap } from '../yaml/tree';
+import { FEATURE_MINOR, NEWEST_MINOR } from '../version';
 
 const MAX_SYNTAX_ERRORS = 20;
 const SUPPORTED_API_VERSION = 'audit.k8s.io/v1';

@@ -1,11 +1,12 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import policySchema from '../../../schemas/audit-policy-v1.json';
+import policySchema from '../../../../schemas/audit-policy-v1.json';
 import { diagnostic } from './diagnostic';
+import type { FixDataOf } from './fixData';
 import { fieldHint, type ObjectKind } from './fieldHints';
-import { jsonTypeName } from './goYamlScalar';
-import { keyRange, ruleLabel, spanRange, type PolicyModel } from './model';
-import { nodeAt } from './tree';
+import { jsonTypeName } from '../yaml/goYamlScalar';
+import { keyRange, ruleLabel, spanRange, type PolicyModel } from '../yaml/model';
+import { nodeAt } from '../yaml/tree';
 
 /**
  * Decoding problems, found with the policy's JSON Schema (the same file Red Hat YAML users get):
@@ -142,7 +143,7 @@ function typeAdvice(segments: string[], value: unknown): string {
   return '';
 }
 
-function typeFix(segments: string[], value: unknown): unknown {
+function typeFix(segments: string[], value: unknown): FixDataOf<'type-mismatch'> | undefined {
   const { goType } = goField(segments);
   if (typeof value === 'string' && goType.startsWith('[]')) return { replacement: [value] };
   if (typeof value === 'string' && goType === 'bool' && (value === 'true' || value === 'false')) return { replacement: value === 'true' };

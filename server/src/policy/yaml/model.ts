@@ -1,7 +1,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import { rangeOf, type PolicyText } from './parse';
 import { toJson, type DecodedTree, type TreeEntry, type TreeMap, type TreeNode } from './tree';
-import type { GroupResources, Policy, PolicyRule } from './types';
+import type { GroupResources, Policy, PolicyRule } from '../types';
 
 /**
  * A policy file parsed once per text version and shared by every check: the decoded tree (with

@@ -1,8 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { groupRemoval, groupsServing, isKnownGroup, resourceFacts, resourceNames, resourceRemoval, userRemoval } from '../catalog/catalog';
+import { groupRemoval, groupsServing, isKnownGroup, resourceFacts, resourceNames, resourceRemoval, userRemoval } from '../../catalog/catalog';
 import { diagnostic } from '../diagnostic';
-import { groupResourceNodes, spanRange, stringItems, type PolicyModel } from '../model';
-import type { PolicyRule } from '../types';
+import { groupResourceNodes, spanRange, stringItems, type PolicyModel } from '../../yaml/model';
+import type { PolicyRule } from '../../types';
 
 /**
  * Names checked against the Kubernetes API catalog for the target release: resources in the wrong

@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { isAuditPolicy } from './detect';
+import { isAuditPolicy } from '../yaml/detect';
 import { diagnostic } from './diagnostic';
 import { catalogDiagnostics } from './lint/catalogChecks';
 import { cisDiagnostics } from './lint/cis';
@@ -7,15 +7,15 @@ import { ruleKnowledge, type RuleKnowledge } from './lint/knowledge';
 import { levelDiagnostics } from './lint/levels';
 import { shadowingDiagnostics } from './lint/shadowing';
 import { valueDiagnostics } from './lint/values';
-import { modelOf, parseCached } from './cache';
-import type { PolicyModel } from './model';
-import type { PolicyText } from './parse';
+import { modelOf, parseCached } from '../yaml/cache';
+import type { PolicyModel } from '../yaml/model';
+import type { PolicyText } from '../yaml/parse';
 import { readerDiagnostics } from './readerChecks';
 import { schemaDiagnostics } from './schemaChecks';
 import { structureDiagnostics } from './structureChecks';
 import { syntaxTrust, trustedDiagnostics } from './syntaxTrust';
 import { validationDiagnostics } from './validate';
-import { kubernetesMinor } from './version';
+import { kubernetesMinor } from '../version';
 
 export interface PolicyCheckOptions {
   /** Kubernetes minor version such as "1.33"; undefined means the newest one known. */
@@ -36,19 +36,17 @@ export const MAX_POLICY_CHARS = 1_000_000;
  * tooling). The text is parsed once; every check reads the same model.
  */
 export function policyDiagnostics(uri: string, text: string, options: PolicyCheckOptions = {}): Diagnostic[] | undefined {
-  if (text.length > MAX_POLICY_CHARS) return tooLarge(uri, text, options);
-  // Most YAML an editor opens is not a policy: rule it out without parsing when the text cannot be one.
-  if (!options.assumePolicy && !mayBePolicy(uri, text)) return undefined;
-  let parsed: PolicyText;
-  try {
-    parsed = parseCached(text);
-  } catch {
-    // The yaml composer recurses per nesting level: absurd nesting exhausts the stack.
-    if (!options.assumePolicy && !/audit\.k8s\.io|audit[-_.]?polic/i.test(uri + text.slice(0, 4096))) return undefined;
-    return [diagnostic('yaml-too-complex', 'error', zeroRange(), 'This YAML nests too deeply to be read (thousands of levels); it cannot be an audit policy.')];
+  const entry = enterPolicy(uri, text, options);
+  switch (entry.kind) {
+    case 'not-a-policy':
+      return undefined;
+    case 'too-large':
+      return [diagnostic('policy-too-large', 'warning', zeroRange(), `This file has ${(text.length / 1_000_000).toFixed(1)} million characters, far more than any audit policy (2,000 rules are about 0.2): it is not analysed.`)];
+    case 'too-complex':
+      return [diagnostic('yaml-too-complex', 'error', zeroRange(), 'This YAML nests too deeply to be read (thousands of levels); it cannot be an audit policy.')];
+    case 'policy':
+      return analysePolicy(entry.parsed, kubernetesMinor(options.kubernetesVersion), uri);
   }
-  if (!options.assumePolicy && !isAuditPolicy(uri, parsed)) return undefined;
-  return analysePolicy(parsed, kubernetesMinor(options.kubernetesVersion), uri);
 }
 
 /**
@@ -56,16 +54,27 @@ export function policyDiagnostics(uri: string, text: string, options: PolicyChec
  * same detection as policyDiagnostics; undefined when the text is not an audit policy.
  */
 export function loadPolicy(uri: string, text: string, options: PolicyCheckOptions = {}): { parsed: PolicyText; model: PolicyModel; minor: number } | undefined {
-  if (text.length > MAX_POLICY_CHARS) return undefined;
-  if (!options.assumePolicy && !mayBePolicy(uri, text)) return undefined;
+  const entry = enterPolicy(uri, text, options);
+  if (entry.kind !== 'policy') return undefined;
+  return { parsed: entry.parsed, model: modelOf(entry.parsed), minor: kubernetesMinor(options.kubernetesVersion) };
+}
+
+type PolicyEntry = { kind: 'not-a-policy' | 'too-large' | 'too-complex' } | { kind: 'policy'; parsed: PolicyText };
+
+/** The one gate every policy feature passes: is this text an audit policy we can read, and its parse. */
+function enterPolicy(uri: string, text: string, options: PolicyCheckOptions): PolicyEntry {
+  if (text.length > MAX_POLICY_CHARS) return { kind: options.assumePolicy || namedOrHeadedPolicy(uri, text) ? 'too-large' : 'not-a-policy' };
+  // Most YAML an editor opens is not a policy: rule it out without parsing when the text cannot be one.
+  if (!options.assumePolicy && !mayBePolicy(uri, text)) return { kind: 'not-a-policy' };
   let parsed: PolicyText;
   try {
     parsed = parseCached(text);
   } catch {
-    return undefined;
+    // The yaml composer recurses per nesting level: absurd nesting exhausts the stack.
+    return { kind: options.assumePolicy || /audit\.k8s\.io|audit[-_.]?polic/i.test(uri + text.slice(0, 4096)) ? 'too-complex' : 'not-a-policy' };
   }
-  if (!options.assumePolicy && !isAuditPolicy(uri, parsed)) return undefined;
-  return { parsed, model: modelOf(parsed), minor: kubernetesMinor(options.kubernetesVersion) };
+  if (!options.assumePolicy && !isAuditPolicy(uri, parsed)) return { kind: 'not-a-policy' };
+  return { kind: 'policy', parsed };
 }
 
 /**
@@ -117,18 +126,9 @@ export function mayBePolicy(uri: string, text: string): boolean {
 
 const POLICY_NAME = /audit(?:[-_.]|%2[dD]|%5[fF])?polic/i;
 
-function tooLarge(uri: string, text: string, options: PolicyCheckOptions): Diagnostic[] | undefined {
-  const head = text.slice(0, 65_536);
-  if (!options.assumePolicy && !/audit[-_.]?polic/i.test(decodeURIComponent(uri)) && !/apiVersion:\s*["']?audit\.k8s\.io\//.test(head)) return undefined;
-  const megabytes = (text.length / 1_000_000).toFixed(1);
-  return [
-    diagnostic(
-      'policy-too-large',
-      'warning',
-      zeroRange(),
-      `This file has ${megabytes} million characters, far more than any audit policy (2,000 rules are about 0.2): it is not analysed.`,
-    ),
-  ];
+/** A text too large to parse is judged by its name and its first 64 KB only. */
+function namedOrHeadedPolicy(uri: string, text: string): boolean {
+  return /audit[-_.]?polic/i.test(decodeURIComponent(uri)) || /apiVersion:\s*["']?audit\.k8s\.io\//.test(text.slice(0, 65_536));
 }
 
 function zeroRange() {

@@ -1,8 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { diagnostic } from '../diagnostic';
-import { ruleTarget } from '../match';
-import { entryOf, groupResourceNodes, keyRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../model';
-import { levelRank } from '../types';
+import { ruleTarget } from '../../match';
+import { entryOf, groupResourceNodes, keyRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../../yaml/model';
+import { levelRank } from '../../types';
 import type { RuleKnowledge } from './knowledge';
 
 /**

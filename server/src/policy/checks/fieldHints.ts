@@ -3,6 +3,7 @@
  * log line since 1.26), so a misspelt or mis-indented key silently widens a rule: `verbs` indented
  * under `resources[]` makes the rule match every verb (kubernetes#110116).
  */
+import type { MoveTarget } from './fixData';
 
 export type ObjectKind = 'policy' | 'rule' | 'groupResources';
 
@@ -36,13 +37,13 @@ const MOVES: Record<ObjectKind, Partial<Record<ObjectKind, string>>> = {
   groupResources: { rule: 'the rule' },
 };
 
-const MOVE_TARGET: Record<string, string> = { 'rules[]': 'rule', 'resources[]': 'resources[]', 'the rule': 'rule', 'the top level of the policy': 'policy' };
+const MOVE_TARGET: Record<string, MoveTarget> = { 'rules[]': 'rule', 'resources[]': 'resources[]', 'the rule': 'rule', 'the top level of the policy': 'policy' };
 
 export interface FieldHint {
   /** The key to write instead (a typo or wrong case). */
   replacement?: string;
   /** The object this key belongs to instead. */
-  moveTo?: string;
+  moveTo?: MoveTarget;
   /** Human explanation, starting with a capital letter. */
   explanation: string;
 }

@@ -1,10 +1,10 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { FRESH, isCatchAll } from '../coverage';
+import { FRESH, isCatchAll } from '../../coverage';
 import { diagnostic } from '../diagnostic';
-import { resourcePatternMatches, ruleMatches, ruleTarget } from '../match';
-import { entryOf, keyRange, ruleAnchorRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../model';
-import type { TreeEntry } from '../tree';
-import { levelRank, STAGES, type Policy, type PolicyRule, type RequestAttributes } from '../types';
+import { resourcePatternMatches, ruleMatches, ruleTarget } from '../../match';
+import { entryOf, keyRange, ruleAnchorRange, spanRange, stringItems, type LocatedRule, type PolicyModel } from '../../yaml/model';
+import type { TreeEntry } from '../../yaml/tree';
+import { levelRank, STAGES, type Policy, type PolicyRule, type RequestAttributes } from '../../types';
 import { firstKnownMatch, type RuleKnowledge } from './knowledge';
 
 /**

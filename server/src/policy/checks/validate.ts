@@ -1,8 +1,8 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diagnostic } from './diagnostic';
-import { entryOf, isNull, keyRange, ruleAnchorRange, spanRange, type LocatedRule, type PolicyModel } from './model';
-import type { TreeNode } from './tree';
-import { FEATURE_MINOR } from './version';
+import { entryOf, isNull, keyRange, ruleAnchorRange, spanRange, type LocatedRule, type PolicyModel } from '../yaml/model';
+import type { TreeNode } from '../yaml/tree';
+import { FEATURE_MINOR } from '../version';
 
 /**
  * kube-apiserver's ValidatePolicy (pkg/apis/audit/validation/validation.go, spec §3, V1-V9). Every

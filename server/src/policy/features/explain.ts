@@ -1,10 +1,10 @@
-import { groupsServing } from './catalog/catalog';
-import { severityName } from './diagnostic';
-import { firstMatchingRule } from './match';
-import { ruleLabel } from './model';
-import { rangeOf } from './parse';
-import { analysePolicy, loadPolicy, type PolicyCheckOptions } from './policyDiagnostics';
-import { levelRank, STAGES, type RequestAttributes } from './types';
+import { groupsServing } from '../catalog/catalog';
+import { severityName } from '../checks/diagnostic';
+import { firstMatchingRule } from '../match';
+import { ruleLabel } from '../yaml/model';
+import { rangeOf } from '../yaml/parse';
+import { analysePolicy, loadPolicy, type PolicyCheckOptions } from '../checks/policyDiagnostics';
+import { levelRank, STAGES, type RequestAttributes } from '../types';
 
 export interface ExplainRequest {
   user?: string;

@@ -1,15 +1,15 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { groupRemoval, isKnownGroup, resourceFacts, resourceNames, userRemoval } from './catalog/catalog';
-import { kindOf } from './catalog/kinds';
-import { isCatchAll, ruleCovers, witnessesOf } from './coverage';
+import { groupRemoval, isKnownGroup, resourceFacts, resourceNames, userRemoval } from '../catalog/catalog';
+import { kindOf } from '../catalog/kinds';
+import { isCatchAll, ruleCovers, witnessesOf } from '../coverage';
 import { KEY_DOCS, LEVEL_DOCS, NEVER_VERBS, STAGE_DOCS, urlDoc, VERB_DOCS, WELL_KNOWN_GROUPS, WELL_KNOWN_USERS, type DocObject } from './docs';
-import { ruleTarget, unionStages } from './match';
-import { ruleLabel, type PolicyModel } from './model';
-import { loadPolicy, type PolicyCheckOptions } from './policyDiagnostics';
-import { offsetOf, rangeOf } from './parse';
-import { locate, nodeAtPath } from './locate';
-import { levelRank, type Policy, type PolicyRule } from './types';
-import { FEATURE_MINOR } from './version';
+import { ruleTarget, unionStages } from '../match';
+import { ruleLabel, type PolicyModel } from '../yaml/model';
+import { loadPolicy, type PolicyCheckOptions } from '../checks/policyDiagnostics';
+import { offsetOf, rangeOf } from '../yaml/parse';
+import { locate, nodeAtPath } from '../yaml/locate';
+import { levelRank, type Policy, type PolicyRule } from '../types';
+import { FEATURE_MINOR } from '../version';
 
 /** Hover over a policy: what a key or value means to kube-apiserver, and what a whole rule does. */
 export function policyHover(uri: string, text: string, position: Position, options: PolicyCheckOptions = {}): Hover | undefined {

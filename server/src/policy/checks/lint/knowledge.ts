@@ -1,10 +1,10 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { severityName } from '../diagnostic';
-import { ruleMatches } from '../match';
-import type { PolicyModel } from '../model';
-import { offsetOf } from '../parse';
+import { ruleMatches } from '../../match';
+import type { PolicyModel } from '../../yaml/model';
+import { offsetOf } from '../../yaml/parse';
 import type { SyntaxTrust } from '../syntaxTrust';
-import type { Policy, RequestAttributes } from '../types';
+import type { Policy, RequestAttributes } from '../../types';
 
 /**
  * What lint may rely on in a policy that has errors. kube-apiserver refuses such a file outright, so

@@ -6,8 +6,8 @@ import {
   type CompletionList,
   type Position,
 } from 'vscode-languageserver-types';
-import { groupNames, resourceFacts, resourceNames } from './catalog/catalog';
-import { kindOf } from './catalog/kinds';
+import { groupNames, resourceFacts, resourceNames } from '../catalog/catalog';
+import { kindOf } from '../catalog/kinds';
 import { cursorContext, unquote, type CursorContext } from './cursor';
 import {
   KEY_DOCS,
@@ -22,10 +22,10 @@ import {
   WELL_KNOWN_USERS,
   type DocObject,
 } from './docs';
-import { KNOWN_KEYS } from './fieldHints';
-import { loadPolicy, type PolicyCheckOptions } from './policyDiagnostics';
-import { LEVELS, STAGES } from './types';
-import { FEATURE_MINOR } from './version';
+import { KNOWN_KEYS } from '../checks/fieldHints';
+import { loadPolicy, type PolicyCheckOptions } from '../checks/policyDiagnostics';
+import { LEVELS, STAGES } from '../types';
+import { FEATURE_MINOR } from '../version';
 
 /**
  * Completion at a position of a policy, on half-typed text: the context comes from the lines around
