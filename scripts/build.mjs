@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --watch    rebuild on change (development: sourcemaps)
 import asc from 'assemblyscript/asc';
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,24 @@ const common = {
 };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 const executable = { banner: { js: '#!/usr/bin/env node' } };
+
+/**
+ * `import TEST_FILES from 'integration-test-files'` in the integration suite: one loader per
+ * test/integration/*.test.ts, found when bundling, so a new test file runs without being listed.
+ * @type {esbuild.Plugin}
+ */
+const integrationTestFiles = {
+  name: 'integration-test-files',
+  setup(build) {
+    build.onResolve({ filter: /^integration-test-files$/ }, () => ({ path: 'integration-test-files', namespace: 'test-files' }));
+    build.onLoad({ filter: /.*/, namespace: 'test-files' }, () => {
+      const dir = join(root, 'test', 'integration');
+      const files = readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort();
+      const loaders = files.map((name) => `  [${JSON.stringify(name)}, () => require(${JSON.stringify(`./${name}`)})],`);
+      return { contents: `module.exports = [\n${loaders.join('\n')}\n];\n`, resolveDir: dir, loader: 'js', watchDirs: [dir] };
+    });
+  },
+};
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -48,6 +66,7 @@ const builds = [
     entryPoints: ['test/integration/index.ts'],
     outfile: 'out/test/integration/index.js',
     external: ['vscode', 'mocha'],
+    plugins: [integrationTestFiles],
   },
 ];
 

@@ -4,15 +4,9 @@ import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import Mocha = require('mocha');
 
-/** Test files are required lazily, after Mocha has installed its globals (describe, it, ...). */
-const TEST_FILES = [
-  () => require('./activation.test'),
-  () => require('./policyDiagnostics.test'),
-  () => require('./logViewer.test'),
-  () => require('./policyAuthoring.test'),
-  () => require('./setupFiles.test'),
-  () => require('./simulation.test'),
-];
+// Every *.test.ts beside this file, found by the build (scripts/build.mjs); each is required lazily,
+// after Mocha has installed its globals (describe, it, ...).
+import TEST_FILES = require('integration-test-files');
 
 interface Summary {
   vscodeVersion: string;
@@ -27,7 +21,11 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: class Silent {} as unknown as Mocha.ReporterConstructor });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   console.log(`[integration] VS Code ${vscode.version} (${vscode.env.appName}, uiKind=${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote=${vscode.env.remoteName ?? 'none'})`);
-  for (const load of TEST_FILES) load();
+  if (TEST_FILES.length === 0) throw new Error('no integration test files were bundled');
+  for (const [name, load] of TEST_FILES) {
+    console.log(`[integration] loading ${name}`);
+    load();
+  }
   const summary: Summary = { vscodeVersion: vscode.version, passed: 0, failed: 0, pending: 0, failures: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
