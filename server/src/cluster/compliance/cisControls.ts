@@ -9,7 +9,7 @@ import type { ControlId, ControlResult, Evidence } from './types';
 /**
  * CIS Kubernetes Benchmark controls over the setup (spec §7: kube-bench only looks at the flags, and
  * leaves 3.2.2 manual; here 3.2.1 also needs the policy to load, and 3.2.2 is judged with the real
- * first-match evaluator through policy/lint/cis.ts).
+ * first-match evaluator through policy/checks/lint/cis.ts).
  */
 export function cisControls(facts: SetupFacts): ControlResult[] {
   return [logPathControl(facts), ...ROTATION_MINIMUMS.map((r) => rotationControl(facts, `cis-${r.cis}` as ControlId, r.flag, r.minimum)), policyLoadsControl(facts), policyCoverageControl(facts)];
