@@ -29,13 +29,13 @@ export class QueryBar {
   private answers = 0;
   private historyIndex = -1;
   /** The completion asked for last (older answers, or answers for another text, are dropped). */
-  private pendingCompletion: { requestId: number; text: string; cursor: number } | undefined;
+  private pendingCompletion: { text: string; cursor: number } | undefined;
   private completionTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `complete` asks for completion of the word at `cursor` and returns the request id of the answer. */
+  /** `complete` asks for completion of the word at `cursor`. */
   constructor(
     private readonly run: (query: string) => void,
-    private readonly complete: (text: string, cursor: number) => number = () => 0,
+    private readonly complete: (text: string, cursor: number) => Promise<ViewerCompletion>,
   ) {
     this.input.addEventListener('keydown', (event) => {
       if (this.completions.isOpen && this.listKey(event)) {
@@ -108,7 +108,10 @@ export class QueryBar {
     clearTimeout(this.completionTimer);
     const text = this.input.value;
     const cursor = this.input.selectionStart ?? text.length;
-    this.pendingCompletion = { requestId: this.complete(text, cursor), text, cursor };
+    const pending = { text, cursor };
+    this.pendingCompletion = pending;
+    // A failed completion shows no list: the caller says why.
+    this.complete(text, cursor).then((completion) => this.showCompletions(pending, completion), () => undefined);
   }
 
   private cancelCompletion(): void {
@@ -118,9 +121,8 @@ export class QueryBar {
   }
 
   /** An answer to `complete`: shown when it is for the text and cursor as they are now. */
-  showCompletions(requestId: number, completion: ViewerCompletion): void {
-    const pending = this.pendingCompletion;
-    if (!pending || pending.requestId !== requestId) return;
+  private showCompletions(pending: { text: string; cursor: number }, completion: ViewerCompletion): void {
+    if (this.pendingCompletion !== pending) return;
     this.pendingCompletion = undefined;
     if (pending.text !== this.input.value || pending.cursor !== (this.input.selectionStart ?? pending.text.length)) return;
     if (document.activeElement !== this.input) return;

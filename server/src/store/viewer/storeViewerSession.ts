@@ -4,7 +4,7 @@ import type {
   ViewerEventResult,
   ViewerExportResult,
   ViewerFacet,
-  ViewerQueryResult,
+  ViewerQueryOutcome,
   ViewerRow,
   ViewerSort,
   ViewerStatus,
@@ -86,7 +86,7 @@ export class StoreViewerSession implements LogViewerSession {
     return { totalRows: requests, matchingRows: this.result.matching, bytesRead: bytes, totalBytes: bytes, indexing: false, formats, skippedCount: 0, skipped: [], warnings: [], detections, timeSpan };
   }
 
-  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
+  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryOutcome> {
     const ast = parseViewerQuery(text);
     if ('ok' in ast) return ast;
     const started = Date.now();
