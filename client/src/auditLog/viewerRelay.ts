@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PAGE_METHODS, VIEWER_STATUS_NOTIFICATION, viewerMethodName, type ViewerMethod, type ViewerParams, type ViewerResult, type ViewerStatus, type ViewerStatusParams } from '../../../server/src/protocol/logViewer';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
-import type { FromWebviewMessage, PageRequest, ToWebviewMessage } from './protocol';
+import { counted } from '../../../server/src/protocol/wording';
+import type { FromWebviewMessage, PageRequest, ToWebviewMessage } from '../../../server/src/protocol/logViewerPage';
 import { logViewerHtml } from './webviewHtml';
 
 type Post = (message: ToWebviewMessage) => void;

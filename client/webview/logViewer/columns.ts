@@ -1,4 +1,4 @@
-import type { ViewerRow, ViewerStatus } from '../../src/auditLog/protocol';
+import type { ViewerRow, ViewerStatus } from '../../../server/src/protocol/logViewerPage';
 
 export interface Column {
   id: string;

@@ -1,5 +1,5 @@
-import type { ViewerEventResult } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { ViewerEventResult } from '../../../server/src/protocol/logViewerPage';
+import { counted } from '../../../server/src/protocol/wording';
 import { el } from './dom';
 import { jsonView } from './jsonView';
 import type { Dock } from './layout';

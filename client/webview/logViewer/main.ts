@@ -1,12 +1,12 @@
-import type { ToWebviewMessage, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../src/auditLog/protocol';
+import type { ToWebviewMessage, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewerPage';
 import { FACET_FIELDS } from '../../../server/src/protocol/logViewer';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import { counted } from '../../../server/src/protocol/wording';
 import { ColumnChooser } from './columnChooser';
 import { COLUMNS, singleDay, timeDisplay } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
 import { ViewerLayout } from './layout';
-import { QueryBar, term } from './queryBar';
+import { QueryBar } from './queryBar';
 import { PageRequests } from './requests';
 import { RowCache } from './rowCache';
 import { Sidebar } from './sidebar';
@@ -97,11 +97,12 @@ const table = new VirtualTable({
     runQuery(queryBar.value);
   },
 });
-const timeline = new Timeline((after, before) => {
-  // One time range at a time: drop earlier after:/before: terms, then add the brushed range.
-  const rest = queryBar.value.replace(/(^|\s)-?(after|before):\S+/g, ' ').trim();
-  queryBar.set(`${rest} after:${after.toISOString()} before:${before.toISOString()}`.trim(), true);
-});
+const timeline = new Timeline((after, before) => editQuery(request('setTimeRange', { query: queryBar.value, after: after.toISOString(), before: before.toISOString() })));
+
+/** Runs the query as the server edited it (a facet click, a time brush): the page writes no query language itself. */
+function editQuery(edited: Promise<{ query: string }>): void {
+  edited.then(({ query }) => queryBar.set(query, true), showProblem);
+}
 const queryBar = new QueryBar(
   (query) => runQuery(query),
   (text, cursor) => {
@@ -116,7 +117,7 @@ const staleNote = el('p', { id: 'stale-note', class: 'stale-note', role: 'status
 
 const sidebar = new Sidebar({
   filterDetector: (query) => queryBar.set(query, true),
-  filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
+  filterFacet: (field, value, exclude) => editQuery(request('addFilter', { query: queryBar.value, field, value, exclude })),
 });
 const columnChooser = new ColumnChooser(COLUMNS, {
   onChange: () => {

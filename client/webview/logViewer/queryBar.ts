@@ -1,7 +1,6 @@
-import type { ViewerCompletion, ViewerCompletionItem } from '../../src/auditLog/protocol';
+import type { ViewerCompletion, ViewerCompletionItem } from '../../../server/src/protocol/logViewerPage';
 import { CompletionList } from './completionList';
 import { el } from './dom';
-import { quoteValue } from '../../../server/src/auditlog/query/pattern';
 
 const MAX_HISTORY = 50;
 /** Typing pauses this long before completion is asked for. */
@@ -181,9 +180,4 @@ export class QueryBar {
     this.historyIndex = next;
     this.input.value = next < 0 ? '' : this.history[next]!;
   }
-}
-
-/** `field:value` (or `-field:value`) in the query language, quoting what needs it. */
-export function term(field: string, value: string, exclude: boolean): string {
-  return `${exclude ? '-' : ''}${field}:${quoteValue(value)}`;
 }

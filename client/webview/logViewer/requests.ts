@@ -1,4 +1,4 @@
-import type { FromWebviewMessage, PageMethod, PageParams, PageRequest, ToWebviewMessage, ViewerResult } from '../../src/auditLog/protocol';
+import type { FromWebviewMessage, PageMethod, PageParams, PageRequest, ToWebviewMessage, ViewerResult } from '../../../server/src/protocol/logViewerPage';
 
 type Answer = Extract<ToWebviewMessage, { type: 'answer' }>;
 

@@ -1,4 +1,4 @@
-import type { ViewerRow } from '../../src/auditLog/protocol';
+import type { ViewerRow } from '../../../server/src/protocol/logViewerPage';
 
 const PAGE_ROWS = 100;
 /** Pages kept in memory: the webview holds what is on screen plus this small LRU, never the log. */

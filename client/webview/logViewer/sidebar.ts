@@ -1,5 +1,5 @@
-import type { ViewerFacet, ViewerStatus } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { ViewerFacet, ViewerStatus } from '../../../server/src/protocol/logViewerPage';
+import { counted } from '../../../server/src/protocol/wording';
 import { el } from './dom';
 
 type Detection = ViewerStatus['detections'][number];

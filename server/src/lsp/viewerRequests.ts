@@ -1,4 +1,5 @@
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { addFilter, setTimeRange } from '../auditlog/query/editQuery';
 import { checkPathColumn } from '../auditlog/viewer/pathColumns';
 import { ViewerSessions } from '../auditlog/viewer/viewerSessions';
 import { VIEWER_STATUS_NOTIFICATION, viewerMethodName, type ViewerMethod, type ViewerOpenErrorData, type ViewerParams, type ViewerResult, type ViewerStatusParams } from '../protocol/logViewer';
@@ -34,6 +35,8 @@ export function registerViewerRequests(connection: Connection, settings: () => S
     checkPath: ({ path }) => checkPathColumn(path),
     complete: ({ sessionId, text, cursor }) => viewers.get(sessionId).complete(text, cursor),
     close: ({ sessionId }) => viewers.close(sessionId),
+    addFilter: ({ query, field, value, exclude }) => ({ query: addFilter(query, field, value, exclude) }),
+    setTimeRange: ({ query, after, before }) => ({ query: setTimeRange(query, after, before) }),
   };
   for (const method of Object.keys(handlers) as ViewerMethod[]) {
     connection.onRequest(viewerMethodName(method), handlers[method] as (params: unknown) => unknown);

@@ -1,9 +1,7 @@
 // Client <-> language server: custom requests of the audit log viewer. The server owns each open log
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
-import type { Severity } from '../auditlog/detectors';
-import type { DamageKind } from '../auditlog/reader/auditStreamParser';
-import type { ClickHouseProblemKind } from '../store/clickhouseProblem';
+import type { ClickHouseProblemKind, DamageKind, Severity } from './vocabulary';
 
 /** The viewer's requests, by method: what each is asked with and what it answers. */
 export interface ViewerRequests {
@@ -21,6 +19,10 @@ export interface ViewerRequests {
   /** Completion of field names, keywords and (from the index) field values in the query bar. */
   complete: { params: ViewerCompleteParams; result: ViewerCompletion };
   close: { params: ViewerCloseParams; result: void };
+  /** The query with a facet value's term added (a facet click): the server writes the query language, the page does not. */
+  addFilter: { params: ViewerAddFilterParams; result: ViewerEditedQuery };
+  /** The query with its time range replaced (a brush on the timeline). */
+  setTimeRange: { params: ViewerTimeRangeParams; result: ViewerEditedQuery };
 }
 
 export type ViewerMethod = keyof ViewerRequests;
@@ -39,7 +41,7 @@ export const VIEWER_STATUS_NOTIFICATION = 'k8sAudit/viewer/status';
  * The requests a viewer page makes of its own session, relayed as they are by the extension host
  * (which adds the session id). Opening, closing and exporting are the extension's: they need VS Code.
  */
-export const PAGE_METHODS = ['query', 'rows', 'facets', 'timeline', 'event', 'checkPath', 'complete'] as const satisfies readonly ViewerMethod[];
+export const PAGE_METHODS = ['query', 'rows', 'facets', 'timeline', 'event', 'checkPath', 'complete', 'addFilter', 'setTimeRange'] as const satisfies readonly ViewerMethod[];
 export type PageMethod = (typeof PAGE_METHODS)[number];
 /** A page request's params without the session id (the relay knows which session the page shows). */
 export type PageParams<M extends PageMethod> = DistributiveOmit<ViewerParams<M>, 'sessionId'>;
@@ -284,6 +286,27 @@ export interface ViewerExportParams {
   format: 'jsonl' | 'csv';
   /** File to write (the client asks the user where). */
   path: string;
+}
+
+export interface ViewerAddFilterParams {
+  /** The query bar's text. */
+  query: string;
+  field: FacetFieldName;
+  value: string;
+  /** Exclude the value (`-field:value`) instead. */
+  exclude: boolean;
+}
+
+export interface ViewerTimeRangeParams {
+  query: string;
+  /** ISO times: requests at `after` or later and before `before`. */
+  after: string;
+  before: string;
+}
+
+/** A query text as the server edited it, for the query bar to show and run. */
+export interface ViewerEditedQuery {
+  query: string;
 }
 
 export interface ViewerExportResult {

@@ -4,6 +4,9 @@ import { LEVELS, levelRank, type Level, type Policy } from '../policy/types';
 import { rulesOfRows, UNMATCHED } from './ruleOfRow';
 import { cellsOf, rowValues, type RowValues } from './cells';
 import { FINAL_STAGES, STAGE_BIT, UNKNOWN_SIZE, type TrafficSample } from './trafficSample';
+import type { Contributor } from '../protocol/simulation';
+
+export type { Contributor };
 
 /** What one rule (or all unmatched requests) would write over the sample. */
 export interface VolumeStats {
@@ -18,12 +21,6 @@ export interface VolumeStats {
   estimatedBodyRequests: number;
   /** Events for stages the log does not show (the cluster's policy omitted them), sized like the request's logged events. */
   missingStageEvents: number;
-}
-
-export interface Contributor {
-  value: string;
-  requests: number;
-  bytes: number;
 }
 
 export interface TopContributors {
