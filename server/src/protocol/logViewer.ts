@@ -1,7 +1,10 @@
 // Client <-> language server: custom requests of the audit log viewer. The server owns each open log
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
+import type { FacetFieldName } from './viewerFields';
 import type { ClickHouseProblemKind, DamageKind, Severity } from './vocabulary';
+
+export { FACET_FIELDS, VIEWER_FIELDS, type FacetFieldName, type ViewerFieldName } from './viewerFields';
 
 /** The viewer's requests, by method: what each is asked with and what it answers. */
 export interface ViewerRequests {
@@ -47,8 +50,6 @@ export type PageMethod = (typeof PAGE_METHODS)[number];
 export type PageParams<M extends PageMethod> = DistributiveOmit<ViewerParams<M>, 'sessionId'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** The facets the viewer shows, in order. */
-export const FACET_FIELDS: readonly FacetFieldName[] = ['user', 'verb', 'resource', 'namespace', 'code', 'userAgent'];
 
 /** One request as a table row. Every string is untrusted text from the log. */
 export interface ViewerRow {
@@ -210,8 +211,6 @@ export interface ViewerRowsResult {
   start: number;
   rows: ViewerRow[];
 }
-
-export type FacetFieldName = 'user' | 'verb' | 'resource' | 'namespace' | 'code' | 'userAgent';
 
 export interface ViewerFacetsParams {
   sessionId: number;

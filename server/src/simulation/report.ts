@@ -3,7 +3,7 @@ import { LEVELS, levelRank } from '../policy/types';
 import type { PolicyComparison } from './compare';
 import type { Simulation } from './simulate';
 import type { SimulationPolicy } from './simulationPolicy';
-import { STAGE_BIT, type TrafficSample } from './trafficSample';
+import { STAGE_BITS, type TrafficSample } from './trafficSample';
 import { formatShare } from '../protocol/wording';
 import type { CompareReport, ReadReport, RuleReport, SimulationReport } from '../protocol/simulation';
 
@@ -127,7 +127,7 @@ function sampleNotes(simulation: Simulation, minor: number): string[] {
   }
   if (totals.estimatedBodyRequests > 0) notes.push(`${count(totals.estimatedBodyRequests)} request(s) have body sizes estimated from logged bodies of the same group, resource and verb.`);
   if (totals.missingStageEvents > 0) {
-    const lacking = ['RequestReceived', 'ResponseStarted'].filter((stage) => (sample.stagesSeen & STAGE_BIT[stage]!) === 0);
+    const lacking = ['RequestReceived', 'ResponseStarted'].filter((stage) => (sample.stagesSeen & STAGE_BITS[stage]!) === 0);
     const why = lacking.length > 0 ? ` (this log has no ${lacking.join(' or ')} events: the cluster's policy omits them)` : '';
     notes.push(`${count(totals.missingStageEvents)} event(s) are for stages the log does not show${why}; each is sized like its request's smallest logged event.`);
   }

@@ -40,8 +40,10 @@ export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
 export const NUMBER_COLUMN_COUNT = NUMBER_COLUMNS.length;
 export const NUM = { time: 0, latency: 1, code: 2, firstOffset: 3, primaryOffset: 4 } as const;
 
+import { STAGE_BITS } from '../../protocol/vocabulary';
+
 /** Bits of the stage mask: which stages of the request were logged. */
-export const STAGE_BITS: Readonly<Record<string, number>> = { RequestReceived: 1, ResponseStarted: 2, ResponseComplete: 4, Panic: 8 };
+export { STAGE_BITS };
 /** Any other (or empty) stage name. */
 export const OTHER_STAGE_BIT = 16;
 
