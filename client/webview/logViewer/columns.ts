@@ -1,8 +1,11 @@
-import { VIEWER_FIELDS } from '../../../server/src/protocol/viewerFields';
+import { VIEWER_FIELDS, type ViewerFieldName } from '../../../server/src/protocol/viewerFields';
 import type { ViewerRow, ViewerStatus } from '../../../server/src/protocol/logViewerPage';
 
+/** A column of the table: a field of the viewer's list (protocol/viewerFields), one of the table's own, or a JSON path. */
+export type ColumnId = ViewerFieldName | 'mark' | 'stages' | 'detectors' | `path:${string}`;
+
 export interface Column {
-  id: string;
+  id: ColumnId;
   title: string;
   /** CSS grid track size (until the user resizes the column). */
   width: string;

@@ -1,6 +1,7 @@
 // Client <-> language server: custom requests of the audit log viewer. The server owns each open log
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
+import type { RequestFields } from './requestFields';
 import type { FacetFieldName } from './viewerFields';
 import type { ClickHouseProblemKind, DamageKind, Severity } from './vocabulary';
 
@@ -51,23 +52,16 @@ export type PageParams<M extends PageMethod> = DistributiveOmit<ViewerParams<M>,
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 
+/** The request's own fields a table row carries (`resource` as the table shows it: "resource/subresource", or the URL path of a non-resource request). */
+type ViewerRowFields = Pick<RequestFields, 'user' | 'impersonatedUser' | 'verb' | 'resource' | 'namespace' | 'name' | 'code' | 'latencyMs' | 'sourceIP' | 'userAgent'>;
+
 /** One request as a table row. Every string is untrusted text from the log. */
-export interface ViewerRow {
+export interface ViewerRow extends ViewerRowFields {
   /** Position in the current result (0-based). */
   position: number;
   line: number | null;
   time: string;
   stages: string;
-  user: string;
-  impersonatedUser: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  latencyMs: number | null;
-  sourceIP: string;
-  userAgent: string;
   /** Worst detector severity that fired, 'unknown' when only undecidable ones apply, '' when none. */
   mark: Severity | 'unknown' | '';
   detectors: string[];

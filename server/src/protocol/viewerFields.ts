@@ -1,6 +1,7 @@
 // The request fields the log viewer names (its columns, its facets), each once, with the title it
 // gives them: the server counts the facets of this list, the webview titles its columns and side panel
 // from it. The names are the query language's field names (auditlog/query/fields.ts).
+import type { QueryFieldName } from './requestFields';
 
 export const VIEWER_FIELDS = {
   time: { title: 'Time' },
@@ -13,7 +14,7 @@ export const VIEWER_FIELDS = {
   latency: { title: 'Latency' },
   sourceIP: { title: 'Source IP' },
   userAgent: { title: 'User agent', facet: true },
-} as const satisfies Record<string, { title: string; facet?: true }>;
+} as const satisfies Partial<Record<QueryFieldName, { title: string; facet?: true }>>;
 
 export type ViewerFieldName = keyof typeof VIEWER_FIELDS;
 

@@ -1,5 +1,6 @@
 import { execCommand } from '../execCommand';
 import type { NormalizedEvent } from '../normalizedEvent';
+import type { QueryFieldName } from '../../protocol/requestFields';
 import { record } from '../normalizedEvent';
 import { QuerySyntaxError, type FieldRef, type JsonPath, type PathStep } from './ast';
 
@@ -10,7 +11,7 @@ export type FieldType = 'string' | 'number' | 'strings' | 'time';
  * using the helpers of jqPrelude (strings default to "" exactly as the normaliser does).
  */
 export interface IndexField {
-  name: string;
+  name: QueryFieldName;
   aliases: string[];
   type: FieldType;
   get(event: NormalizedEvent): string | number | null | readonly string[];
