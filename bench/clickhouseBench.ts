@@ -12,6 +12,7 @@ import { storeViewerOpener } from '../server/src/store/viewer/openStoreViewer';
 import { ClickHouseCluster, clickhouseMissing } from '../test/harness/clickhouse';
 import { batchesOf, closePosters, metric, postAll } from '../test/harness/webhookPoster';
 import { ensureLog, measureOnce } from './logBench';
+import { FACET_FIELDS } from '../server/src/protocol/viewerFields';
 
 /** Measure the shipped worker bundle, not the source under tsx. */
 process.env.K8S_AUDIT_INDEX_WORKER ??= join(__dirname, '..', 'dist', 'indexWorker.js');
@@ -19,7 +20,7 @@ process.env.K8S_AUDIT_INDEX_WORKER ??= join(__dirname, '..', 'dist', 'indexWorke
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 /** Index-field queries (SQL decides them) and one with a JSON path term (SQL prefilters, our evaluator decides). */
 const QUERIES = ['verb:create resource:pods/exec', 'code>=400', 'user:alice@example.com namespace:prod', 'latency>=30', 'requestObject.spec.containers[].securityContext.privileged:true'];
-const FACETS = ['user', 'verb', 'resource', 'namespace', 'userAgent', 'code'] as const;
+const FACETS = FACET_FIELDS;
 const RUNS = 5;
 const POSTERS = 8;
 const RECEIVER_EVENTS = 100_000;

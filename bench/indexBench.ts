@@ -3,12 +3,13 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildLogIndex, facet, queryIndex, type LogIndex } from '../server/src/auditlog/index';
+import { FACET_FIELDS } from '../server/src/protocol/viewerFields';
 
 /** Measure the shipped worker bundle, not the source under tsx. */
 process.env.K8S_AUDIT_INDEX_WORKER ??= join(__dirname, '..', 'dist', 'indexWorker.js');
 
 const QUERIES = ['verb:create resource:pods/exec', 'code>=400', 'user:alice@example.com namespace:prod', 'latency>=30', 'alice', 'requestObject.spec.containers[].securityContext.privileged:true'];
-const FACETS = ['user', 'verb', 'resource', 'namespace', 'userAgent', 'code'] as const;
+const FACETS = FACET_FIELDS;
 
 export interface IndexMeasurement {
   buildSeconds: number;

@@ -258,16 +258,20 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await matching(exec);
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-log-viewer-query.png') });
 
-    // A facet click adds its term to the query; alt-click excludes the value.
+    // A facet click adds its term to the query (the server writes it) and runs it; alt-click excludes the value.
     await query.fill('');
     await query.press('Enter');
     await matching(2000);
+    let asked = await answers(webview);
     await webview.locator('[data-facet="verb"] button', { hasText: 'patch' }).first().click();
+    await answered(webview, asked + 1);
     assert.equal(await query.inputValue(), 'verb:patch');
     await matching(cliCount(log, 'verb:patch'));
     const firstUser = webview.locator('[data-facet="user"] button').first();
     const user = (await firstUser.locator('.facet-name').textContent()) ?? '';
+    asked = await answers(webview);
     await firstUser.click({ modifiers: ['Alt'] });
+    await answered(webview, asked + 1);
     // Values with a colon (system:node:...) are quoted in the query.
     const excluded = `verb:patch -user:${/[\s():"]/.test(user) ? `"${user}"` : user}`;
     assert.equal(await query.inputValue(), excluded);
@@ -285,7 +289,9 @@ describe('the extension in the VS Code workbench (code-server + Chromium, instal
     await query.fill('');
     await query.press('Enter');
     await matching(2000);
+    asked = await answers(webview);
     await brushTimeline(page, webview, 0.25, 0.6);
+    await answered(webview, asked + 1);
     const brushed = await query.inputValue();
     assert.match(brushed, /^after:\S+ before:\S+$/);
     const inRange = cliCount(log, brushed);

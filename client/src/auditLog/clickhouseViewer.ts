@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
-import { ViewerMethods, type ViewerOpenErrorData, type ViewerOpenParams, type ViewerOpenResult } from '../../../server/src/protocol/logViewer';
+import type { ViewerOpenErrorData, ViewerOpenParams } from '../../../server/src/protocol/logViewer';
 import { ClickHousePasswords, DEFAULT_TABLE, pickConnection, type ClickHouseConnectionSetting } from './clickhouseConnections';
-import { errorText, exportViewerResult, type OpenedLog, type ViewerRelay } from './viewerRelay';
+import { errorText, exportViewerResult, sendViewerRequest, type OpenedLog, type ViewerRelay } from './viewerRelay';
 
 const PANEL_TYPE = 'k8sAudit.clickhouseViewer';
 
@@ -46,7 +46,7 @@ async function open(relay: ViewerRelay, passwords: ClickHousePasswords, connecti
     clickhouse: { url: connection.url, ...(connection.table ? { table: connection.table } : {}), ...(connection.cluster ? { cluster: connection.cluster } : {}), ...(connection.user ? { user: connection.user } : {}), ...(password !== undefined ? { password } : {}) },
   };
   try {
-    const { sessionId, status, firstRows } = await (await relay.getClient()).sendRequest<ViewerOpenResult>(ViewerMethods.open, params);
+    const { sessionId, status, firstRows } = await sendViewerRequest(await relay.getClient(), 'open', params);
     relay.opened(sessionId);
     return { sessionId, message: { type: 'opened', source: 'clickhouse', fileName: title, status, firstRows } };
   } catch (error) {

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ViewerMethods, type ViewerOpenParams, type ViewerOpenResult, type ViewerStatus } from '../../../server/src/protocol/logViewer';
+import type { ViewerStatus } from '../../../server/src/protocol/logViewer';
 import type { LogViewersApi } from '../api';
-import { errorText, exportViewerResult, ViewerRelay, type OpenedLog } from './viewerRelay';
+import { errorText, exportViewerResult, sendViewerRequest, ViewerRelay, type OpenedLog } from './viewerRelay';
 
 /** The default editor of audit.log-like names, and the same viewer offered by "Open With..." for other logs. */
 const VIEW_TYPES = ['k8sAudit.logViewer', 'k8sAudit.logViewer.openWith'];
@@ -74,7 +74,7 @@ export class LogViewerProvider implements vscode.CustomReadonlyEditorProvider {
     }
     try {
       const client = await this.getClient();
-      const { sessionId, status, firstRows } = await client.sendRequest<ViewerOpenResult>(ViewerMethods.open, { path: uri.fsPath } satisfies ViewerOpenParams);
+      const { sessionId, status, firstRows } = await sendViewerRequest(client, 'open', { path: uri.fsPath });
       this.relay.opened(sessionId);
       this.sessionUris.set(sessionId, uri);
       this.noteStatus(sessionId, status);

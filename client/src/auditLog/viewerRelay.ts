@@ -1,34 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  ViewerMethods,
-  type FacetFieldName,
-  type ViewerCheckPathParams,
-  type ViewerCloseParams,
-  type ViewerCompleteParams,
-  type ViewerCompletion,
-  type ViewerEventParams,
-  type ViewerEventResult,
-  type ViewerExportParams,
-  type ViewerExportResult,
-  type ViewerFacet,
-  type ViewerFacetsParams,
-  type ViewerPathCheck,
-  type ViewerQueryParams,
-  type ViewerQueryResult,
-  type ViewerRowsParams,
-  type ViewerRowsResult,
-  type ViewerStatus,
-  type ViewerStatusParams,
-  type ViewerTimeline,
-  type ViewerTimelineParams,
-} from '../../../server/src/protocol/logViewer';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
-import type { FromWebviewMessage, ToWebviewMessage } from './protocol';
+import { PAGE_METHODS, VIEWER_STATUS_NOTIFICATION, viewerMethodName, type ViewerMethod, type ViewerParams, type ViewerResult, type ViewerStatus, type ViewerStatusParams } from '../../../server/src/protocol/logViewer';
+import { counted } from '../../../server/src/protocol/wording';
+import type { FromWebviewMessage, PageRequest, ToWebviewMessage } from '../../../server/src/protocol/logViewerPage';
 import { logViewerHtml } from './webviewHtml';
-
-const FACET_FIELDS: FacetFieldName[] = ['user', 'verb', 'resource', 'namespace', 'code', 'userAgent'];
 
 type Post = (message: ToWebviewMessage) => void;
 
@@ -74,7 +50,7 @@ export class ViewerRelay {
     context.subscriptions.push(this.statusEmitter);
     void this.getClient().then((client) =>
       context.subscriptions.push(
-        client.onNotification(ViewerMethods.status, ({ sessionId, status, reset }: ViewerStatusParams) => {
+        client.onNotification(VIEWER_STATUS_NOTIFICATION, ({ sessionId, status, reset }: ViewerStatusParams) => {
           this.latestStatus.set(sessionId, status);
           this.webviews.get(sessionId)?.({ type: 'status', status, reset });
           this.statusEmitter.fire({ sessionId, status });
@@ -97,13 +73,16 @@ export class ViewerRelay {
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     webview.html = logViewerHtml(webview, this.extensionUri);
     const post: Post = (message) => void webview.postMessage(message);
-    const withSession = async <T>(asked: Extract<FromWebviewMessage, { requestId: number }>, work: (client: LanguageClient, sessionId: number) => Promise<T>, reply: (value: T) => ToWebviewMessage) => {
+    /** A page request goes to the page's session as it is; its answer, or its error in words, comes back with its id. */
+    const relay = async (request: PageRequest) => {
       const opened = await session;
-      if (opened?.sessionId === undefined) return;
       try {
-        post(reply(await work(await this.getClient(), opened.sessionId)));
+        if (opened.sessionId === undefined) throw new Error('the log is not open');
+        if (!(PAGE_METHODS as readonly string[]).includes(request.method)) throw new Error(`unknown viewer request ${request.method}`);
+        const params = { ...request.params, sessionId: opened.sessionId } as unknown as ViewerParams<typeof request.method>;
+        post({ type: 'answer', id: request.id, result: await sendViewerRequest(await this.getClient(), request.method, params) });
       } catch (error) {
-        post({ type: 'error', requestId: asked.requestId, of: asked.type, message: errorText(error) });
+        post({ type: 'answer', id: request.id, error: errorText(error) });
       }
     };
     const subscription = webview.onDidReceiveMessage((message: FromWebviewMessage) => {
@@ -118,59 +97,11 @@ export class ViewerRelay {
             if (latest) post({ type: 'status', status: latest, reset: false });
           });
           break;
-        case 'getRows':
-          void withSession(
-            message,
-            (client, sessionId) =>
-              client.sendRequest<ViewerRowsResult>(ViewerMethods.rows, { sessionId, start: message.start, count: message.count, paths: message.paths } satisfies ViewerRowsParams),
-            (result) => ({ type: 'rows', requestId: message.requestId, start: result.start, rows: result.rows }),
-          );
-          break;
-        case 'checkPath':
-          void withSession(
-            message,
-            (client) => client.sendRequest<ViewerPathCheck>(ViewerMethods.checkPath, { path: message.path } satisfies ViewerCheckPathParams),
-            (result) => ({ type: 'pathChecked', requestId: message.requestId, result }),
-          );
-          break;
-        case 'complete':
-          void withSession(
-            message,
-            (client, sessionId) =>
-              client.sendRequest<ViewerCompletion>(ViewerMethods.complete, { sessionId, text: message.text, cursor: message.cursor } satisfies ViewerCompleteParams),
-            (completion) => ({ type: 'completions', requestId: message.requestId, completion }),
-          );
-          break;
-        case 'setQuery':
-          void withSession(
-            message,
-            (client, sessionId) => client.sendRequest<ViewerQueryResult>(ViewerMethods.query, { sessionId, query: message.query, sort: message.sort } satisfies ViewerQueryParams),
-            (result) => ({ type: 'queryResult', requestId: message.requestId, result }),
-          );
-          break;
-        case 'getFacets':
-          void withSession(
-            message,
-            (client, sessionId) => client.sendRequest<ViewerFacet[]>(ViewerMethods.facets, { sessionId, fields: FACET_FIELDS } satisfies ViewerFacetsParams),
-            (facets) => ({ type: 'facets', requestId: message.requestId, facets }),
-          );
-          break;
-        case 'getTimeline':
-          void withSession(
-            message,
-            (client, sessionId) => client.sendRequest<ViewerTimeline>(ViewerMethods.timeline, { sessionId, buckets: message.buckets } satisfies ViewerTimelineParams),
-            (timeline) => ({ type: 'timeline', requestId: message.requestId, timeline }),
-          );
+        case 'request':
+          void relay(message);
           break;
         case 'export':
           void session.then(({ sessionId }) => (sessionId === undefined ? undefined : actions.export(sessionId, message.format)));
-          break;
-        case 'getEvent':
-          void withSession(
-            message,
-            (client, sessionId) => client.sendRequest<ViewerEventResult>(ViewerMethods.event, { sessionId, position: message.position, reveal: message.reveal } satisfies ViewerEventParams),
-            (event) => ({ type: 'event', requestId: message.requestId, ...event }),
-          );
           break;
         case 'copy':
           void vscode.env.clipboard.writeText(message.text);
@@ -187,10 +118,15 @@ export class ViewerRelay {
         this.webviews.delete(sessionId);
         this.latestStatus.delete(sessionId);
         onClosed(sessionId);
-        await (await this.getClient()).sendRequest(ViewerMethods.close, { sessionId } satisfies ViewerCloseParams);
+        await sendViewerRequest(await this.getClient(), 'close', { sessionId });
       });
     });
   }
+}
+
+/** A request of the viewer's table, typed by it: the method names its params and its result. */
+export function sendViewerRequest<M extends ViewerMethod>(client: LanguageClient, method: M, params: ViewerParams<M>): Promise<ViewerResult<M>> {
+  return client.sendRequest<ViewerResult<M>>(viewerMethodName(method), params);
 }
 
 export function errorText(error: unknown): string {
@@ -208,7 +144,7 @@ export async function exportViewerResult(client: LanguageClient, sessionId: numb
   if (!target) return;
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${path.basename(target.fsPath)}...` }, () =>
-      client.sendRequest<ViewerExportResult>(ViewerMethods.export, { sessionId, format, path: target.fsPath } satisfies ViewerExportParams),
+      sendViewerRequest(client, 'export', { sessionId, format, path: target.fsPath }),
     );
     void vscode.window.showInformationMessage(`Exported ${counted(result.rows, 'request')} to ${target.fsPath}.`);
   } catch (error) {

@@ -3,7 +3,7 @@ import { reportHtml } from '../../../server/src/cluster/compliance/render/html';
 import { reportMarkdown } from '../../../server/src/cluster/compliance/render/markdown';
 import type { ComplianceReportResult } from '../../../server/src/protocol/compliance';
 import { webviewPage } from '../webviewPage';
-import type { FromReportWebview, ToReportWebview } from './protocol';
+import type { FromReportWebview, ToReportWebview } from '../../../server/src/protocol/compliancePage';
 
 /**
  * The "Audit Compliance Report" panel: one webview showing the latest report. It renders the report

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SimulationMethods, type SimulateParams, type SimulateResult } from '../../../server/src/protocol/simulation';
 import { webviewPage } from '../webviewPage';
-import type { CompareMode, FromReportMessage, ToReportMessage } from './protocol';
+import type { CompareMode, FromReportMessage, ToReportMessage } from '../../../server/src/protocol/simulationPage';
 
 /** Edits to the policy re-run the report after this pause. */
 const DEBOUNCE_MS = 400;

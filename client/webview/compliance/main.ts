@@ -1,5 +1,5 @@
 import type { ComplianceReportResult, ControlResult, ControlStatus, Evidence, LogEvidence } from '../../../server/src/protocol/compliance';
-import type { FromReportWebview, ToReportWebview } from '../../src/compliance/protocol';
+import type { FromReportWebview, ToReportWebview } from '../../../server/src/protocol/compliancePage';
 import { el } from '../logViewer/dom';
 import './style.css';
 

@@ -1,4 +1,4 @@
-import type { ViewerPathCheck } from '../../src/auditLog/protocol';
+import type { ViewerPathCheck } from '../../../server/src/protocol/logViewerPage';
 import { pathColumn, type Column } from './columns';
 import { el } from './dom';
 import { dropDown } from './dropDown';

@@ -1,7 +1,11 @@
-import type { ViewerRow, ViewerStatus } from '../../src/auditLog/protocol';
+import { VIEWER_FIELDS, type ViewerFieldName } from '../../../server/src/protocol/viewerFields';
+import type { ViewerRow, ViewerStatus } from '../../../server/src/protocol/logViewerPage';
+
+/** A column of the table: a field of the viewer's list (protocol/viewerFields), one of the table's own, or a JSON path. */
+export type ColumnId = ViewerFieldName | 'mark' | 'stages' | 'detectors' | `path:${string}`;
 
 export interface Column {
-  id: string;
+  id: ColumnId;
   title: string;
   /** CSS grid track size (until the user resizes the column). */
   width: string;
@@ -52,7 +56,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'mark', title: '', width: '2em', value: (row) => MARK_TEXT[row.mark] },
   {
     id: 'time',
-    title: 'Time',
+    title: VIEWER_FIELDS.time.title,
     get width() {
       return timeDisplay.day ? '9.5em' : '16em';
     },
@@ -62,16 +66,16 @@ export const COLUMNS: readonly Column[] = [
     value: (row) => (timeDisplay.day && row.time.startsWith(timeDisplay.day) ? row.time.slice(11) : row.time),
     tooltip: (row) => row.time,
   },
-  { id: 'user', title: 'User', width: 'minmax(16em, 2fr)', value: (row) => (row.impersonatedUser ? `${row.user} as ${row.impersonatedUser}` : row.user) },
-  { id: 'verb', title: 'Verb', width: '6em', value: (row) => row.verb },
-  { id: 'resource', title: 'Resource', width: 'minmax(9em, 1.5fr)', value: (row) => row.resource },
-  { id: 'namespace', title: 'Namespace', width: '8.5em', value: (row) => row.namespace },
-  { id: 'name', title: 'Name', width: 'minmax(8.5em, 1fr)', value: (row) => row.name },
+  { id: 'user', title: VIEWER_FIELDS.user.title, width: 'minmax(16em, 2fr)', value: (row) => (row.impersonatedUser ? `${row.user} as ${row.impersonatedUser}` : row.user) },
+  { id: 'verb', title: VIEWER_FIELDS.verb.title, width: '6em', value: (row) => row.verb },
+  { id: 'resource', title: VIEWER_FIELDS.resource.title, width: 'minmax(9em, 1.5fr)', value: (row) => row.resource },
+  { id: 'namespace', title: VIEWER_FIELDS.namespace.title, width: '8.5em', value: (row) => row.namespace },
+  { id: 'name', title: VIEWER_FIELDS.name.title, width: 'minmax(8.5em, 1fr)', value: (row) => row.name },
   // Wide enough for the title with its sort arrow.
-  { id: 'code', title: 'Code', width: '5em', value: (row) => (row.code === null ? '' : String(row.code)) },
-  { id: 'latency', title: 'Latency', width: '5em', value: (row) => (row.latencyMs === null ? '' : `${Math.round(row.latencyMs)} ms`) },
-  { id: 'sourceIP', title: 'Source IP', width: '8em', value: (row) => row.sourceIP },
+  { id: 'code', title: VIEWER_FIELDS.code.title, width: '5em', value: (row) => (row.code === null ? '' : String(row.code)) },
+  { id: 'latency', title: VIEWER_FIELDS.latency.title, width: '5em', value: (row) => (row.latencyMs === null ? '' : `${Math.round(row.latencyMs)} ms`) },
+  { id: 'sourceIP', title: VIEWER_FIELDS.sourceIP.title, width: '8em', value: (row) => row.sourceIP },
   { id: 'stages', title: 'Stages', width: 'minmax(8em, 1fr)', value: (row) => row.stages },
   { id: 'detectors', title: 'Detections', width: 'minmax(8em, 1.5fr)', value: (row) => row.detectors.join(' · '), description: 'What the detectors found in the request (the mark column shows the worst)' },
-  { id: 'userAgent', title: 'User agent', width: 'minmax(8em, 1.5fr)', value: (row) => row.userAgent, hiddenByDefault: true },
+  { id: 'userAgent', title: VIEWER_FIELDS.userAgent.title, width: 'minmax(8em, 1.5fr)', value: (row) => row.userAgent, hiddenByDefault: true },
 ];

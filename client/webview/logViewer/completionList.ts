@@ -1,4 +1,4 @@
-import type { ViewerCompletion, ViewerCompletionItem } from '../../src/auditLog/protocol';
+import type { ViewerCompletion, ViewerCompletionItem } from '../../../server/src/protocol/logViewerPage';
 import { el } from './dom';
 
 const LIST_ID = 'query-completions';

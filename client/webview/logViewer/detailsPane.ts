@@ -1,11 +1,9 @@
-import type { ToWebviewMessage } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { ViewerEventResult } from '../../../server/src/protocol/logViewerPage';
+import { counted } from '../../../server/src/protocol/wording';
 import { el } from './dom';
 import { jsonView } from './jsonView';
 import type { Dock } from './layout';
 import { vscodeApi } from './vscodeApi';
-
-type EventMessage = Extract<ToWebviewMessage, { type: 'event' }>;
 
 /** Waits this long after the last selection change, so holding an arrow key does not flood requests. */
 const SELECT_DEBOUNCE_MS = 60;
@@ -15,6 +13,10 @@ export interface DetailsPaneActions {
   close(): void;
   /** The user docked the pane at the right or the bottom. */
   dock(dock: Dock): void;
+  /** The whole event of a row, secrets redacted unless `reveal`. */
+  fetchEvent(position: number, reveal: boolean): Promise<ViewerEventResult>;
+  /** The event could not be fetched (a ClickHouse server went away). */
+  failed(error: Error): void;
 }
 
 /**
@@ -35,15 +37,16 @@ export class DetailsPane {
     el('div', { class: 'details-bar' }, this.title, el('div', { class: 'dock-choice', role: 'group', 'aria-label': 'Dock the details' }, el('span', { class: 'hint' }, 'Dock:'), this.dockButtons.right, this.dockButtons.bottom), this.closeButton),
     this.body,
   );
-  private requestId = 0;
+  /** The request whose answer the pane waits for: a newer one (another row, reveal) makes older answers moot. */
+  private asked: Promise<ViewerEventResult> | undefined;
   private index = -1;
   private revealed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private current: EventMessage | undefined;
+  private current: ViewerEventResult | undefined;
   /** Whether the rows come from a file that "Open line" can show (not a ClickHouse table). */
   fromFile = true;
 
-  constructor(actions: DetailsPaneActions) {
+  constructor(private readonly actions: DetailsPaneActions) {
     for (const [dock, button] of Object.entries(this.dockButtons) as [Dock, HTMLButtonElement][]) button.addEventListener('click', () => actions.dock(dock));
     this.closeButton.addEventListener('click', () => actions.close());
     this.element.addEventListener('keydown', (event) => {
@@ -70,7 +73,7 @@ export class DetailsPane {
   /** Forgets the shown event and hides the pane (no row is selected). */
   clear(): void {
     clearTimeout(this.timer);
-    this.requestId++;
+    this.asked = undefined;
     this.index = -1;
     this.current = undefined;
     this.element.hidden = true;
@@ -87,18 +90,20 @@ export class DetailsPane {
     this.timer = setTimeout(() => this.request(), SELECT_DEBOUNCE_MS);
   }
 
-  receive(message: EventMessage): void {
-    if (message.requestId !== this.requestId) return;
-    this.current = message;
-    this.render(message);
-  }
-
   private request(): void {
-    this.requestId++;
-    vscodeApi.postMessage({ type: 'getEvent', requestId: this.requestId, position: this.index, reveal: this.revealed });
+    const asked = this.actions.fetchEvent(this.index, this.revealed);
+    this.asked = asked;
+    asked.then(
+      (event) => {
+        if (this.asked !== asked) return;
+        this.current = event;
+        this.render(event);
+      },
+      (error: Error) => this.asked === asked && this.actions.failed(error),
+    );
   }
 
-  private render(message: EventMessage): void {
+  private render(message: ViewerEventResult): void {
     const actions = el('div', { class: 'details-actions' });
     if (message.redactions > 0 || this.revealed) {
       const reveal = el('button', { type: 'button', id: 'reveal-secrets' }, this.revealed ? 'Hide secrets' : `Reveal ${counted(message.redactions, 'secret value')}`);

@@ -1,11 +1,13 @@
-import type { ToWebviewMessage, ViewerRow, ViewerSort, ViewerStatus } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { ToWebviewMessage, ViewerFacet, ViewerQueryResult, ViewerRow, ViewerSort, ViewerStatus, ViewerTimeline } from '../../../server/src/protocol/logViewerPage';
+import { FACET_FIELDS } from '../../../server/src/protocol/logViewer';
+import { counted } from '../../../server/src/protocol/wording';
 import { ColumnChooser } from './columnChooser';
 import { COLUMNS, singleDay, timeDisplay } from './columns';
 import { DetailsPane } from './detailsPane';
 import { el } from './dom';
 import { ViewerLayout } from './layout';
-import { QueryBar, term } from './queryBar';
+import { QueryBar } from './queryBar';
+import { PageRequests } from './requests';
 import { RowCache } from './rowCache';
 import { Sidebar } from './sidebar';
 import './style.css';
@@ -19,10 +21,10 @@ import { vscodeApi } from './vscodeApi';
 const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
 document.documentElement.dataset.serviceWorkerStartMs = String(Math.round(navigation && navigation.workerStart > 0 ? navigation.workerStart - navigation.startTime : 0));
 const app = document.getElementById('app')!;
-let nextRequestId = 1;
-let queryRequest = 0;
-let facetsRequest = 0;
-let timelineRequest = 0;
+const requests = new PageRequests((message) => vscodeApi.postMessage(message));
+const request = requests.request.bind(requests);
+/** The query that ran last: only its answer is shown. */
+let latestQuery: Promise<ViewerQueryResult> | undefined;
 let following = false;
 let lastStatus: ViewerStatus | undefined;
 let lastJq = '';
@@ -31,14 +33,21 @@ const SORTABLE = new Set(['time', 'latency', 'code']);
 
 /** JSON paths of the visible path columns: each page of rows is asked for with their values. */
 let rowPaths: string[] = [];
-let pathRequest = 0;
+/** The column path checked last: only its answer is shown. */
+let latestPathCheck: Promise<unknown> | undefined;
 const cache = new RowCache(
-  (requestId, start, count) => vscodeApi.postMessage({ type: 'getRows', requestId, start, count, ...(rowPaths.length > 0 ? { paths: rowPaths } : {}) }),
+  (start, count) => request('rows', { start, count, ...(rowPaths.length > 0 ? { paths: rowPaths } : {}) }).then((answer) => answer.rows),
   () => {
     table.render();
     stampFirstRows();
   },
+  showProblem,
 );
+
+/** Rows, counts or details could not be fetched (a ClickHouse server went away): said, never a silent gap. */
+function showProblem(error: Error): void {
+  queryBar.showProblem(`Error: ${error.message}`);
+}
 const details = new DetailsPane({
   // Closing the details is unselecting the row: the table then takes the space back.
   close: () => {
@@ -50,6 +59,8 @@ const details = new DetailsPane({
     details.setDock(dock);
     saveState({});
   },
+  fetchEvent: (position, reveal) => request('event', { position, reveal }),
+  failed: showProblem,
 });
 
 /**
@@ -86,17 +97,18 @@ const table = new VirtualTable({
     runQuery(queryBar.value);
   },
 });
-const timeline = new Timeline((after, before) => {
-  // One time range at a time: drop earlier after:/before: terms, then add the brushed range.
-  const rest = queryBar.value.replace(/(^|\s)-?(after|before):\S+/g, ' ').trim();
-  queryBar.set(`${rest} after:${after.toISOString()} before:${before.toISOString()}`.trim(), true);
-});
+const timeline = new Timeline((after, before) => editQuery(request('setTimeRange', { query: queryBar.value, after: after.toISOString(), before: before.toISOString() })));
+
+/** Runs the query as the server edited it (a facet click, a time brush): the page writes no query language itself. */
+function editQuery(edited: Promise<{ query: string }>): void {
+  edited.then(({ query }) => queryBar.set(query, true), showProblem);
+}
 const queryBar = new QueryBar(
   (query) => runQuery(query),
   (text, cursor) => {
-    const requestId = nextRequestId++;
-    vscodeApi.postMessage({ type: 'complete', requestId, text, cursor });
-    return requestId;
+    const asked = request('complete', { text, cursor });
+    asked.catch(showProblem);
+    return asked;
   },
 );
 /** Set while the query in the bar has an error: the table and counts still show the previous result. */
@@ -105,7 +117,7 @@ const staleNote = el('p', { id: 'stale-note', class: 'stale-note', role: 'status
 
 const sidebar = new Sidebar({
   filterDetector: (query) => queryBar.set(query, true),
-  filterFacet: (field, value, exclude) => queryBar.set(`${queryBar.value.trim()} ${term(field, value, exclude)}`.trim(), true),
+  filterFacet: (field, value, exclude) => editQuery(request('addFilter', { query: queryBar.value, field, value, exclude })),
 });
 const columnChooser = new ColumnChooser(COLUMNS, {
   onChange: () => {
@@ -113,8 +125,9 @@ const columnChooser = new ColumnChooser(COLUMNS, {
     saveState({});
   },
   checkPath: (path) => {
-    pathRequest = nextRequestId++;
-    vscodeApi.postMessage({ type: 'checkPath', requestId: pathRequest, path });
+    const asked = request('checkPath', { path });
+    latestPathCheck = asked;
+    asked.then((result) => latestPathCheck === asked && columnChooser.pathChecked(result), showProblem);
   },
   onResetWidths: () => {
     table.setWidths({});
@@ -238,8 +251,13 @@ function renderSummary(status: ViewerStatus): void {
   summary.title = summary.textContent;
 }
 
-/** `firstPage`: the rows from 0 of this status's result, when they came with it (the `opened` message). */
-function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
+/** What came with a status: the rows from 0 of its result (the `opened` message, a query's answer) and its counts (a query's answer). */
+interface ResultView {
+  firstPage?: { rows: ViewerRow[]; paths: string[] };
+  counts?: { facets: ViewerFacet[]; timeline: ViewerTimeline };
+}
+
+function showStatus(status: ViewerStatus, { firstPage, counts }: ResultView = {}): void {
   lastStatus = status;
   const day = singleDay(status.timeSpan);
   if (day !== timeDisplay.day) {
@@ -257,54 +275,82 @@ function showStatus(status: ViewerStatus, firstPage?: ViewerRow[]): void {
   sidebar.showDetections(status);
   cache.clear();
   // Path columns need values the first page was sent without: then it is fetched as usual.
-  if (firstPage && rowPaths.length === 0) cache.seed(0, firstPage);
+  if (firstPage && sameList(firstPage.paths, rowPaths)) cache.seed(0, firstPage.rows);
   table.setRowCount(status.matchingRows);
   if (following) table.scrollToEnd();
   applyPendingRestore();
-  facetCounts.request();
-  timelineCounts.request();
+  if (counts) {
+    facetCounts.show(counts.facets);
+    timelineCounts.show(counts.timeline);
+  } else {
+    facetCounts.request();
+    timelineCounts.request();
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /**
  * Facets and the timeline are recounted when the result changes, but at most one request of each is
  * in flight: while indexing, status updates come faster than a big log can be recounted, and queued
  * recounts would delay the user's own filter. A change meanwhile asks once more when the answer comes.
+ * Counts that came with a query's answer are newer than any recount asked before it: those are dropped.
  */
-function recountOneAtATime(send: (requestId: number) => void): { request(): void; answered(): void } {
+function recountOneAtATime<T>(ask: () => Promise<T>, render: (counts: T) => void): { request(): void; show(counts: T): void } {
   let inFlight = false;
-  let stale = false;
+  let again = false;
+  let shown = 0;
   const request = () => {
     if (inFlight) {
-      stale = true;
+      again = true;
       return;
     }
     inFlight = true;
-    send(nextRequestId++);
+    const askedAfter = shown;
+    ask()
+      .then((counts) => askedAfter === shown && render(counts), showProblem)
+      .finally(() => {
+        inFlight = false;
+        if (again) {
+          again = false;
+          request();
+        }
+      });
   };
   return {
     request,
-    answered: () => {
-      inFlight = false;
-      if (stale) {
-        stale = false;
-        request();
-      }
+    show: (counts) => {
+      shown++;
+      again = false;
+      render(counts);
     },
   };
 }
 
-const timelineCounts = recountOneAtATime((requestId) => {
-  timelineRequest = requestId;
-  vscodeApi.postMessage({ type: 'getTimeline', requestId, buckets: timeline.wantedBuckets });
-});
-const facetCounts = recountOneAtATime((requestId) => {
-  facetsRequest = requestId;
-  vscodeApi.postMessage({ type: 'getFacets', requestId });
-});
+const timelineCounts = recountOneAtATime(
+  () => request('timeline', { buckets: timeline.wantedBuckets }),
+  (counts) => timeline.show(counts),
+);
+const facetCounts = recountOneAtATime(
+  () => request('facets', { fields: [...FACET_FIELDS] }),
+  (facets) => sidebar.showFacets(facets),
+);
 
 function runQuery(query: string): void {
-  queryRequest = nextRequestId++;
-  vscodeApi.postMessage({ type: 'setQuery', requestId: queryRequest, query, sort });
+  const paths = rowPaths;
+  const asked = request('query', { query, sort, buckets: timeline.wantedBuckets, ...(paths.length > 0 ? { paths } : {}) });
+  latestQuery = asked;
+  asked.then(
+    (result) => latestQuery === asked && showQueryResult(result, paths),
+    (error: Error) => {
+      if (latestQuery !== asked) return;
+      awaitingSavedQuery = false;
+      queryBar.showResult(`Error: ${error.message}`);
+      markStale(true);
+    },
+  );
 }
 
 const skippedList = el('ul', { id: 'skipped' });
@@ -332,7 +378,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
   if (saved?.columns) columnChooser.restore(saved.columns, saved.paths);
   if (saved?.widths) table.setWidths(saved.widths);
   if (saved?.columns || saved?.widths) applyColumns();
-  showStatus(message.status, message.firstRows);
+  showStatus(message.status, { firstPage: { rows: message.firstRows, paths: [] } });
   stampFirstRows();
   pendingRestore = saved ? { top: saved.top, selected: saved.selected } : undefined;
   // A saved query runs again first: the position and selection are in its result.
@@ -345,7 +391,7 @@ function renderOpened(message: Extract<ToWebviewMessage, { type: 'opened' }>): v
 }
 
 /** The answer to the query that ran last: a new result, or an error that leaves the previous one on screen. */
-function showQueryResult(result: Extract<ToWebviewMessage, { type: 'queryResult' }>['result']): void {
+function showQueryResult(result: ViewerQueryResult, paths: string[]): void {
   awaitingSavedQuery = false;
   if (!result.ok) {
     queryBar.showError(queryBar.value, result.error);
@@ -358,7 +404,7 @@ function showQueryResult(result: Extract<ToWebviewMessage, { type: 'queryResult'
   markStale(false);
   // The rows are others now: nothing is selected.
   table.clearSelection();
-  if (lastStatus) showStatus({ ...lastStatus, matchingRows: result.matchingRows });
+  if (lastStatus) showStatus({ ...lastStatus, matchingRows: result.matchingRows }, { firstPage: { rows: result.firstRows, paths }, counts: result });
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
@@ -372,45 +418,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       // The server re-ran the current query over the new rows.
       showStatus(message.status);
       break;
-    case 'rows':
-      cache.receive(message.requestId, message.start, message.rows);
-      break;
-    case 'queryResult':
-      if (message.requestId === queryRequest) showQueryResult(message.result);
-      break;
-    case 'completions':
-      queryBar.showCompletions(message.requestId, message.completion);
-      break;
-    case 'pathChecked':
-      if (message.requestId === pathRequest) columnChooser.pathChecked(message.result);
-      break;
-    case 'timeline':
-      if (message.requestId !== timelineRequest) break;
-      timeline.show(message.timeline);
-      timelineCounts.answered();
-      break;
-    case 'facets':
-      if (message.requestId !== facetsRequest) break;
-      sidebar.showFacets(message.facets);
-      facetCounts.answered();
-      break;
-    case 'event':
-      details.receive(message);
+    case 'answer':
+      requests.receive(message);
       break;
     case 'error':
-      if (message.requestId === undefined) app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
-      else if (message.of === 'setQuery') {
-        if (message.requestId !== queryRequest) break;
-        awaitingSavedQuery = false;
-        queryBar.showResult(`Error: ${message.message}`);
-        markStale(true);
-      } else {
-        // Rows, counts or details could not be fetched (a ClickHouse server went away): said, never a silent gap.
-        if (message.of === 'getRows') cache.failed(message.requestId);
-        if (message.of === 'getFacets' && message.requestId === facetsRequest) facetCounts.answered();
-        if (message.of === 'getTimeline' && message.requestId === timelineRequest) timelineCounts.answered();
-        queryBar.showProblem(`Error: ${message.message}`);
-      }
+      app.replaceChildren(el('p', { class: 'error', role: 'alert' }, message.message));
       break;
   }
 });

@@ -1,7 +1,6 @@
-import type { ViewerCompletion, ViewerCompletionItem } from '../../src/auditLog/protocol';
+import type { ViewerCompletion, ViewerCompletionItem } from '../../../server/src/protocol/logViewerPage';
 import { CompletionList } from './completionList';
 import { el } from './dom';
-import { quoteValue } from '../../../server/src/auditlog/query/pattern';
 
 const MAX_HISTORY = 50;
 /** Typing pauses this long before completion is asked for. */
@@ -29,13 +28,13 @@ export class QueryBar {
   private answers = 0;
   private historyIndex = -1;
   /** The completion asked for last (older answers, or answers for another text, are dropped). */
-  private pendingCompletion: { requestId: number; text: string; cursor: number } | undefined;
+  private pendingCompletion: { text: string; cursor: number } | undefined;
   private completionTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `complete` asks for completion of the word at `cursor` and returns the request id of the answer. */
+  /** `complete` asks for completion of the word at `cursor`. */
   constructor(
     private readonly run: (query: string) => void,
-    private readonly complete: (text: string, cursor: number) => number = () => 0,
+    private readonly complete: (text: string, cursor: number) => Promise<ViewerCompletion>,
   ) {
     this.input.addEventListener('keydown', (event) => {
       if (this.completions.isOpen && this.listKey(event)) {
@@ -108,7 +107,10 @@ export class QueryBar {
     clearTimeout(this.completionTimer);
     const text = this.input.value;
     const cursor = this.input.selectionStart ?? text.length;
-    this.pendingCompletion = { requestId: this.complete(text, cursor), text, cursor };
+    const pending = { text, cursor };
+    this.pendingCompletion = pending;
+    // A failed completion shows no list: the caller says why.
+    this.complete(text, cursor).then((completion) => this.showCompletions(pending, completion), () => undefined);
   }
 
   private cancelCompletion(): void {
@@ -118,9 +120,8 @@ export class QueryBar {
   }
 
   /** An answer to `complete`: shown when it is for the text and cursor as they are now. */
-  showCompletions(requestId: number, completion: ViewerCompletion): void {
-    const pending = this.pendingCompletion;
-    if (!pending || pending.requestId !== requestId) return;
+  private showCompletions(pending: { text: string; cursor: number }, completion: ViewerCompletion): void {
+    if (this.pendingCompletion !== pending) return;
     this.pendingCompletion = undefined;
     if (pending.text !== this.input.value || pending.cursor !== (this.input.selectionStart ?? pending.text.length)) return;
     if (document.activeElement !== this.input) return;
@@ -179,9 +180,4 @@ export class QueryBar {
     this.historyIndex = next;
     this.input.value = next < 0 ? '' : this.history[next]!;
   }
-}
-
-/** `field:value` (or `-field:value`) in the query language, quoting what needs it. */
-export function term(field: string, value: string, exclude: boolean): string {
-  return `${exclude ? '-' : ''}${field}:${quoteValue(value)}`;
 }

@@ -1,4 +1,4 @@
-import type { ViewerRow } from '../../src/auditLog/protocol';
+import type { ViewerRow } from '../../../server/src/protocol/logViewerPage';
 
 const PAGE_ROWS = 100;
 /** Pages kept in memory: the webview holds what is on screen plus this small LRU, never the log. */
@@ -7,16 +7,18 @@ const MAX_PAGES = 60;
 /**
  * Rows of the open log, fetched from the extension host a page at a time and kept in a small LRU.
  * `get` never blocks: a missing row triggers one request for its page and reads as undefined until
- * the page arrives, when `onPage` fires so the table can repaint.
+ * the page arrives, when `onPage` fires so the table can repaint. A page whose request failed is asked
+ * for again when it is next needed (`onFailed` says why it is missing meanwhile).
  */
 export class RowCache {
   private readonly pages = new Map<number, ViewerRow[]>();
-  private readonly pending = new Map<number, number>();
-  private nextRequestId = 1;
+  /** Pages asked for and not answered, each with its request (a cleared cache forgets them, and drops their answers). */
+  private readonly pending = new Map<number, Promise<ViewerRow[]>>();
 
   constructor(
-    private readonly requestRows: (requestId: number, start: number, count: number) => void,
+    private readonly requestRows: (start: number, count: number) => Promise<ViewerRow[]>,
     private readonly onPage: () => void,
+    private readonly onFailed: (error: Error) => void = () => undefined,
   ) {}
 
   get(index: number): ViewerRow | undefined {
@@ -32,22 +34,6 @@ export class RowCache {
     return page[index - pageIndex * PAGE_ROWS];
   }
 
-  /** Called with the answer to a request this cache made; other answers are ignored. */
-  receive(requestId: number, start: number, rows: ViewerRow[]): void {
-    const pageIndex = this.pending.get(requestId);
-    if (pageIndex === undefined) return;
-    this.pending.delete(requestId);
-    if (start !== pageIndex * PAGE_ROWS) return;
-    this.pages.set(pageIndex, rows);
-    while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
-    this.onPage();
-  }
-
-  /** A request of this cache failed: its page is asked for again when it is next needed. */
-  failed(requestId: number): void {
-    this.pending.delete(requestId);
-  }
-
   /** Rows that came without a request (the first page, with the `opened` message): pages from `start`, a multiple of the page size. */
   seed(start: number, rows: ViewerRow[]): void {
     for (let at = 0; at < rows.length; at += PAGE_ROWS) {
@@ -61,7 +47,7 @@ export class RowCache {
   invalidateFrom(index: number): void {
     const firstPage = Math.floor(index / PAGE_ROWS);
     for (const pageIndex of [...this.pages.keys()]) if (pageIndex >= firstPage) this.pages.delete(pageIndex);
-    for (const [requestId, pageIndex] of this.pending) if (pageIndex >= firstPage) this.pending.delete(requestId);
+    for (const pageIndex of [...this.pending.keys()]) if (pageIndex >= firstPage) this.pending.delete(pageIndex);
   }
 
   clear(): void {
@@ -70,9 +56,21 @@ export class RowCache {
   }
 
   private fetch(pageIndex: number): void {
-    for (const waiting of this.pending.values()) if (waiting === pageIndex) return;
-    const requestId = this.nextRequestId++;
-    this.pending.set(requestId, pageIndex);
-    this.requestRows(requestId, pageIndex * PAGE_ROWS, PAGE_ROWS);
+    if (this.pending.has(pageIndex)) return;
+    const asked = this.requestRows(pageIndex * PAGE_ROWS, PAGE_ROWS);
+    this.pending.set(pageIndex, asked);
+    asked.then(
+      (rows) => {
+        if (this.pending.get(pageIndex) !== asked) return;
+        this.pending.delete(pageIndex);
+        this.pages.set(pageIndex, rows);
+        while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
+        this.onPage();
+      },
+      (error: Error) => {
+        if (this.pending.get(pageIndex) === asked) this.pending.delete(pageIndex);
+        this.onFailed(error);
+      },
+    );
   }
 }

@@ -1,5 +1,6 @@
-import type { ViewerFacet, ViewerStatus } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import { VIEWER_FIELDS } from '../../../server/src/protocol/viewerFields';
+import type { ViewerFacet, ViewerStatus } from '../../../server/src/protocol/logViewerPage';
+import { counted } from '../../../server/src/protocol/wording';
 import { el } from './dom';
 
 type Detection = ViewerStatus['detections'][number];
@@ -7,7 +8,6 @@ type Detection = ViewerStatus['detections'][number];
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'] as const;
 /** The severity as one letter, as the table's mark column writes it (the colour is never the only signal). */
 const SEVERITY_LETTER: Record<Detection['severity'], string> = { critical: 'C', high: 'H', medium: 'M', low: 'L', info: 'i' };
-const FACET_TITLES: Record<ViewerFacet['field'], string> = { user: 'User', verb: 'Verb', resource: 'Resource', namespace: 'Namespace', code: 'Code', userAgent: 'User agent' };
 
 export interface SidebarActions {
   /** A detector was clicked: filter by its condition. */
@@ -97,7 +97,7 @@ export class Sidebar {
           button.addEventListener('click', (event) => this.actions.filterFacet(facet.field, entry.value, event.altKey));
           return el('li', {}, button);
         });
-        return el('div', { class: 'facet', 'data-facet': facet.field }, el('h3', {}, `${FACET_TITLES[facet.field]} (${facet.distinct.toLocaleString('en-US')})`), el('ul', {}, ...items));
+        return el('div', { class: 'facet', 'data-facet': facet.field }, el('h3', {}, `${VIEWER_FIELDS[facet.field].title} (${facet.distinct.toLocaleString('en-US')})`), el('ul', {}, ...items));
       }),
     );
   }

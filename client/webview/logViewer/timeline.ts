@@ -1,5 +1,5 @@
-import type { ViewerTimeline } from '../../src/auditLog/protocol';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import type { ViewerTimeline } from '../../../server/src/protocol/logViewerPage';
+import { counted } from '../../../server/src/protocol/wording';
 import { el } from './dom';
 
 const HEIGHT = 48;

@@ -1,4 +1,4 @@
-import type { ViewerRow } from '../../src/auditLog/protocol';
+import type { ViewerRow } from '../../../server/src/protocol/logViewerPage';
 import type { Column } from './columns';
 import { el } from './dom';
 import { KEY_STEP, KEY_STEP_LARGE } from './splitter';

@@ -1,4 +1,4 @@
-import type { FromWebviewMessage } from '../../src/auditLog/protocol';
+import type { FromWebviewMessage } from '../../../server/src/protocol/logViewerPage';
 import type { LayoutState } from './layout';
 
 /** What the viewer remembers across hiding and showing its tab (and reloads of the webview). */

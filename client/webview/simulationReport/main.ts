@@ -1,5 +1,5 @@
-import type { CompareMode, FromReportMessage, SimulationReport, ToReportMessage } from '../../src/simulation/protocol';
-import { formatBytes, formatShare } from '../../../server/src/simulation/units';
+import type { CompareMode, FromReportMessage, SimulationReport, ToReportMessage } from '../../../server/src/protocol/simulationPage';
+import { formatBytes, formatShare } from '../../../server/src/protocol/wording';
 import { el } from '../logViewer/dom';
 import './style.css';
 

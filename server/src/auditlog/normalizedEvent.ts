@@ -1,3 +1,5 @@
+import type { RequestFields } from '../protocol/requestFields';
+import type { Level } from '../protocol/vocabulary';
 import { parseTimestampMs } from './timestamp';
 
 /**
@@ -19,36 +21,16 @@ export type SourceFormat =
   | 'elastic'; // Elastic's copy: the Event under kubernetes.audit
 
 /** The level a request was logged at; bodies only exist at Request and RequestResponse. */
-export type AuditLevel = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
+export type AuditLevel = Level;
 
 /**
  * One audit event with the fields the index, the table, queries and detectors use. Built once per
  * record; `event` keeps the whole decoded Event for body queries (requestObject, responseObject...).
  * Strings are '' and numbers null when the record lacks them, so consumers never branch on undefined.
  */
-export interface NormalizedEvent {
+export interface NormalizedEvent extends RequestFields {
   /** requestReceivedTimestamp (or the record's own time), epoch milliseconds; NaN when unknown. */
   time: number;
-  auditID: string;
-  stage: string;
-  level: string;
-  user: string;
-  groups: readonly string[];
-  impersonatedUser: string;
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  /** objectRef.name, or the created object's name when a create used generateName. */
-  name: string;
-  requestURI: string;
-  code: number | null;
-  /** The first of sourceIPs: the client as the apiserver saw it before any proxy hop. */
-  sourceIP: string;
-  userAgent: string;
-  /** stageTimestamp - requestReceivedTimestamp, milliseconds; null when either is missing. */
-  latencyMs: number | null;
   format: SourceFormat;
   /** Index of the file in the reader's file list (0 for a single file). */
   file: number;

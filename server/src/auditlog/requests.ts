@@ -1,3 +1,4 @@
+import { stageRank } from '../protocol/vocabulary';
 import type { NormalizedEvent } from './normalizedEvent';
 
 /** One API request: every logged stage sharing an auditID, in the order they were read. */
@@ -8,13 +9,7 @@ export interface AuditRequest {
   primary: NormalizedEvent;
 }
 
-const STAGE_RANK: Record<string, number> = { RequestReceived: 1, ResponseStarted: 2, Panic: 3, ResponseComplete: 4 };
-
-/** How complete a stage is (0 for an unknown one). */
-export function stageRank(stage: string): number {
-  // Own keys only: a stage named "constructor" must not find Object.prototype's.
-  return Object.hasOwn(STAGE_RANK, stage) ? STAGE_RANK[stage]! : 0;
-}
+export { stageRank };
 
 function rank(event: NormalizedEvent): number {
   return stageRank(event.stage);

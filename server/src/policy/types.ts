@@ -4,11 +4,9 @@
  * simulation over a log share these shapes.
  */
 
-export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
-export type Level = (typeof LEVELS)[number];
+import { levelRank, LEVELS, STAGES, type Level, type Stage } from '../protocol/vocabulary';
 
-export const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
-export type Stage = (typeof STAGES)[number];
+export { levelRank, LEVELS, STAGES, type Level, type Stage };
 
 export interface GroupResources {
   /** "" (or absent) is the core group; "*" is every group (1.36+). */
@@ -61,8 +59,3 @@ export interface RequestAttributes {
   path?: string;
 }
 
-export function levelRank(level: string | undefined): number {
-  const rank = LEVELS.indexOf(level as Level);
-  // pkg/apis/audit/helpers.go: an unknown level orders like None.
-  return rank < 0 ? 0 : rank;
-}

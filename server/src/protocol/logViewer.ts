@@ -1,44 +1,67 @@
 // Client <-> language server: custom requests of the audit log viewer. The server owns each open log
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
-import type { Severity } from '../auditlog/detectors';
-import type { DamageKind } from '../auditlog/reader/auditStreamParser';
-import type { ClickHouseProblemKind } from '../store/clickhouseProblem';
+import type { RequestFields } from './requestFields';
+import type { FacetFieldName } from './viewerFields';
+import type { ClickHouseProblemKind, DamageKind, Severity } from './vocabulary';
 
-export const ViewerMethods = {
-  open: 'k8sAudit/viewer/open',
-  query: 'k8sAudit/viewer/query',
-  rows: 'k8sAudit/viewer/rows',
-  facets: 'k8sAudit/viewer/facets',
-  event: 'k8sAudit/viewer/event',
-  close: 'k8sAudit/viewer/close',
-  timeline: 'k8sAudit/viewer/timeline',
-  export: 'k8sAudit/viewer/export',
+export { FACET_FIELDS, VIEWER_FIELDS, type FacetFieldName, type ViewerFieldName } from './viewerFields';
+
+/** The viewer's requests, by method: what each is asked with and what it answers. */
+export interface ViewerRequests {
+  /** Opens a log file or a ClickHouse table as a new session. */
+  open: { params: ViewerOpenParams; result: ViewerOpenResult };
+  /** Filters and sorts; the answer brings the first page, the facets and the timeline of the new result. */
+  query: { params: ViewerQueryParams; result: ViewerQueryResult };
+  rows: { params: ViewerRowsParams; result: ViewerRowsResult };
+  facets: { params: ViewerFacetsParams; result: ViewerFacet[] };
+  timeline: { params: ViewerTimelineParams; result: ViewerTimeline };
+  event: { params: ViewerEventParams; result: ViewerEventResult };
+  export: { params: ViewerExportParams; result: ViewerExportResult };
   /** Whether a text can be the JSON path of a table column (parsed as the query language does). */
-  checkPath: 'k8sAudit/viewer/checkPath',
+  checkPath: { params: ViewerCheckPathParams; result: ViewerPathCheck };
   /** Completion of field names, keywords and (from the index) field values in the query bar. */
-  complete: 'k8sAudit/viewer/complete',
-  /** Notification from the server: indexing progressed, the file grew, or it was rotated. */
-  status: 'k8sAudit/viewer/status',
-} as const;
+  complete: { params: ViewerCompleteParams; result: ViewerCompletion };
+  close: { params: ViewerCloseParams; result: void };
+  /** The query with a facet value's term added (a facet click): the server writes the query language, the page does not. */
+  addFilter: { params: ViewerAddFilterParams; result: ViewerEditedQuery };
+  /** The query with its time range replaced (a brush on the timeline). */
+  setTimeRange: { params: ViewerTimeRangeParams; result: ViewerEditedQuery };
+}
+
+export type ViewerMethod = keyof ViewerRequests;
+export type ViewerParams<M extends ViewerMethod> = ViewerRequests[M]['params'];
+export type ViewerResult<M extends ViewerMethod> = ViewerRequests[M]['result'];
+
+/** The JSON-RPC method name of a viewer request. */
+export function viewerMethodName(method: ViewerMethod): string {
+  return `k8sAudit/viewer/${method}`;
+}
+
+/** Notification from the server (ViewerStatusParams): indexing progressed, the file grew, or it was rotated. */
+export const VIEWER_STATUS_NOTIFICATION = 'k8sAudit/viewer/status';
+
+/**
+ * The requests a viewer page makes of its own session, relayed as they are by the extension host
+ * (which adds the session id). Opening, closing and exporting are the extension's: they need VS Code.
+ */
+export const PAGE_METHODS = ['query', 'rows', 'facets', 'timeline', 'event', 'checkPath', 'complete', 'addFilter', 'setTimeRange'] as const satisfies readonly ViewerMethod[];
+export type PageMethod = (typeof PAGE_METHODS)[number];
+/** A page request's params without the session id (the relay knows which session the page shows). */
+export type PageParams<M extends PageMethod> = DistributiveOmit<ViewerParams<M>, 'sessionId'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+
+/** The request's own fields a table row carries (`resource` as the table shows it: "resource/subresource", or the URL path of a non-resource request). */
+type ViewerRowFields = Pick<RequestFields, 'user' | 'impersonatedUser' | 'verb' | 'resource' | 'namespace' | 'name' | 'code' | 'latencyMs' | 'sourceIP' | 'userAgent'>;
 
 /** One request as a table row. Every string is untrusted text from the log. */
-export interface ViewerRow {
+export interface ViewerRow extends ViewerRowFields {
   /** Position in the current result (0-based). */
   position: number;
   line: number | null;
   time: string;
   stages: string;
-  user: string;
-  impersonatedUser: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  latencyMs: number | null;
-  sourceIP: string;
-  userAgent: string;
   /** Worst detector severity that fired, 'unknown' when only undecidable ones apply, '' when none. */
   mark: Severity | 'unknown' | '';
   detectors: string[];
@@ -118,11 +141,26 @@ export interface ViewerQueryParams {
   query: string;
   /** Default: time, ascending. */
   sort?: ViewerSort;
+  /** JSON path columns whose values the first page's rows carry (as in `rows`). */
+  paths?: string[];
+  /** Buckets of the timeline that comes with the answer (default 100). */
+  buckets?: number;
 }
 
+/** Where a query (or a column path) is wrong: offset and length in its text (UTF-16 code units). */
+export interface ViewerQueryError {
+  offset: number;
+  length: number;
+  message: string;
+}
+
+/** What a backend answers to a query itself: the new result's size, or the query's error (the previous result stays). */
+export type ViewerQueryOutcome = { ok: true; matchingRows: number; elapsedMs: number; jq: string } | { ok: false; error: ViewerQueryError };
+
+/** The answer to `query`: with a new result, what the viewer shows of it first (no more round trips). */
 export type ViewerQueryResult =
-  | { ok: true; matchingRows: number; elapsedMs: number; jq: string }
-  | { ok: false; error: { offset: number; length: number; message: string } };
+  | (Extract<ViewerQueryOutcome, { ok: true }> & { firstRows: ViewerRow[]; facets: ViewerFacet[]; timeline: ViewerTimeline })
+  | Extract<ViewerQueryOutcome, { ok: false }>;
 
 export interface ViewerRowsParams {
   sessionId: number;
@@ -137,7 +175,7 @@ export interface ViewerCheckPathParams {
 }
 
 /** A path that can be a column (`path` is its normal spelling), or the parser's error. */
-export type ViewerPathCheck = { ok: true; path: string } | { ok: false; error: { offset: number; length: number; message: string } };
+export type ViewerPathCheck = { ok: true; path: string } | { ok: false; error: ViewerQueryError };
 
 export interface ViewerCompleteParams {
   sessionId: number;
@@ -167,8 +205,6 @@ export interface ViewerRowsResult {
   start: number;
   rows: ViewerRow[];
 }
-
-export type FacetFieldName = 'user' | 'verb' | 'resource' | 'namespace' | 'code' | 'userAgent';
 
 export interface ViewerFacetsParams {
   sessionId: number;
@@ -243,6 +279,27 @@ export interface ViewerExportParams {
   format: 'jsonl' | 'csv';
   /** File to write (the client asks the user where). */
   path: string;
+}
+
+export interface ViewerAddFilterParams {
+  /** The query bar's text. */
+  query: string;
+  field: FacetFieldName;
+  value: string;
+  /** Exclude the value (`-field:value`) instead. */
+  exclude: boolean;
+}
+
+export interface ViewerTimeRangeParams {
+  query: string;
+  /** ISO times: requests at `after` or later and before `before`. */
+  after: string;
+  before: string;
+}
+
+/** A query text as the server edited it, for the query bar to show and run. */
+export interface ViewerEditedQuery {
+  query: string;
 }
 
 export interface ViewerExportResult {

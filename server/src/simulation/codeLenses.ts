@@ -5,7 +5,7 @@ import { perDay } from './report';
 import { simulatePolicy, type Simulation } from './simulate';
 import { simulationPolicy } from './simulationPolicy';
 import type { LoadedSample } from './sampleCache';
-import { formatBytes, formatShare } from './units';
+import { formatBytes, formatShare } from '../protocol/wording';
 
 /** The command a lens runs: open the report of this policy. */
 export const REPORT_COMMAND = 'k8sAudit.simulatePolicy';

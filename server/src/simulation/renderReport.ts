@@ -1,5 +1,5 @@
 import type { CompareReport, RuleReport, SimulationReport } from './report';
-import { formatBytes, formatShare } from './units';
+import { formatBytes, formatShare } from '../protocol/wording';
 
 // The report for people: plain text (terminal) or Markdown (a CI job summary, a PR comment).
 // Log values (user names, agents, URLs) are untrusted: control characters are escaped, and in

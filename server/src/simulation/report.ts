@@ -1,59 +1,13 @@
 import type { LogSetResult } from '../auditlog/readLogSet';
 import { LEVELS, levelRank } from '../policy/types';
 import type { PolicyComparison } from './compare';
-import type { Contributor, Simulation } from './simulate';
+import type { Simulation } from './simulate';
 import type { SimulationPolicy } from './simulationPolicy';
-import { STAGE_BIT, type TrafficSample } from './trafficSample';
-import { formatShare } from './units';
+import { STAGE_BITS, type TrafficSample } from './trafficSample';
+import { formatShare } from '../protocol/wording';
+import type { CompareReport, ReadReport, RuleReport, SimulationReport } from '../protocol/simulation';
 
-/** What a simulation says, as plain JSON (`k8s-audit simulate --format json`, the VS Code report). */
-export interface SimulationReport {
-  policy: string;
-  logs: string[];
-  window: { from: string | null; to: string | null; seconds: number };
-  totals: {
-    requests: number;
-    /** Requests that get at least one event. */
-    loggedRequests: number;
-    events: number;
-    bytes: number;
-    /** null when the log spans no time. */
-    bytesPerDay: number | null;
-    byLevel: Record<string, { requests: number; events: number; bytes: number; bytesPerDay: number | null }>;
-    /** Part of bytes that is estimated (bodies from similar requests, stages the log lacks). */
-    estimatedBytes: number;
-    /** True when some bodies' sizes are unknown: bytes then count only their metadata (a lower bound). */
-    lowerBound: boolean;
-  };
-  rules: RuleReport[];
-  unmatched: { requests: number; events: number };
-  exposures: { rule: number; line: number; resource: string; verb: string; requests: number }[];
-  /** Requests whose bodies in this log already hold secret values, and the rule that decides them. */
-  secretValues: { rule: number | null; line: number | null; resource: string; verb: string; requests: number; stillLogged: boolean }[];
-  unknown: {
-    /** Requests a rule would log with bodies whose size nothing in the log tells (metadata counted only). */
-    requests: number;
-    estimatedBodyRequests: number;
-    missingStageEvents: number;
-    rules: { rule: number; line: number; requests: number }[];
-    notes: string[];
-  };
-  compare?: CompareReport;
-  /** Policy errors that would stop kube-apiserver: the numbers show what it would do if it loaded the file. */
-  policyErrors: { line: number; message: string }[];
-  /** How the logs were read: records skipped (with their lines) and files that could not be read. */
-  read?: ReadReport;
-}
-
-export interface ReadReport {
-  files: string[];
-  events: number;
-  requests: number;
-  skippedCount: number;
-  /** The first skipped records of each file (the reader keeps up to 1000 per file). */
-  skipped: { file: string; line: number; reason: string }[];
-  errors: { file: string; message: string }[];
-}
+export type { CompareReport, ReadReport, RuleReport, SimulationReport };
 
 export function readReport(read: LogSetResult): ReadReport {
   return {
@@ -64,33 +18,6 @@ export function readReport(read: LogSetResult): ReadReport {
     skipped: read.summaries.flatMap((s) => s.skipped.map((k) => ({ file: read.files[k.file] ?? s.path, line: k.line, reason: k.reason }))),
     errors: read.errors,
   };
-}
-
-export interface RuleReport {
-  index: number;
-  line: number;
-  level: string;
-  requests: number;
-  events: number;
-  bytes: number;
-  bytesPerDay: number | null;
-  /** Share of the bytes the policy writes. */
-  share: number;
-  /** Share of all requests in the sample. */
-  requestShare: number;
-  dead: boolean;
-  unknownBodyRequests: number;
-  estimatedBytes: number;
-  top?: { users: Contributor[]; userAgents: Contributor[]; resources: Contributor[]; verbs: Contributor[] };
-}
-
-export interface CompareReport {
-  policy: string;
-  events: { from: number; to: number; change: number };
-  bytesPerDay: { from: number | null; to: number | null; change: number | null };
-  rules: { index: number; line: number; otherIndex: number | null; otherLine: number | null; edited: boolean; events: number; bytesPerDay: number | null }[];
-  removed: { otherIndex: number; otherLine: number; requests: number; events: number; bytesPerDay: number | null }[];
-  levelChanges: { verb: string; apiGroup: string; resource: string; from: string; to: string; requests: number; bytesPerDay: number | null }[];
 }
 
 export interface ReportInput {
@@ -200,7 +127,7 @@ function sampleNotes(simulation: Simulation, minor: number): string[] {
   }
   if (totals.estimatedBodyRequests > 0) notes.push(`${count(totals.estimatedBodyRequests)} request(s) have body sizes estimated from logged bodies of the same group, resource and verb.`);
   if (totals.missingStageEvents > 0) {
-    const lacking = ['RequestReceived', 'ResponseStarted'].filter((stage) => (sample.stagesSeen & STAGE_BIT[stage]!) === 0);
+    const lacking = ['RequestReceived', 'ResponseStarted'].filter((stage) => (sample.stagesSeen & STAGE_BITS[stage]!) === 0);
     const why = lacking.length > 0 ? ` (this log has no ${lacking.join(' or ')} events: the cluster's policy omits them)` : '';
     notes.push(`${count(totals.missingStageEvents)} event(s) are for stages the log does not show${why}; each is sized like its request's smallest logged event.`);
   }

@@ -3,7 +3,10 @@ import { unionStages } from '../policy/match';
 import { LEVELS, levelRank, type Level, type Policy } from '../policy/types';
 import { rulesOfRows, UNMATCHED } from './ruleOfRow';
 import { cellsOf, rowValues, type RowValues } from './cells';
-import { FINAL_STAGES, STAGE_BIT, UNKNOWN_SIZE, type TrafficSample } from './trafficSample';
+import { FINAL_STAGES, STAGE_BITS, UNKNOWN_SIZE, type TrafficSample } from './trafficSample';
+import type { Contributor } from '../protocol/simulation';
+
+export type { Contributor };
 
 /** What one rule (or all unmatched requests) would write over the sample. */
 export interface VolumeStats {
@@ -18,12 +21,6 @@ export interface VolumeStats {
   estimatedBodyRequests: number;
   /** Events for stages the log does not show (the cluster's policy omitted them), sized like the request's logged events. */
   missingStageEvents: number;
-}
-
-export interface Contributor {
-  value: string;
-  requests: number;
-  bytes: number;
 }
 
 export interface TopContributors {
@@ -79,8 +76,8 @@ export interface SimulateOptions {
 }
 
 const POPCOUNT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
-const RECEIVED = STAGE_BIT.RequestReceived!;
-const STARTED = STAGE_BIT.ResponseStarted!;
+const RECEIVED = STAGE_BITS.RequestReceived!;
+const STARTED = STAGE_BITS.ResponseStarted!;
 
 function emptyStats(): VolumeStats {
   return { requests: 0, events: 0, bytes: 0, estimatedBytes: 0, unknownBodyRequests: 0, estimatedBodyRequests: 0, missingStageEvents: 0 };
@@ -88,7 +85,7 @@ function emptyStats(): VolumeStats {
 
 function stageMask(stages: readonly string[]): number {
   let mask = 0;
-  for (const stage of stages) mask |= STAGE_BIT[stage] ?? 0;
+  for (const stage of stages) mask |= STAGE_BITS[stage] ?? 0;
   return mask;
 }
 

@@ -5,14 +5,16 @@ import type { AuditRequest } from '../auditlog/requests';
 import { SENSITIVE_TARGETS } from '../policy/checks/lint/levels';
 import { levelRank, type RequestAttributes } from '../policy/types';
 import { hasNoRequestBody, hasNoResponseBody, isLongRunning, requestAttributesOf } from './requestAttributes';
+import { STAGE_BITS, STAGES } from '../protocol/vocabulary';
+
+export { STAGE_BITS };
 
 /** Stage order of the per-row byte columns and of stage masks (bit i = STAGE_ORDER[i]). */
-export const STAGE_ORDER = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
-export const STAGE_BIT: Readonly<Record<string, number>> = { RequestReceived: 1, ResponseStarted: 2, ResponseComplete: 4, Panic: 8 };
+export const STAGE_ORDER = STAGES;
 /** Column of a stage's bytes within a row's four, by its bit. */
 export const STAGE_SLOT: Readonly<Record<number, number>> = { 1: 0, 2: 1, 4: 2, 8: 3 };
 /** The stages that end a request and carry its bodies. */
-export const FINAL_STAGES = STAGE_BIT.ResponseComplete! | STAGE_BIT.Panic!;
+export const FINAL_STAGES = STAGE_BITS.ResponseComplete! | STAGE_BITS.Panic!;
 /** A body size the log does not tell (the request was logged below the level that would show it). */
 export const UNKNOWN_SIZE = 0xffffffff;
 
@@ -56,7 +58,7 @@ export class TrafficSample {
   readonly kind = new GrowableUint32();
   readonly name = new GrowableUint32();
   readonly agent = new GrowableUint32();
-  /** Stages the log shows for the request (STAGE_BIT mask). */
+  /** Stages the log shows for the request (STAGE_BITS mask). */
   readonly stages = new GrowableUint8();
   /** rows × 4: metadata bytes (the event without its bodies) of each logged stage, STAGE_ORDER. */
   readonly stageBytes = new GrowableUint32(4096);
@@ -112,7 +114,7 @@ export class TrafficSample {
     const sizes = this.stageBytes.data;
     sizes.fill(0, at, at + 4);
     for (const event of request.stages) {
-      const bit = STAGE_BIT[event.stage];
+      const bit = STAGE_BITS[event.stage];
       if (bit === undefined) continue;
       mask |= bit;
       const slot = at + STAGE_SLOT[bit]!;

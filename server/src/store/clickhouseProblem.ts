@@ -1,7 +1,8 @@
 import { ClickHouseError, type ClickHouseConnection } from './clickhouseClient';
 
-/** What went wrong, for a caller that reacts differently (a client asks for a password again on `auth`). */
-export type ClickHouseProblemKind = 'unreachable' | 'auth' | 'missing-table' | 'not-audit-table' | 'other';
+import type { ClickHouseProblemKind } from '../protocol/vocabulary';
+
+export type { ClickHouseProblemKind };
 
 /** A ClickHouse failure said in plain words: which server, which user or table, and what to do. */
 export class ClickHouseProblem extends Error {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { execCommand } from '../auditlog/execCommand';
 import { record, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import { sqlIdentifier, sqlString } from './sqlText';
+import { stageRank } from '../protocol/vocabulary';
 
 /**
  * One row per audit event (each stage of a request), with the fields the local index has plus the
@@ -43,8 +44,8 @@ export const COLUMNS: readonly [name: string, type: string][] = [
   ['raw', 'String'], // the audit.k8s.io Event as JSON (converted for GKE and legacy text)
 ];
 
-export const STAGE_RANK: Record<string, number> = { RequestReceived: 1, ResponseStarted: 2, Panic: 3, ResponseComplete: 4 };
-export const TOP_STAGE_RANK = 4;
+/** The stageRank column of a request's most complete stage. */
+export const TOP_STAGE_RANK = stageRank('ResponseComplete');
 
 /** Where the rows live: `table` is what queries and inserts name (the Distributed table on a cluster). */
 export interface StoreTable {
@@ -107,7 +108,7 @@ export function eventRow(event: NormalizedEvent, source: string, detections: { h
     requestKey: requestKeyOf(event.auditID, raw),
     auditID: event.auditID,
     stage: event.stage,
-    stageRank: STAGE_RANK[event.stage] ?? 0,
+    stageRank: stageRank(event.stage),
     level: event.level,
     verb: event.verb,
     user: event.user,

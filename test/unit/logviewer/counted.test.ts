@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { counted } from '../../../server/src/auditlog/viewer/counted';
+import { counted } from '../../../server/src/protocol/wording';
 
 describe('counts as the viewer prints them', () => {
   it('puts the noun in the number the count needs, with thousands separators', () => {

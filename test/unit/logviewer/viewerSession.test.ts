@@ -66,6 +66,29 @@ describe('viewer sessions over the log index', () => {
     }
   });
 
+  it('answers a query with what the viewer shows of the new result: the first page, the facets and the timeline', async () => {
+    const sessions = new ViewerSessions();
+    const { sessionId } = await sessions.open(SECRETS_LOG);
+    try {
+      const answer = await sessions.query({ sessionId, query: 'verb:create', paths: ['user.username'], buckets: 4 });
+      assert.ok(answer.ok);
+      assert.equal(answer.matchingRows, 2);
+      // The same as asking the session for each, over the result the query left.
+      const session = sessions.get(sessionId);
+      assert.deepEqual(answer.firstRows, await session.rowsWithPaths(0, 100, ['user.username']));
+      assert.deepEqual(answer.firstRows.map((row) => row.paths?.['user.username']), ['alice@example.com', 'system:kube-apiserver']);
+      assert.deepEqual(answer.facets, await session.facets(['user', 'verb', 'resource', 'namespace', 'code', 'userAgent']));
+      assert.deepEqual(answer.timeline, await session.timeline(4));
+      assert.equal(answer.timeline.requests.reduce((sum, n) => sum + n, 0), 2);
+      // A query error is the whole answer: the previous result stays.
+      const bad = await sessions.query({ sessionId, query: 'verb:(create' });
+      assert.equal(bad.ok, false);
+      assert.equal(session.status().matchingRows, 2);
+    } finally {
+      sessions.close(sessionId);
+    }
+  });
+
   it('shows the whole event redacted, with its detections', async () => {
     const sessions = new ViewerSessions();
     const { sessionId } = await sessions.open(SECRETS_LOG);

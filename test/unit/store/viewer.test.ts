@@ -51,13 +51,15 @@ describe('the viewer on ClickHouse', { skip: clickhouseMissing() }, () => {
   let storeOpened: ViewerStatus;
   let fileOpened: ViewerStatus;
   let storeId = 0;
+  let fileId = 0;
 
   before(async () => {
     generateLog(generated, 3000);
     clickhouse = await ClickHouseCluster.start(1);
     load([generated, '--clickhouse', clickhouse.url]);
     const opened = await sessions.open(generated);
-    file = sessions.get(opened.sessionId);
+    fileId = opened.sessionId;
+    file = sessions.get(fileId);
     fileOpened = opened.status;
     const onStore = await storeSessions.openWith(storeViewerOpener({ url: clickhouse.url }), 60_000);
     storeId = onStore.sessionId;
@@ -99,6 +101,17 @@ describe('the viewer on ClickHouse', { skip: clickhouseMissing() }, () => {
     assert.equal(faceted.matchingRows, top.count);
     assert.equal(faceted.matchingRows, cliCount(byFacet));
     assert.equal(store.status().matchingRows, top.count);
+  });
+
+  it('answers a query with the file viewer\'s first page, facets and timeline in one answer', async () => {
+    const query = { query: 'verb:(create patch) -user:system:*', buckets: 30, paths: ['user.groups'] };
+    const [fromStore, fromFile] = [await storeSessions.query({ sessionId: storeId, ...query }), await sessions.query({ sessionId: fileId, ...query })];
+    assert.ok(fromStore.ok && fromFile.ok);
+    assert.equal(fromStore.matchingRows, fromFile.matchingRows);
+    assertSameRows(fromStore.firstRows, fromFile.firstRows);
+    assert.ok(fromStore.firstRows.length > 0 && fromStore.firstRows.every((row) => row.paths?.['user.groups'] !== undefined));
+    assert.deepEqual(fromStore.facets, fromFile.facets);
+    assert.deepEqual(fromStore.timeline, fromFile.timeline);
   });
 
   it('pages by keyset the same rows as the file viewer, JSON path columns too, however the pages are asked for', async () => {

@@ -3,6 +3,7 @@ import { compileQuery, type EventPredicate } from '../query/evaluate';
 import { parseQuery } from '../query/parser';
 import type { AuditRequest } from '../requests';
 import { DETECTOR_CATALOG } from './catalog';
+import { levelRank, LEVELS } from '../../protocol/vocabulary';
 import { isWindowDetector, severityRank, type DetectorDefinition, type NeedsLevel, type Severity, type WindowDetectorDefinition } from './types';
 import { WINDOW_DETECTOR_CATALOG } from './windowCatalog';
 
@@ -78,8 +79,6 @@ export function compileDetectors(selection: DetectorSelection = {}, catalog: rea
     }));
 }
 
-const LEVEL_RANK: Record<string, number> = { None: 0, Metadata: 1, Request: 2, RequestResponse: 3 };
-
 /**
  * Whether the event carries what a body condition reads. The body itself decides (GKE and converted
  * records have bodies but no level); the stated level only explains a missing one.
@@ -93,8 +92,9 @@ function missingBody(event: NormalizedEvent, needs: NeedsLevel): string | null {
 /** Why a request logged at `level` without the body a detector reads is unknown to it ("needs Request level (logged at Metadata)"). */
 export function unknownReason(level: string, needs: NeedsLevel): string {
   const logged = level || 'Metadata';
-  const rank = Object.hasOwn(LEVEL_RANK, logged) ? LEVEL_RANK[logged]! : 1;
-  const detail = rank >= LEVEL_RANK[needs]! ? `logged at ${logged} but without ${needs === 'RequestResponse' ? 'responseObject' : 'requestObject'}` : `logged at ${logged}`;
+  // A level this version does not know counts as Metadata here (levelRank would order it like None).
+  const rank = (LEVELS as readonly string[]).includes(logged) ? levelRank(logged) : levelRank('Metadata');
+  const detail = rank >= levelRank(needs) ? `logged at ${logged} but without ${needs === 'RequestResponse' ? 'responseObject' : 'requestObject'}` : `logged at ${logged}`;
   return `needs ${needs} level (${detail})`;
 }
 

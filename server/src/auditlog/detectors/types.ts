@@ -1,5 +1,6 @@
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+import { SEVERITIES, type Severity } from '../../protocol/vocabulary';
+
+export { SEVERITIES, type Severity };
 
 /** The audit level an event must have been logged at for its body-based condition to be decidable. */
 export type NeedsLevel = 'Metadata' | 'Request' | 'RequestResponse';

@@ -1,32 +1,17 @@
+import type { RequestFields } from '../../protocol/requestFields';
 import type { DetectorOutcome } from '../detectors';
 import type { LogIndex } from './logIndex';
 import { FLAG_INCOMPLETE, GROUP_SEPARATOR, NUM, STAGE_BITS } from './schema';
 
 /** One request as the table and the details pane show it. Values are untrusted text from the log. */
-export interface IndexRow {
+export interface IndexRow extends RequestFields {
   id: number;
-  auditID: string;
   /** Epoch ms of the request, null when unknown. */
   time: number | null;
-  user: string;
-  groups: string[];
-  impersonatedUser: string;
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
-  requestURI: string;
-  code: number | null;
-  sourceIP: string;
-  userAgent: string;
-  level: string;
   /** The primary stage (the most complete one). */
   stage: string;
   /** Every stage logged for the request. */
   stages: string[];
-  latencyMs: number | null;
   decision: string;
   /** Where the primary stage's record is: re-read it for the JSON of the details pane. */
   file: number;

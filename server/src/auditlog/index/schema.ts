@@ -2,6 +2,9 @@
 // stores and queries them (in the index). One row is one request: the fields of its most complete
 // stage (the one the streaming path's requestPredicate and detectors look at), plus where its stages are.
 
+import type { RequestFieldName } from '../../protocol/requestFields';
+import { STAGE_BITS } from '../../protocol/vocabulary';
+
 /**
  * Text fields, dictionary-encoded: each row holds an integer id per column, each column one string
  * table. `resourcePath` is "resource/subresource" (the value `resource:pods/exec` compares with);
@@ -26,7 +29,9 @@ export const STRING_COLUMNS = [
   'decision',
   'reason',
   'groups',
-] as const;
+] as const satisfies readonly (RequestFieldName | IndexOnlyColumn)[];
+/** Text columns that are not fields of the event but derived from them for queries. */
+type IndexOnlyColumn = 'resourcePath' | 'decision' | 'reason';
 export type StringColumn = (typeof STRING_COLUMNS)[number];
 export const STRING_COLUMN_COUNT = STRING_COLUMNS.length;
 export const STRING_COLUMN_INDEX: Readonly<Record<StringColumn, number>> = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<StringColumn, number>;
@@ -41,7 +46,7 @@ export const NUMBER_COLUMN_COUNT = NUMBER_COLUMNS.length;
 export const NUM = { time: 0, latency: 1, code: 2, firstOffset: 3, primaryOffset: 4 } as const;
 
 /** Bits of the stage mask: which stages of the request were logged. */
-export const STAGE_BITS: Readonly<Record<string, number>> = { RequestReceived: 1, ResponseStarted: 2, ResponseComplete: 4, Panic: 8 };
+export { STAGE_BITS };
 /** Any other (or empty) stage name. */
 export const OTHER_STAGE_BIT = 16;
 

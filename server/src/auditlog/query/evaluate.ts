@@ -4,11 +4,12 @@ import type { ComparisonOperator, FieldRef, PathStep, PathTerm, QueryNode, Value
 import { indexField, type IndexField } from './fields';
 import { asciiLower, compilePattern, freeTextPattern, type StringTest } from './pattern';
 import { resourcePath } from '../requestTarget';
+import type { QueryFieldName } from '../../protocol/requestFields';
 
 export type EventPredicate = (event: NormalizedEvent) => boolean;
 
 /** The index fields free text looks in. */
-export const FREE_TEXT_FIELDS = ['user', 'impersonatedUser', 'verb', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'userAgent', 'sourceIP', 'auditID', 'stage'];
+export const FREE_TEXT_FIELDS: readonly QueryFieldName[] = ['user', 'impersonatedUser', 'verb', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'userAgent', 'sourceIP', 'auditID', 'stage'];
 
 /** Compiles a parsed query into a predicate over one event (closures built once, not per event). */
 export function compileQuery(node: QueryNode): EventPredicate {

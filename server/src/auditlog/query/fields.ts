@@ -1,5 +1,6 @@
 import { execCommand } from '../execCommand';
 import type { NormalizedEvent } from '../normalizedEvent';
+import type { QueryFieldName } from '../../protocol/requestFields';
 import { record } from '../normalizedEvent';
 import { QuerySyntaxError, type FieldRef, type JsonPath, type PathStep } from './ast';
 
@@ -10,7 +11,7 @@ export type FieldType = 'string' | 'number' | 'strings' | 'time';
  * using the helpers of jqPrelude (strings default to "" exactly as the normaliser does).
  */
 export interface IndexField {
-  name: string;
+  name: QueryFieldName;
   aliases: string[];
   type: FieldType;
   get(event: NormalizedEvent): string | number | null | readonly string[];
@@ -25,71 +26,68 @@ function annotation(event: NormalizedEvent, key: string): string {
 
 const jqString = (path: string) => `([(${path})?][0] | _s)`;
 
-export const INDEX_FIELDS: readonly IndexField[] = [
-  { name: 'user', aliases: ['username'], type: 'string', get: (e) => e.user, jq: jqString('.user.username'), description: 'user.username' },
-  { name: 'groups', aliases: ['group'], type: 'strings', get: (e) => e.groups, jq: '[(.user.groups[])? | strings]', description: 'user.groups (any)' },
-  { name: 'impersonatedUser', aliases: ['as'], type: 'string', get: (e) => e.impersonatedUser, jq: jqString('.impersonatedUser.username'), description: 'impersonatedUser.username' },
-  { name: 'verb', aliases: [], type: 'string', get: (e) => e.verb, jq: jqString('.verb'), description: 'verb' },
-  { name: 'apiGroup', aliases: [], type: 'string', get: (e) => e.apiGroup, jq: jqString('.objectRef.apiGroup'), description: 'objectRef.apiGroup' },
-  { name: 'resource', aliases: [], type: 'string', get: (e) => e.resource, jq: jqString('.objectRef.resource'), description: 'objectRef.resource; a value with "/" matches resource/subresource' },
-  { name: 'subresource', aliases: [], type: 'string', get: (e) => e.subresource, jq: jqString('.objectRef.subresource'), description: 'objectRef.subresource' },
-  { name: 'namespace', aliases: ['ns'], type: 'string', get: (e) => e.namespace, jq: jqString('.objectRef.namespace'), description: 'objectRef.namespace' },
-  {
-    name: 'name',
+/** Each field the query language names, once, in the order completion offers them: a missing or unknown one is a compile error. */
+const FIELDS: { readonly [N in QueryFieldName]: Omit<IndexField, 'name'> } = {
+  user: { aliases: ['username'], type: 'string', get: (e) => e.user, jq: jqString('.user.username'), description: 'user.username' },
+  groups: { aliases: ['group'], type: 'strings', get: (e) => e.groups, jq: '[(.user.groups[])? | strings]', description: 'user.groups (any)' },
+  impersonatedUser: { aliases: ['as'], type: 'string', get: (e) => e.impersonatedUser, jq: jqString('.impersonatedUser.username'), description: 'impersonatedUser.username' },
+  verb: { aliases: [], type: 'string', get: (e) => e.verb, jq: jqString('.verb'), description: 'verb' },
+  apiGroup: { aliases: [], type: 'string', get: (e) => e.apiGroup, jq: jqString('.objectRef.apiGroup'), description: 'objectRef.apiGroup' },
+  resource: { aliases: [], type: 'string', get: (e) => e.resource, jq: jqString('.objectRef.resource'), description: 'objectRef.resource; a value with "/" matches resource/subresource' },
+  subresource: { aliases: [], type: 'string', get: (e) => e.subresource, jq: jqString('.objectRef.subresource'), description: 'objectRef.subresource' },
+  namespace: { aliases: ['ns'], type: 'string', get: (e) => e.namespace, jq: jqString('.objectRef.namespace'), description: 'objectRef.namespace' },
+  name: {
     aliases: [],
     type: 'string',
     get: (e) => e.name,
     jq: `(${jqString('.objectRef.name')} as $n | if $n != "" then $n else (${jqString('.responseObject.metadata.name')} as $r | if $r != "" then $r else ${jqString('.requestObject.metadata.name')} end) end)`,
     description: 'objectRef.name, else the name of the created object',
   },
-  { name: 'requestURI', aliases: ['uri'], type: 'string', get: (e) => e.requestURI, jq: jqString('.requestURI'), description: 'requestURI' },
-  { name: 'code', aliases: ['status'], type: 'number', get: (e) => e.code, jq: '(([(.responseStatus.code)?][0] | numbers) // null)', description: 'responseStatus.code' },
-  { name: 'sourceIP', aliases: ['ip'], type: 'string', get: (e) => e.sourceIP, jq: jqString('.sourceIPs[0]'), description: 'first of sourceIPs' },
-  { name: 'userAgent', aliases: ['ua'], type: 'string', get: (e) => e.userAgent, jq: jqString('.userAgent'), description: 'userAgent' },
-  { name: 'auditID', aliases: ['id'], type: 'string', get: (e) => e.auditID, jq: jqString('.auditID'), description: 'auditID' },
-  { name: 'stage', aliases: [], type: 'string', get: (e) => e.stage, jq: jqString('.stage'), description: 'stage' },
-  { name: 'level', aliases: [], type: 'string', get: (e) => e.level, jq: jqString('.level'), description: 'level' },
-  {
-    name: 'latency',
+  requestURI: { aliases: ['uri'], type: 'string', get: (e) => e.requestURI, jq: jqString('.requestURI'), description: 'requestURI' },
+  code: { aliases: ['status'], type: 'number', get: (e) => e.code, jq: '(([(.responseStatus.code)?][0] | numbers) // null)', description: 'responseStatus.code' },
+  sourceIP: { aliases: ['ip'], type: 'string', get: (e) => e.sourceIP, jq: jqString('.sourceIPs[0]'), description: 'first of sourceIPs' },
+  userAgent: { aliases: ['ua'], type: 'string', get: (e) => e.userAgent, jq: jqString('.userAgent'), description: 'userAgent' },
+  auditID: { aliases: ['id'], type: 'string', get: (e) => e.auditID, jq: jqString('.auditID'), description: 'auditID' },
+  stage: { aliases: [], type: 'string', get: (e) => e.stage, jq: jqString('.stage'), description: 'stage' },
+  level: { aliases: [], type: 'string', get: (e) => e.level, jq: jqString('.level'), description: 'level' },
+  latency: {
     aliases: [],
     type: 'number',
     get: (e) => e.latencyMs,
     jq: '(([(.stageTimestamp)?][0] | _ms) as $e | ([(.requestReceivedTimestamp)?][0] | _ms) as $b | if $e != null and $b != null then $e - $b else null end)',
     description: 'stageTimestamp - requestReceivedTimestamp in ms (values: 250, 250ms, 1.5s, 2m)',
   },
-  {
-    name: 'time',
+  time: {
     aliases: [],
     type: 'time',
     get: (e) => (Number.isNaN(e.time) ? null : e.time),
     jq: '(([(.requestReceivedTimestamp)?][0] | _ms) // ([(.stageTimestamp)?][0] | _ms) // ([(.timestamp)?][0] | _ms))',
     description: 'requestReceivedTimestamp (compare with dates: time>=2026-02-22T10:00Z)',
   },
-  {
-    name: 'decision',
+  decision: {
     aliases: [],
     type: 'string',
     get: (e) => annotation(e, 'authorization.k8s.io/decision'),
     jq: jqString('.annotations["authorization.k8s.io/decision"]'),
     description: 'annotations["authorization.k8s.io/decision"] (allow, forbid)',
   },
-  {
-    name: 'reason',
+  reason: {
     aliases: [],
     type: 'string',
     get: (e) => annotation(e, 'authorization.k8s.io/reason'),
     jq: jqString('.annotations["authorization.k8s.io/reason"]'),
     description: 'annotations["authorization.k8s.io/reason"]',
   },
-  {
-    name: 'command',
+  command: {
     aliases: [],
     type: 'string',
     get: (e) => execCommand(e.requestURI),
     jq: `([${jqString('.requestURI')} | scan("[?&]command=([^&]*)") | .[0] | _urldecode] | join(" "))`,
     description: 'exec/attach command decoded from requestURI (args joined by spaces)',
   },
-];
+};
+
+export const INDEX_FIELDS: readonly IndexField[] = (Object.keys(FIELDS) as QueryFieldName[]).map((name) => ({ name, ...FIELDS[name] }));
 
 const BY_NAME = new Map<string, IndexField>();
 for (const field of INDEX_FIELDS) for (const name of [field.name, ...field.aliases]) BY_NAME.set(name, field);

@@ -9,6 +9,7 @@ import { LineSplitter } from './lineSplitter';
 import { binaryDataReason, firstControlByte, notTextFile } from './notText';
 import { scannedEvent } from './scannedEvent';
 import { ScanningLineSplitter } from './scanningLineSplitter';
+import type { DamageKind } from '../../protocol/vocabulary';
 
 /** A record that could not be read as an audit event, and why. Never fatal. */
 export interface SkippedRecord {
@@ -21,11 +22,7 @@ export interface SkippedRecord {
   damage?: DamageKind;
 }
 
-/**
- * How input was damaged: a gzip stream that ends early or is corrupt (the rest of the file is lost),
- * a file that is not text at all (nothing was read), or binary bytes in a line (only that line is lost).
- */
-export type DamageKind = 'gzip-ends-early' | 'gzip-corrupt' | 'not-text' | 'binary-line';
+export type { DamageKind };
 
 /** How the bytes are framed: one record per line, or pretty-printed JSON documents. */
 export type Framing = 'lines' | 'documents' | 'empty';

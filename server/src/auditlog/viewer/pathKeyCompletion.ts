@@ -5,7 +5,7 @@ import type { ViewerCompletionItem } from '../../protocol/logViewer';
 import { QuerySyntaxError } from '../query/ast';
 import { valuesAtPath } from '../query/evaluate';
 import { parseQuery } from '../query/parser';
-import { counted } from './counted';
+import { counted } from '../../protocol/wording';
 
 /** Keys offered at most. */
 const MAX_KEYS = 50;

@@ -4,7 +4,7 @@ import type {
   ViewerEventResult,
   ViewerExportResult,
   ViewerFacet,
-  ViewerQueryResult,
+  ViewerQueryOutcome,
   ViewerRow,
   ViewerSort,
   ViewerStatus,
@@ -110,7 +110,7 @@ export class ViewerSession {
     };
   }
 
-  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
+  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryOutcome> {
     const query = parseViewerQuery(text);
     if ('ok' in query) return query;
     const started = Date.now();

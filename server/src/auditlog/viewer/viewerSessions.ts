@@ -1,22 +1,27 @@
-import type {
-  FacetFieldName,
-  ViewerCompletion,
-  ViewerEventResult,
-  ViewerExportResult,
-  ViewerFacet,
-  ViewerOpenResult,
-  ViewerQueryResult,
-  ViewerRow,
-  ViewerSort,
-  ViewerStatus,
-  ViewerTimeline,
+import {
+  FACET_FIELDS,
+  type FacetFieldName,
+  type ViewerCompletion,
+  type ViewerEventResult,
+  type ViewerExportResult,
+  type ViewerFacet,
+  type ViewerOpenResult,
+  type ViewerQueryOutcome,
+  type ViewerQueryParams,
+  type ViewerQueryResult,
+  type ViewerRow,
+  type ViewerSort,
+  type ViewerStatus,
+  type ViewerTimeline,
 } from '../../protocol/logViewer';
 import type { DetectorSelection } from '../detectors';
 import { ViewerSession } from './viewerSession';
 
 const POLL_MS = 1_000;
-/** Rows sent with the answer to `open` (the webview's first page). */
+/** Rows sent with the answers to `open` and `query` (the webview's first page). */
 const FIRST_PAGE_ROWS = 100;
+/** Timeline buckets of a `query` answer when the viewer names no number. */
+const DEFAULT_BUCKETS = 100;
 
 /**
  * What a viewer asks of an open log, whoever holds it: a local file and its index (ViewerSession), or
@@ -25,7 +30,7 @@ const FIRST_PAGE_ROWS = 100;
  */
 export interface LogViewerSession {
   status(): ViewerStatus;
-  setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult>;
+  setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryOutcome>;
   /** Rows [start, start + count) of the current result, with the values of the JSON path columns asked for. */
   rowsWithPaths(start: number, count: number, paths?: readonly string[]): Promise<ViewerRow[]>;
   facets(fields: readonly FacetFieldName[]): ViewerFacet[] | Promise<ViewerFacet[]>;
@@ -75,6 +80,18 @@ export class ViewerSessions {
       this.close(sessionId);
       throw error;
     }
+  }
+
+  /**
+   * Runs a query and answers with what the viewer shows of the new result first: its first page, the
+   * facets and the timeline, asked of the session together (one answer instead of four round trips).
+   */
+  async query({ sessionId, query, sort, paths, buckets }: ViewerQueryParams): Promise<ViewerQueryResult> {
+    const session = this.get(sessionId);
+    const outcome = await session.setQuery(query, sort);
+    if (!outcome.ok) return outcome;
+    const [firstRows, facets, timeline] = await Promise.all([session.rowsWithPaths(0, FIRST_PAGE_ROWS, paths), session.facets(FACET_FIELDS), session.timeline(buckets ?? DEFAULT_BUCKETS)]);
+    return { ...outcome, firstRows, facets, timeline };
   }
 
   get(sessionId: number): LogViewerSession {

@@ -5,34 +5,9 @@ import { ruleLabel } from '../yaml/model';
 import { rangeOf } from '../yaml/parse';
 import { analysePolicy, loadPolicy, type PolicyCheckOptions } from '../checks/policyDiagnostics';
 import { levelRank, STAGES, type RequestAttributes } from '../types';
+import type { ExplainRequest, ExplainResult } from '../../protocol/policyExplain';
 
-export interface ExplainRequest {
-  user?: string;
-  groups?: string[];
-  verb: string;
-  /** e.g. "pods/exec" or "deployments" */
-  resource?: string;
-  /** default: from the catalog when the resource name is unambiguous, else "" */
-  apiGroup?: string;
-  namespace?: string;
-  name?: string;
-  /** non-resource URL, e.g. /healthz */
-  path?: string;
-}
-
-export interface ExplainResult {
-  /** 0-based index into the policy's rules[] */
-  ruleIndex?: number;
-  /** 0-based line of the rule's "-" */
-  ruleLine?: number;
-  level: string;
-  omitStages: string[];
-  omitManagedFields: boolean;
-  requestBodyLogged: boolean;
-  responseBodyLogged: boolean;
-  /** one or two plain sentences */
-  summary: string;
-}
+export type { ExplainRequest, ExplainResult };
 
 /**
  * What kube-apiserver would log for one request under this policy, decided by the first-match

@@ -3,33 +3,13 @@ import { policyDiagnostics, type PolicyCheckOptions } from '../../policy/checks/
 import { levelRank } from '../../policy/types';
 import { perDay } from '../report';
 import { simulatePolicy, type Simulation } from '../simulate';
-import { formatBytes, formatShare } from '../units';
+import { formatBytes, formatShare } from '../../protocol/wording';
 import type { TuneResult } from './proposeTune';
 import { renderIntoPolicy, renderPolicy, type CommentedRule } from './renderProposal';
 import { DEFAULT_RULES, MUST_LOG_RULES } from './starterPolicy';
+import type { TuneReport } from '../../protocol/simulation';
 
-/** What `k8s-audit tune --format json` prints; `policy` is the YAML of `--format yaml`. */
-export interface TuneReport {
-  policy: string;
-  logs: string[];
-  window: { from: string | null; to: string | null; seconds: number };
-  estimate: {
-    bytesPerDay: number | null;
-    eventsPerDay: number | null;
-    /** A Metadata catch-all over the same requests. */
-    catchAllBytesPerDay: number | null;
-    /** 1 - proposal / catch-all. */
-    cutFromCatchAll: number;
-    /** The given policy's estimate and the cut from it (--policy). */
-    baseBytesPerDay?: number | null;
-    cutFromBase?: number;
-    /** Requests logged with bodies whose size the log does not tell (only their metadata is counted). */
-    unknownBodyRequests: number;
-  };
-  rules: { index: number; level: string; why: string | null; requests: number; bytesPerDay: number | null; share: number }[];
-  candidates: { id: string; title: string; accepted: boolean; savedBytesPerDay: number | null; reason: string }[];
-  checks: { lintErrors: string[]; sensitiveDataWarnings: string[]; cisGaps: string[]; detectorGaps: number; sensitiveExemptions: number; budgetMet: boolean | null };
-}
+export type { TuneReport };
 
 export interface TuneReportInput {
   result: TuneResult;

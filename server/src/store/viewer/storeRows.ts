@@ -5,7 +5,8 @@ import { rowMark } from '../../auditlog/viewer/viewerRow';
 import type { ClickHouseClient } from '../clickhouseClient';
 import { sqlNumber, sqlString } from '../sqlText';
 import { fromRows } from '../storeQuery';
-import { STAGE_RANK, type StoreTable } from '../schema';
+import { stageRank } from '../../protocol/vocabulary';
+import type { StoreTable } from '../schema';
 import type { StoredRow } from './storeResult';
 
 let catalogOrder: Map<string, number> | undefined;
@@ -55,7 +56,7 @@ export async function stagesOfRows(client: ClickHouseClient, target: StoreTable,
   if (rows.length === 0) return stages;
   const keys = [...new Set(rows.map((row) => `(toDateTime(${sqlNumber(Number(row.requestSecond))}), ${sqlString(String(row.requestKey))})`))];
   await client.eachRow<{ requestKey: string; stages: string[] }>(`SELECT requestKey, groupUniqArray(stage) AS stages FROM ${fromRows(target)} WHERE (ts, requestKey) IN (${keys.join(', ')}) GROUP BY requestKey`, (row) => {
-    stages.set(row.requestKey, row.stages.sort((a, b) => (STAGE_RANK[a] ?? 0) - (STAGE_RANK[b] ?? 0)));
+    stages.set(row.requestKey, row.stages.sort((a, b) => stageRank(a) - stageRank(b)));
   });
   return stages;
 }

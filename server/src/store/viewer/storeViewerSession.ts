@@ -4,7 +4,7 @@ import type {
   ViewerEventResult,
   ViewerExportResult,
   ViewerFacet,
-  ViewerQueryResult,
+  ViewerQueryOutcome,
   ViewerRow,
   ViewerSort,
   ViewerStatus,
@@ -23,7 +23,8 @@ import type { ClickHouseClient } from '../clickhouseClient';
 import { explainClickHouseError } from '../clickhouseProblem';
 import { sqlString } from '../sqlText';
 import { compileStoreQuery, fromRows, rowEvent } from '../storeQuery';
-import { STAGE_RANK, type StoreTable } from '../schema';
+import { stageRank } from '../../protocol/vocabulary';
+import type { StoreTable } from '../schema';
 import { sampleStoreEvents, storeCompletionValues } from './storeCompletion';
 import { anchorOf, ROW_COLUMNS, StoreResult, type Anchor, type StoredRow } from './storeResult';
 import { rowDetections, stagesOfRows, storeViewerRow } from './storeRows';
@@ -86,7 +87,7 @@ export class StoreViewerSession implements LogViewerSession {
     return { totalRows: requests, matchingRows: this.result.matching, bytesRead: bytes, totalBytes: bytes, indexing: false, formats, skippedCount: 0, skipped: [], warnings: [], detections, timeSpan };
   }
 
-  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryResult> {
+  async setQuery(text: string, sort?: ViewerSort): Promise<ViewerQueryOutcome> {
     const ast = parseViewerQuery(text);
     if ('ok' in ast) return ast;
     const started = Date.now();
@@ -127,9 +128,9 @@ export class StoreViewerSession implements LogViewerSession {
       const stages = await this.client.rows<{ stage: string; raw: string; format: string; line: number }>(
         `SELECT stage, raw, format, line FROM ${fromRows(this.result.target)} WHERE requestKey = ${sqlString(String(row.requestKey))} AND ts >= toDateTime(${Number(row.requestSecond)}) AND stage != ${sqlString(String(row.stage))}`,
       );
-      stages.sort((a, b) => (STAGE_RANK[a.stage] ?? 0) - (STAGE_RANK[b.stage] ?? 0));
+      stages.sort((a, b) => stageRank(a.stage) - stageRank(b.stage));
       const event = rowEvent(row as { raw: string });
-      const summary = describeRequest({ ...event, time: Number.isNaN(event.time) ? null : event.time, decision: String(row.decision), stages: [...stages.map((s) => s.stage), event.stage].sort((a, b) => (STAGE_RANK[a] ?? 0) - (STAGE_RANK[b] ?? 0)) });
+      const summary = describeRequest({ ...event, time: Number.isNaN(event.time) ? null : event.time, decision: String(row.decision), stages: [...stages.map((s) => s.stage), event.stage].sort((a, b) => stageRank(a) - stageRank(b)) });
       summary.push(row.source === 'webhook' ? 'received by k8s-audit serve (webhook)' : `loaded from ${String(row.source)}, line ${Number(row.line)}`);
       const others = stages.map((stage) => ({ stage: stage.stage, event: rowEvent(stage).event }));
       const shown = shownStages(event.event, others, reveal);

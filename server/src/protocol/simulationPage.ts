@@ -1,5 +1,5 @@
 // Messages between the simulation report webview and the extension host. Both sides import this file.
-import type { SimulationReport } from '../../../server/src/protocol/simulation';
+import type { SimulationReport } from './simulation';
 
 export type { SimulationReport };
 

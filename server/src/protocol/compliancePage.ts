@@ -1,5 +1,5 @@
 // Messages between the compliance report webview and the extension host. Both sides import this file.
-import type { ComplianceReport, ComplianceReportResult } from '../../../server/src/protocol/compliance';
+import type { ComplianceReport, ComplianceReportResult } from './compliance';
 
 export type { ComplianceReport };
 
