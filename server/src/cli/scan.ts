@@ -1,7 +1,6 @@
 import {
   compileDetectors,
   compileWindowDetectors,
-  detectRequest,
   severityRank,
   SEVERITIES,
   WindowScanner,
@@ -14,6 +13,7 @@ import {
   type Severity,
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
+import { scannedDetectRequest } from '../auditlog/index/scannedDecisions';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
 import { cannotRead } from '../fileErrors';
@@ -135,14 +135,16 @@ async function scanFiles(
   err: ProgressStream,
 ): Promise<LogSetResult> {
   const windows = new WindowScanner(windowDetectors);
+  const detect = scannedDetectRequest(detectors);
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const result = await readLogSet(
     positionals,
     (request) => {
-      collector.addAll(detectRequest(request, detectors));
+      collector.addAll(detect(request));
       windows.add(request);
     },
-    { withRotated: options.has('with-rotated'), onProgress: progress.update },
+    // The collector and the window scanner keep values, not events: the field scanner's events may be read here only.
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true },
   );
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../normalizedEvent';
+import { copyEvent, type NormalizedEvent } from '../normalizedEvent';
 import { type FieldScanner, R_AUDIT_ID_LENGTH, R_AUDIT_ID_START, R_CODE, R_FLAGS, R_IDS, R_LATENCY, R_STAGE_BIT, R_TIME } from './fieldScanner';
 
 // Column numbers of schema.ts STRING_COLUMNS (the scanner's dictionaries follow that order).
@@ -17,6 +17,7 @@ const LEVEL = 12;
 const STAGE = 13;
 const GROUPS = 16;
 const NO_GROUPS: readonly string[] = Object.freeze([]);
+const NOT_DECODED: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * A NormalizedEvent read by the field scanner: its text fields are dictionary ids in the scanner's
@@ -132,6 +133,24 @@ export class ScannedEvent implements NormalizedEvent {
   get event(): Record<string, unknown> {
     if (this.decoded === null) this.decoded = JSON.parse(this.lineText()) as Record<string, unknown>;
     return this.decoded;
+  }
+
+  /**
+   * A copy that outlives the scanner's buffers (a stage a request holds while later lines are read):
+   * its fields as values, its line kept as text and decoded only when `event` is asked for.
+   */
+  detach(): NormalizedEvent {
+    if (this.decoded !== null) return copyEvent(this, this.decoded);
+    const text = this.lineText();
+    const copy = copyEvent(this, NOT_DECODED);
+    let decoded: Record<string, unknown> | null = null;
+    Object.defineProperty(copy, 'event', {
+      get: () => (decoded ??= JSON.parse(text) as Record<string, unknown>),
+      set: (value: Record<string, unknown>) => (decoded = value),
+      enumerable: true,
+      configurable: true,
+    });
+    return copy;
   }
 
   private lineText(): string {
