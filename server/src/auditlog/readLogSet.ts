@@ -16,6 +16,8 @@ export interface LogSetOptions {
    * copyEvent), never the events. Off: every line is JSON.parse'd and the events may be kept.
    */
   fieldScanner?: boolean;
+  /** Bytes the field scanner reads at once (default 1 MiB); tests make it small to cut lines and requests everywhere. */
+  fieldScannerInputBytes?: number;
 }
 
 export interface LogSetResult {
@@ -38,7 +40,7 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
     result.requests++;
     onRequest(request);
   });
-  const scanner = options.fieldScanner === true ? FieldScanner.create() : null;
+  const scanner = options.fieldScanner === true ? FieldScanner.create(options.fieldScannerInputBytes) : null;
   // One scanner for every file: its dictionaries of user names, verbs... carry over from file to file.
   const scan = scanner ? { scanner, beforeScan: () => grouper.keepHeld() } : null;
   for (const path of paths) {
