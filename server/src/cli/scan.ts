@@ -25,6 +25,7 @@ import { progressReporter, type ProgressStream } from '../auditlog/progressLine'
 import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { damagedFiles, reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
+import { writeJson } from './jsonOutput';
 import { scanStore } from '../store/storeScan';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
 
@@ -116,8 +117,8 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
 
   const report = collector.report(result);
   if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'sarif') out.write(`${JSON.stringify(scanSarif(report, collector.definitions, result), null, 2)}\n`);
+  if (format === 'json') writeJson(report, out);
+  else if (format === 'sarif') writeJson(scanSarif(report, collector.definitions, result), out);
   else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
 
   const readStatus = reportReadProblems(result, err, { details: false });
@@ -159,7 +160,8 @@ async function scanFiles(
 class FindingCollector {
   readonly definitions = new Map<string, DetectorDefinition>();
   failing = false;
-  private readonly detections: (Omit<Detection, 'file'> & { fileIndex: number })[] = [];
+  /** In the key order of a Detection; `file` is the file's index until report() names it. */
+  private readonly detections: (Omit<Detection, 'file'> & { file: number | string })[] = [];
   private readonly unknown: Record<string, { count: number; reason: string }> = {};
   private hidden = 0;
 
@@ -194,7 +196,6 @@ class FindingCollector {
       detector: detector.id,
       title: detector.title,
       severity: detector.severity,
-      fileIndex: e.file,
       line: e.line,
       auditID: e.auditID,
       user: e.user,
@@ -206,12 +207,15 @@ class FindingCollector {
       ...(owner ? { owner } : {}),
       references: detector.references,
       ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
+      file: e.file,
     });
   }
 
   report(result: LogSetResult): ScanReport {
-    // Requests complete out of order (long exec sessions last); report in file order.
-    const ordered = [...this.detections].sort((a, b) => a.fileIndex - b.fileIndex || a.line - b.line);
+    // Requests complete out of order (long exec sessions last); report in file order. Sorted and named
+    // in place: a scan of a few GB holds hundreds of thousands of them, once.
+    const ordered = this.detections.sort((a, b) => (a.file as number) - (b.file as number) || a.line - b.line);
+    for (const d of ordered) d.file = result.files[d.file as number]!;
     const summary: Record<string, number> = {};
     for (const d of ordered) summary[d.detector] = (summary[d.detector] ?? 0) + 1;
     return {
@@ -221,7 +225,7 @@ class FindingCollector {
       requests: result.requests,
       skipped: result.summaries.flatMap((s) => s.skipped.map((k) => ({ file: result.files[k.file]!, line: k.line, reason: k.reason }))),
       skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
-      detections: ordered.map(({ fileIndex, ...d }) => ({ ...d, file: result.files[fileIndex]! })),
+      detections: ordered as Detection[],
       summary,
       hiddenBelowMinSeverity: this.hidden,
       minSeverity: this.minSeverity,

@@ -1,0 +1,77 @@
+// Large JSON reports (scan's detections, its SARIF results) written in pieces: the same bytes as
+// `${JSON.stringify(value, null, 2)}\n`, without building the whole text as one string (for a scan of
+// a few GB that string alone was hundreds of MB).
+
+type Writable = { write(text: string): unknown };
+
+/** Arrays longer than this are written element by element (and the containers holding them, key by key). */
+const BIG_ARRAY = 64;
+const FLUSH_CHARS = 64 * 1024;
+
+/** Writes `${JSON.stringify(value, null, 2)}\n` to `out` in pieces of about 64 KiB. */
+export function writeJson(value: unknown, out: Writable): void {
+  const writer = new PieceWriter(out);
+  writeValue(value, '', writer);
+  writer.add('\n');
+  writer.flush();
+}
+
+class PieceWriter {
+  private pending: string[] = [];
+  private chars = 0;
+
+  constructor(private readonly out: Writable) {}
+
+  add(text: string): void {
+    this.pending.push(text);
+    this.chars += text.length;
+    if (this.chars >= FLUSH_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length > 0) this.out.write(this.pending.join(''));
+    this.pending = [];
+    this.chars = 0;
+  }
+}
+
+/** Plain arrays and objects (no toJSON) that hold a big array somewhere in their first levels. */
+function isBig(value: unknown, depth = 3): boolean {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return value.length > BIG_ARRAY || (depth > 0 && value.some((item) => isBig(item, depth - 1)));
+  return depth > 0 && Object.values(value).some((item) => isBig(item, depth - 1));
+}
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+function omitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
+  if (!isBig(value)) {
+    const text = JSON.stringify(value, null, 2);
+    // A JSON string never holds a raw line break: every one is between values, where the indent goes.
+    writer.add(indent === '' ? text : text.replace(/\n/g, `\n${indent}`));
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    writer.add('[');
+    value.forEach((item, i) => {
+      writer.add(`${i === 0 ? '' : ','}\n${inner}`);
+      writeValue(omitted(item) ? null : item, inner, writer);
+    });
+    writer.add(`\n${indent}]`);
+    return;
+  }
+  writer.add('{');
+  let first = true;
+  for (const key of Object.keys(value as object)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (omitted(item)) continue;
+    writer.add(`${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+    writeValue(item, inner, writer);
+    first = false;
+  }
+  writer.add(`\n${indent}}`);
+}
