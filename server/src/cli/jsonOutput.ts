@@ -7,6 +7,8 @@ type Writable = { write(text: string): unknown };
 /** Arrays longer than this are written element by element (and the containers holding them, key by key). */
 const BIG_ARRAY = 64;
 const FLUSH_CHARS = 64 * 1024;
+/** Items stringified at once when none of them is big. */
+const SLICE = 256;
 
 /** Writes `${JSON.stringify(value, null, 2)}\n` to `out` in pieces of about 64 KiB. */
 export function writeJson(value: unknown, out: Writable): void {
@@ -39,7 +41,9 @@ class PieceWriter {
 function isBig(value: unknown, depth = 3): boolean {
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) return value.length > BIG_ARRAY || (depth > 0 && value.some((item) => isBig(item, depth - 1)));
-  return depth > 0 && Object.values(value).some((item) => isBig(item, depth - 1));
+  if (depth === 0) return false;
+  for (const key in value) if (Object.hasOwn(value, key) && isBig((value as Record<string, unknown>)[key], depth - 1)) return true;
+  return false;
 }
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
@@ -57,10 +61,20 @@ function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     writer.add('[');
-    value.forEach((item, i) => {
-      writer.add(`${i === 0 ? '' : ','}\n${inner}`);
-      writeValue(omitted(item) ? null : item, inner, writer);
-    });
+    for (let at = 0; at < value.length; at += SLICE) {
+      const slice = value.slice(at, at + SLICE);
+      writer.add(at === 0 ? '' : ',');
+      if (slice.some((item) => isBig(item))) {
+        slice.forEach((item, i) => {
+          writer.add(`${i === 0 ? '' : ','}\n${inner}`);
+          writeValue(omitted(item) ? null : item, inner, writer);
+        });
+        continue;
+      }
+      // Small items a slice at a time: "[\n  a,\n  b\n]" is the items at one level in, with the brackets around.
+      const text = JSON.stringify(slice, null, 2);
+      writer.add((indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2)));
+    }
     writer.add(`\n${indent}]`);
     return;
   }

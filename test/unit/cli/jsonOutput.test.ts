@@ -35,7 +35,7 @@ describe('writeJson: the bytes of JSON.stringify(value, null, 2) and a line brea
       count: 2,
       skip: undefined,
       fn: () => 1,
-      detections: Array.from({ length: 5000 }, (_, i) => ({ line: i, text: `a "quoted"\n line ${i}`, when: new Date(i), none: undefined, list: [undefined, NaN, i] })),
+      detections: Array.from({ length: 5000 }, (_, i) => ({ line: i, text: `a "quoted"\n line ${i}`, when: new Date(i), none: undefined, list: i === 300 ? Array.from({ length: 100 }, (_, k) => ({ k })) : [undefined, NaN, i] })),
     };
     const { text, pieces } = written(report);
     assert.equal(text, `${JSON.stringify(report, null, 2)}\n`);
