@@ -14,6 +14,7 @@ import {
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
 import { scannedDetectRequest } from '../auditlog/index/scannedDecisions';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
 import { cannotRead } from '../fileErrors';
@@ -191,7 +192,8 @@ class FindingCollector {
     this.definitions.set(detector.id, detector);
     const e = finding.event;
     const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
-    const owner = controllingOwner(e.event);
+    // Owners are named in bodies: a line the scanner knows has none is not decoded for it.
+    const owner = mayHaveBodies(e) ? controllingOwner(e.event) : '';
     this.detections.push({
       detector: detector.id,
       title: detector.title,

@@ -1,3 +1,4 @@
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { copyEvent, type NormalizedEvent } from '../normalizedEvent';
 import { type FieldScanner, R_AUDIT_ID_LENGTH, R_AUDIT_ID_START, R_CODE, R_FLAGS, R_IDS, R_LATENCY, R_STAGE_BIT, R_TIME } from './fieldScanner';
 
@@ -190,4 +191,12 @@ export function scannedEvent(scanner: FieldScanner, record: number, lineStart: n
     line,
     offset,
   );
+}
+
+/**
+ * False when the event is known to have neither a requestObject nor a responseObject: a line the
+ * scanner read says so without being decoded.
+ */
+export function mayHaveBodies(event: NormalizedEvent): boolean {
+  return !(event instanceof ScannedEvent) || (event.rowFlags & (FLAG_REQUEST_OBJECT | FLAG_RESPONSE_OBJECT)) !== 0;
 }
