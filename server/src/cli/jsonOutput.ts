@@ -2,6 +2,8 @@
 // `${JSON.stringify(value, null, 2)}\n`, without building the whole text as one string (for a scan of
 // a few GB that string alone was hundreds of MB).
 
+import { LazyList } from '../lazyList';
+
 type Writable = { write(text: string): unknown };
 
 /** Arrays longer than this are written element by element (and the containers holding them, key by key). */
@@ -39,6 +41,7 @@ class PieceWriter {
 
 /** Plain arrays and objects (no toJSON) that hold a big array somewhere in their first levels. */
 function isBig(value: unknown, depth = 3): boolean {
+  if (value instanceof LazyList) return value.length > BIG_ARRAY;
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) return value.length > BIG_ARRAY || (depth > 0 && value.some((item) => isBig(item, depth - 1)));
   if (depth === 0) return false;
@@ -52,6 +55,10 @@ function omitted(value: unknown): boolean {
 }
 
 function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
+  if (value instanceof LazyList && value.length > 0) {
+    writeItems(value, indent, writer);
+    return;
+  }
   if (!isBig(value)) {
     const text = JSON.stringify(value, null, 2);
     // A JSON string never holds a raw line break: every one is between values, where the indent goes.
@@ -60,22 +67,7 @@ function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
   }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    writer.add('[');
-    for (let at = 0; at < value.length; at += SLICE) {
-      const slice = value.slice(at, at + SLICE);
-      writer.add(at === 0 ? '' : ',');
-      if (slice.some((item) => isBig(item))) {
-        slice.forEach((item, i) => {
-          writer.add(`${i === 0 ? '' : ','}\n${inner}`);
-          writeValue(omitted(item) ? null : item, inner, writer);
-        });
-        continue;
-      }
-      // Small items a slice at a time: "[\n  a,\n  b\n]" is the items at one level in, with the brackets around.
-      const text = JSON.stringify(slice, null, 2);
-      writer.add((indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2)));
-    }
-    writer.add(`\n${indent}]`);
+    writeItems(value, indent, writer);
     return;
   }
   writer.add('{');
@@ -88,4 +80,25 @@ function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
     first = false;
   }
   writer.add(`\n${indent}}`);
+}
+
+/** The items of a non-empty array (or lazy list), a slice at a time; items that are big themselves one by one. */
+function writeItems(list: { length: number; slice(start: number, end: number): unknown[] }, indent: string, writer: PieceWriter): void {
+  const inner = `${indent}  `;
+  writer.add('[');
+  for (let at = 0; at < list.length; at += SLICE) {
+    const slice = list.slice(at, at + SLICE);
+    writer.add(at === 0 ? '' : ',');
+    if (slice.some((item) => isBig(item))) {
+      slice.forEach((item, i) => {
+        writer.add(`${i === 0 ? '' : ','}\n${inner}`);
+        writeValue(omitted(item) ? null : item, inner, writer);
+      });
+      continue;
+    }
+    // Small items a slice at a time: "[\n  a,\n  b\n]" is the items at one level in, with the brackets around.
+    const text = JSON.stringify(slice, null, 2);
+    writer.add((indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2)));
+  }
+  writer.add(`\n${indent}]`);
 }

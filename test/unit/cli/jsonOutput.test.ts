@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { writeJson } from '../../../server/src/cli/jsonOutput';
+import { LazyList } from '../../../server/src/lazyList';
 
 function written(value: unknown): { text: string; pieces: number } {
   const pieces: string[] = [];
@@ -40,5 +41,18 @@ describe('writeJson: the bytes of JSON.stringify(value, null, 2) and a line brea
     const { text, pieces } = written(report);
     assert.equal(text, `${JSON.stringify(report, null, 2)}\n`);
     assert.ok(pieces > 5, `written in ${pieces} pieces`);
+  });
+
+  it('writes a LazyList as the array of its items, made a slice at a time', () => {
+    let made = 0;
+    const list = new LazyList(1000, (i) => {
+      made++;
+      return { i, name: `item ${i}` };
+    });
+    const log = { runs: [{ tool: 'x', results: list, empty: new LazyList(0, () => 1), few: new LazyList(3, (i) => i) }] };
+    const expected = `${JSON.stringify(log, null, 2)}\n`;
+    made = 0;
+    assert.equal(written(log).text, expected);
+    assert.equal(made, 1000, 'each item made once');
   });
 });
