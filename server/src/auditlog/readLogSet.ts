@@ -9,6 +9,8 @@ export interface LogSetOptions {
   /** Also read the rotated backups of each file (oldest first, before it). */
   withRotated?: boolean;
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Awaited after each chunk read (readAuditLog's afterChunk): a consumer whose output is full holds the reader. */
+  afterChunk?: () => Promise<unknown> | null | void;
   /**
    * Read JSON lines with the WebAssembly field scanner (JSON.parse only for the lines it is not sure
    * of, and for every line when the scanner cannot load). The requests and the events in them are
@@ -51,6 +53,7 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
         const summary = await readAuditLog(file, (event) => grouper.add(event), {
           file: index,
           ...(scan ? { scan } : {}),
+          ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
           ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(file, done, total) } : {}),
         });
         result.summaries.push(summary);

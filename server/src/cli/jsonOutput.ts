@@ -1,10 +1,11 @@
 // Large JSON reports (scan's detections, its SARIF results) written in pieces: the same bytes as
 // `${JSON.stringify(value, null, 2)}\n`, without building the whole text as one string (for a scan of
-// a few GB that string alone was hundreds of MB).
+// a few GB that string alone was hundreds of MB), and no faster than the reader of the output takes it.
 
 import { LazyList } from '../lazyList';
 
-type Writable = { write(text: string): unknown };
+/** stdout, or anything with write (a test's collector); `writableNeedDrain` and events when it is a stream. */
+export type Output = { write(text: string): unknown; writableNeedDrain?: boolean; once?: (event: 'drain', listener: () => void) => unknown };
 
 /** Arrays longer than this are written element by element (and the containers holding them, key by key). */
 const BIG_ARRAY = 64;
@@ -12,31 +13,34 @@ const FLUSH_CHARS = 64 * 1024;
 /** Items stringified at once when none of them is big. */
 const SLICE = 256;
 
-/** Writes `${JSON.stringify(value, null, 2)}\n` to `out` in pieces of about 64 KiB. */
-export function writeJson(value: unknown, out: Writable): void {
-  const writer = new PieceWriter(out);
-  writeValue(value, '', writer);
-  writer.add('\n');
-  writer.flush();
+/**
+ * Resolves when the output can take more (a pipe whose reader is slower than us is full): what was
+ * written and not yet taken stays in memory until then. Null when it can take more now.
+ */
+export function drained(out: Output): Promise<void> | null {
+  const { once } = out;
+  // (A reader that goes away ends the process: cli.ts, on EPIPE.)
+  return out.writableNeedDrain === true && once ? new Promise((resolve) => once.call(out, 'drain', () => resolve())) : null;
 }
 
-class PieceWriter {
-  private pending: string[] = [];
-  private chars = 0;
-
-  constructor(private readonly out: Writable) {}
-
-  add(text: string): void {
-    this.pending.push(text);
-    this.chars += text.length;
-    if (this.chars >= FLUSH_CHARS) this.flush();
+/** Writes `${JSON.stringify(value, null, 2)}\n` to `out` in pieces of about 64 KiB. */
+export async function writeJson(value: unknown, out: Output): Promise<void> {
+  let pending: string[] = [];
+  let chars = 0;
+  const flush = async () => {
+    out.write(pending.join(''));
+    pending = [];
+    chars = 0;
+    const waiting = drained(out);
+    if (waiting) await waiting;
+  };
+  for (const piece of pieces(value, '')) {
+    pending.push(piece);
+    chars += piece.length;
+    if (chars >= FLUSH_CHARS) await flush();
   }
-
-  flush(): void {
-    if (this.pending.length > 0) this.out.write(this.pending.join(''));
-    this.pending = [];
-    this.chars = 0;
-  }
+  pending.push('\n');
+  await flush();
 }
 
 /** Plain arrays and objects (no toJSON) that hold a big array somewhere in their first levels. */
@@ -54,51 +58,48 @@ function omitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
-function writeValue(value: unknown, indent: string, writer: PieceWriter): void {
-  if (value instanceof LazyList && value.length > 0) {
-    writeItems(value, indent, writer);
+/** The text of `value` at `indent`, in pieces. */
+function* pieces(value: unknown, indent: string): Generator<string> {
+  if ((value instanceof LazyList && value.length > 0) || (Array.isArray(value) && isBig(value))) {
+    yield* itemPieces(value as { length: number; slice(start: number, end: number): unknown[] }, indent);
     return;
   }
   if (!isBig(value)) {
     const text = JSON.stringify(value, null, 2);
     // A JSON string never holds a raw line break: every one is between values, where the indent goes.
-    writer.add(indent === '' ? text : text.replace(/\n/g, `\n${indent}`));
+    yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
     return;
   }
   const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    writeItems(value, indent, writer);
-    return;
-  }
-  writer.add('{');
+  yield '{';
   let first = true;
   for (const key of Object.keys(value as object)) {
     const item = (value as Record<string, unknown>)[key];
     if (omitted(item)) continue;
-    writer.add(`${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
-    writeValue(item, inner, writer);
+    yield `${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `;
+    yield* pieces(item, inner);
     first = false;
   }
-  writer.add(`\n${indent}}`);
+  yield `\n${indent}}`;
 }
 
 /** The items of a non-empty array (or lazy list), a slice at a time; items that are big themselves one by one. */
-function writeItems(list: { length: number; slice(start: number, end: number): unknown[] }, indent: string, writer: PieceWriter): void {
+function* itemPieces(list: { length: number; slice(start: number, end: number): unknown[] }, indent: string): Generator<string> {
   const inner = `${indent}  `;
-  writer.add('[');
+  yield '[';
   for (let at = 0; at < list.length; at += SLICE) {
     const slice = list.slice(at, at + SLICE);
-    writer.add(at === 0 ? '' : ',');
+    if (at > 0) yield ',';
     if (slice.some((item) => isBig(item))) {
-      slice.forEach((item, i) => {
-        writer.add(`${i === 0 ? '' : ','}\n${inner}`);
-        writeValue(omitted(item) ? null : item, inner, writer);
-      });
+      for (let i = 0; i < slice.length; i++) {
+        yield `${i === 0 ? '' : ','}\n${inner}`;
+        yield* pieces(omitted(slice[i]) ? null : slice[i], inner);
+      }
       continue;
     }
     // Small items a slice at a time: "[\n  a,\n  b\n]" is the items at one level in, with the brackets around.
     const text = JSON.stringify(slice, null, 2);
-    writer.add((indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2)));
+    yield (indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2));
   }
-  writer.add(`\n${indent}]`);
+  yield `\n${indent}]`;
 }

@@ -7,12 +7,12 @@ import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { requestTarget } from '../auditlog/requestTarget';
 import { printableCell } from './printable';
+import { drained, type Output } from './jsonOutput';
 import { reportReadProblems } from './readProblems';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget, type ClickHouseTarget } from './clickhouseOption';
 import { compileStoreQuery, countRequests, eachRequest, requestsSql } from '../store/storeQuery';
 import type { QueryNode } from '../auditlog/query/ast';
 
-type Writable = { write(text: string): unknown };
 
 const FORMATS = ['jsonl', 'table', 'count', 'jq', 'sql'] as const;
 
@@ -22,7 +22,7 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq', 'sql'] as const;
  * translated to a jq program that groups stages the same way. Exit 0, 2 on usage or I/O
  * failure, 3 when some input was damaged (the output is partial).
  */
-export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
+export async function runQuery(argv: string[], out: Output, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'stages']);
   const format = choice(options.get('format'), FORMATS, 'jsonl', 'format');
   const text = positionals.pop();
@@ -74,7 +74,8 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
       if (format === 'jsonl') for (const event of events) out.write(`${JSON.stringify(event.event)}\n`);
       else if (format === 'table') for (const event of events) tableRows.push({ cells: tableCells(event), file: event.file, line: event.line });
     },
-    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true },
+    // Reading waits while stdout is full (a slow reader of a big answer): what waits to be written is held in memory.
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, afterChunk: () => drained(out) },
   );
   progress.done();
   if (format === 'count') out.write(`${printed}\n`);
@@ -85,7 +86,7 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
 type StoreFormat = Exclude<(typeof FORMATS)[number], 'jq'>;
 
 /** The same query over the events in ClickHouse (`--format sql`: the SELECT it runs). */
-async function queryStore(store: ClickHouseTarget, ast: QueryNode, format: StoreFormat, limit: number, out: Writable): Promise<number> {
+async function queryStore(store: ClickHouseTarget, ast: QueryNode, format: StoreFormat, limit: number, out: Output): Promise<number> {
   const query = compileStoreQuery(ast);
   if (format === 'sql') {
     const note = query.condition.exact ? '' : '-- JSON path terms: rows where `decided` is 0 are decided by k8s-audit\'s evaluator on `raw`\n';

@@ -26,11 +26,9 @@ import { progressReporter, type ProgressStream } from '../auditlog/progressLine'
 import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { damagedFiles, reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
-import { writeJson } from './jsonOutput';
+import { writeJson, type Output } from './jsonOutput';
 import { scanStore } from '../store/storeScan';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
-
-type Writable = { write(text: string): unknown };
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const NO_FAIL = 'none';
@@ -85,7 +83,7 @@ export interface ScanReport {
  * --fail-on; 2 when a file cannot be read (usage errors throw UsageError, also 2); 3 when some input
  * was damaged. The first of 2, 3, 1 that applies wins: a partial scan must not look like a verdict.
  */
-export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
+export async function runScan(argv: string[], out: Output, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
@@ -118,8 +116,8 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
 
   const report = collector.report(result);
   if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') writeJson(report, out);
-  else if (format === 'sarif') writeJson(scanSarif(report, collector.definitions, result), out);
+  if (format === 'json') await writeJson(report, out);
+  else if (format === 'sarif') await writeJson(scanSarif(report, collector.definitions, result), out);
   else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
 
   const readStatus = reportReadProblems(result, err, { details: false });
