@@ -1,5 +1,6 @@
 // Audit log engine against jq and lnav, on the same generated files, in the same run: the index build
-// (what the viewer does), `k8s-audit query` and `k8s-audit scan` (both stream the file).
+// (what the viewer does: 2 worker threads), `k8s-audit query` and `k8s-audit scan` (both stream the
+// file once on one thread through the same field scanner, no index).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEditorBench } from './editorBench';
 import { runClickHouseBench } from './clickhouseBench';
-import { ensureLog, runLogBench } from './logBench';
+import { ensureLog, runLogBench, type LogBenchTables } from './logBench';
 import { runPolicyBench } from './policyBench';
 import { runSimulationBench, simulationSection } from './simulationBench';
 
@@ -15,7 +15,7 @@ function machine(): string {
 }
 
 /**
- * `BENCH_ONLY=simulation npm run bench` (or `clickhouse`): only those rows, put in place of their
+ * `BENCH_ONLY=simulation npm run bench` (or `log`, `clickhouse`): only those rows, put in place of their
  * section of the existing RESULTS.md (the other sections keep their last full run).
  */
 function replaceSection(heading: string, section: string[], only: string): void {
@@ -30,6 +30,26 @@ function replaceSection(heading: string, section: string[], only: string): void 
   console.log(text);
 }
 
+/** The log engine's tables: jq, lnav, the index build, query and scan; queries on the index. */
+function logSection(log: LogBenchTables): string[] {
+  return [
+    '## Audit log engine vs jq and lnav (same file, same run)',
+    '',
+    `Question: how many requests exec'd into a pod. jq: \`jq -r '${'select(.verb=="create" and .objectRef.resource=="pods" and .objectRef.subresource=="exec")'} | .auditID' | sort -u | wc -l\`; lnav: the same count in SQL over our format file (bench/lnav); ours: the log index (the viewer's build, detectors on, 2 worker threads, WebAssembly field scanner), then \`k8s-audit query\` and \`k8s-audit scan\`, which stream the file once on one thread (no index, no workers) through the same WebAssembly field scanner, deciding the query and the detectors on the scanner's dictionary ids as the index does (JSON.parse only for a body a detector or query reads, and for lines the scanner leaves to it). Times: median of ${process.env.BENCH_REPEAT ?? 3} runs, wall clock; ratio = jq time / time (above 1 = faster than jq). CPU = user + system of all threads. 1-minute load average while measuring: ${log.load} (2 cores; the machine is shared, so read ratios, not absolute times). Targets (issue 12): build, query and scan each at least 5x jq; scan under 300 MB peak RSS on 1 GB; the viewer's index under 0.4 bytes of RSS per log byte.`,
+    '',
+    '| file | tool | wall time | vs jq | CPU | peak RSS | answer |',
+    '|---|---|---|---|---|---|---|',
+    ...log.tools,
+    '',
+    '### Queries and facets on the built index (targets: queries under 150 ms, facets under 300 ms)',
+    '',
+    '| file | query | time | matching requests |',
+    '|---|---|---|---|',
+    ...log.queries,
+    '',
+  ];
+}
+
 /** The ClickHouse rows' log sizes (BENCH_CLICKHOUSE_MB, default 256,1024; loading 1 GB takes a minute or two). */
 const CLICKHOUSE_MB = (process.env.BENCH_CLICKHOUSE_MB ?? '256,1024').split(',').map(Number);
 
@@ -37,6 +57,11 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'simulation') {
     const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
     replaceSection('## Policy simulation', simulationSection(runSimulationBench(sizes)), 'simulation');
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'log') {
+    const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
+    replaceSection('## Audit log engine vs jq', logSection(runLogBench(sizes)), 'log');
     return;
   }
   if (process.env.BENCH_ONLY === 'clickhouse') {
@@ -50,23 +75,7 @@ async function main(): Promise<void> {
   sections.push('## Policy validation', '', '| case | median | p95 | target |', '|---|---|---|---|', ...policy.rows, '');
 
   const sizes = (process.env.BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
-  const log = runLogBench(sizes);
-  sections.push(
-    '## Audit log engine vs jq and lnav (same file, same run)',
-    '',
-    `Question: how many requests exec'd into a pod. jq: \`jq -r '${'select(.verb=="create" and .objectRef.resource=="pods" and .objectRef.subresource=="exec")'} | .auditID' | sort -u | wc -l\`; lnav: the same count in SQL over our format file (bench/lnav); ours: the log index (the viewer's build, detectors on, 2 worker threads, WebAssembly field scanner), then \`k8s-audit query\` and \`k8s-audit scan\`, which still stream the file through the reader (no index). Times: median of ${process.env.BENCH_REPEAT ?? 3} runs, wall clock; ratio = jq time / time (above 1 = faster than jq). CPU = user + system of all threads. 1-minute load average while measuring: ${log.load} (2 cores; the machine is shared, so read ratios, not absolute times). Targets (issue 12): build, query and scan each at least 5x jq; scan under 300 MB peak RSS on 1 GB; the viewer's index under 0.4 bytes of RSS per log byte.`,
-    '',
-    '| file | tool | wall time | vs jq | CPU | peak RSS | answer |',
-    '|---|---|---|---|---|---|---|',
-    ...log.tools,
-    '',
-    '### Queries and facets on the built index (targets: queries under 150 ms, facets under 300 ms)',
-    '',
-    '| file | query | time | matching requests |',
-    '|---|---|---|---|',
-    ...log.queries,
-    '',
-  );
+  sections.push(...logSection(runLogBench(sizes)));
 
   sections.push(...simulationSection(runSimulationBench(sizes)));
   sections.push(...(await runClickHouseBench(CLICKHOUSE_MB)));

@@ -2,6 +2,7 @@
 // are not findings (a file that could not be read, damaged input) reach a SARIF viewer.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { LazyList } from './lazyList';
 import { PRODUCT_VERSION } from './version';
 
 /** Relative URIs are relative to this base, which `originalUriBaseIds` maps to the working directory. */
@@ -22,9 +23,10 @@ export interface RunProblem {
   line?: number;
 }
 
-export interface SarifRun<Result extends object = object> {
+export interface SarifRun<Results extends object[] | LazyList<object> = object[]> {
   rules: object[];
-  results: Result[];
+  /** A LazyList when there may be very many (written item by item, see cli/jsonOutput.ts). */
+  results: Results;
   problems: RunProblem[];
   /** False when some input could not be read at all. */
   executionSuccessful: boolean;
@@ -44,7 +46,7 @@ export function physicalLocation(file: string, region?: SarifRegion) {
   return { physicalLocation: { artifactLocation: artifactLocation(file), ...(region ? { region } : {}) } };
 }
 
-export function sarifLog<Result extends object>(run: SarifRun<Result>, cwd = process.cwd()) {
+export function sarifLog<Results extends object[] | LazyList<object>>(run: SarifRun<Results>, cwd = process.cwd()) {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -115,6 +115,39 @@ export function normalizeEvent(event: Record<string, unknown>, format: SourceFor
   };
 }
 
+/**
+ * The event's fields as values of a plain object, with `event` as given: a ScannedEvent's fields are
+ * getters over the field scanner's buffers (gone after its next scan), and spreading one copies none.
+ */
+export function copyEvent(e: NormalizedEvent, event: Record<string, unknown>): NormalizedEvent {
+  return {
+    time: e.time,
+    auditID: e.auditID,
+    stage: e.stage,
+    level: e.level,
+    user: e.user,
+    groups: e.groups,
+    impersonatedUser: e.impersonatedUser,
+    verb: e.verb,
+    apiGroup: e.apiGroup,
+    resource: e.resource,
+    subresource: e.subresource,
+    namespace: e.namespace,
+    name: e.name,
+    requestURI: e.requestURI,
+    code: e.code,
+    sourceIP: e.sourceIP,
+    userAgent: e.userAgent,
+    latencyMs: e.latencyMs,
+    format: e.format,
+    file: e.file,
+    line: e.line,
+    offset: e.offset,
+    recordBytes: e.recordBytes,
+    event,
+  };
+}
+
 /** The array itself when it holds only strings (the normal case: no copy per event). */
 function stringList(value: unknown): readonly string[] {
   if (!Array.isArray(value)) return NO_GROUPS;

@@ -1,5 +1,6 @@
 import { fileErrorReason } from '../fileErrors';
 import type { SourceFormat } from './normalizedEvent';
+import { FieldScanner } from './reader/fieldScanner';
 import { readAuditLog, type FileReadSummary } from './reader/readAuditLog';
 import { rotatedFileSet } from './reader/rotatedFiles';
 import { RequestGrouper, type AuditRequest } from './requests';
@@ -8,6 +9,17 @@ export interface LogSetOptions {
   /** Also read the rotated backups of each file (oldest first, before it). */
   withRotated?: boolean;
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Awaited after each chunk read (readAuditLog's afterChunk): a consumer whose output is full holds the reader. */
+  afterChunk?: () => Promise<unknown> | null | void;
+  /**
+   * Read JSON lines with the WebAssembly field scanner (JSON.parse only for the lines it is not sure
+   * of, and for every line when the scanner cannot load). The requests and the events in them are
+   * then valid only during the `onRequest` call: a consumer keeps values (strings, numbers,
+   * copyEvent), never the events. Off: every line is JSON.parse'd and the events may be kept.
+   */
+  fieldScanner?: boolean;
+  /** Bytes the field scanner reads at once (default 1 MiB); tests make it small to cut lines and requests everywhere. */
+  fieldScannerInputBytes?: number;
 }
 
 export interface LogSetResult {
@@ -30,6 +42,9 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
     result.requests++;
     onRequest(request);
   });
+  const scanner = options.fieldScanner === true ? FieldScanner.create(options.fieldScannerInputBytes) : null;
+  // One scanner for every file: its dictionaries of user names, verbs... carry over from file to file.
+  const scan = scanner ? { scanner, beforeScan: () => grouper.keepHeld() } : null;
   for (const path of paths) {
     for (const file of await logFiles(path, options.withRotated === true, result.errors)) {
       const index = result.files.length;
@@ -37,6 +52,8 @@ export async function readLogSet(paths: readonly string[], onRequest: (request: 
       try {
         const summary = await readAuditLog(file, (event) => grouper.add(event), {
           file: index,
+          ...(scan ? { scan } : {}),
+          ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
           ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(file, done, total) } : {}),
         });
         result.summaries.push(summary);

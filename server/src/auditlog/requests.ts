@@ -1,5 +1,6 @@
 import { stageRank } from '../protocol/vocabulary';
 import type { NormalizedEvent } from './normalizedEvent';
+import { ScannedEvent } from './reader/scannedEvent';
 
 /** One API request: every logged stage sharing an auditID, in the order they were read. */
 export interface AuditRequest {
@@ -30,6 +31,8 @@ export function primaryStage(stages: readonly NormalizedEvent[]): NormalizedEven
  */
 export class RequestGrouper {
   private readonly open = new Map<string, NormalizedEvent[]>();
+  /** Stages held since the last keepHeld() that live in the field scanner's buffers: where each sits. */
+  private readonly scanned: { stages: NormalizedEvent[]; at: number }[] = [];
 
   constructor(private readonly onRequest: (request: AuditRequest) => void) {}
 
@@ -47,7 +50,21 @@ export class RequestGrouper {
     if (event.stage === 'ResponseComplete' || event.stage === 'Panic') {
       this.open.delete(event.auditID);
       this.onRequest({ auditID: event.auditID, stages, primary: primaryStage(stages) });
+    } else if (event instanceof ScannedEvent) {
+      this.scanned.push({ stages, at: stages.length - 1 });
     }
+  }
+
+  /**
+   * Called before the field scanner reuses its buffers: requests still open keep copies of the
+   * scanned stages they hold (the rest went out with their request and are the consumer's to drop).
+   */
+  keepHeld(): void {
+    for (const { stages, at } of this.scanned) {
+      const event = stages[at];
+      if (event instanceof ScannedEvent && this.open.get(event.auditID) === stages) stages[at] = event.detach();
+    }
+    this.scanned.length = 0;
   }
 
   /** Requests whose final stage never came (policy omitted it, or the log ends mid-request). */

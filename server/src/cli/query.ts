@@ -1,4 +1,5 @@
-import { compileQuery, parseQuery, QuerySyntaxError, requestPredicate, toJq } from '../auditlog/query';
+import { parseQuery, QuerySyntaxError, toJq } from '../auditlog/query';
+import { scannedRequestPredicate } from '../auditlog/index/scannedDecisions';
 import { readLogSet } from '../auditlog/readLogSet';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import { parseTimestampMs } from '../auditlog/timestamp';
@@ -6,12 +7,12 @@ import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
 import { requestTarget } from '../auditlog/requestTarget';
 import { printableCell } from './printable';
+import { drained, type Output } from './jsonOutput';
 import { reportReadProblems } from './readProblems';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget, type ClickHouseTarget } from './clickhouseOption';
 import { compileStoreQuery, countRequests, eachRequest, requestsSql } from '../store/storeQuery';
 import type { QueryNode } from '../auditlog/query/ast';
 
-type Writable = { write(text: string): unknown };
 
 const FORMATS = ['jsonl', 'table', 'count', 'jq', 'sql'] as const;
 
@@ -21,7 +22,7 @@ const FORMATS = ['jsonl', 'table', 'count', 'jq', 'sql'] as const;
  * translated to a jq program that groups stages the same way. Exit 0, 2 on usage or I/O
  * failure, 3 when some input was damaged (the output is partial).
  */
-export async function runQuery(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
+export async function runQuery(argv: string[], out: Output, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'now', 'limit', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'stages']);
   const format = choice(options.get('format'), FORMATS, 'jsonl', 'format');
   const text = positionals.pop();
@@ -56,12 +57,13 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
   }
   if (positionals.length === 0) throw new UsageError('query needs at least one LOG file before the QUERY');
 
-  const matches = requestPredicate(compileQuery(ast));
+  const matches = scannedRequestPredicate(ast);
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   let requests = 0;
   // --format count counts what jsonl and table print: requests, or with --stages their stages.
   let printed = 0;
-  const tableEvents: NormalizedEvent[] = [];
+  // The table's cells, taken while each event is read (the reader's events do not outlive the call); WHERE once the file names are known.
+  const tableRows: { cells: string[]; file: number; line: number }[] = [];
   const result = await readLogSet(
     positionals,
     (request) => {
@@ -70,20 +72,21 @@ export async function runQuery(argv: string[], out: Writable, err: ProgressStrea
       const events = allStages ? request.stages : [request.primary];
       printed += events.length;
       if (format === 'jsonl') for (const event of events) out.write(`${JSON.stringify(event.event)}\n`);
-      else if (format === 'table') tableEvents.push(...events);
+      else if (format === 'table') for (const event of events) tableRows.push({ cells: tableCells(event), file: event.file, line: event.line });
     },
-    { withRotated: options.has('with-rotated'), onProgress: progress.update },
+    // Reading waits while stdout is full (a slow reader of a big answer): what waits to be written is held in memory.
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, afterChunk: () => drained(out) },
   );
   progress.done();
   if (format === 'count') out.write(`${printed}\n`);
-  if (format === 'table') out.write(renderTable(tableEvents.map((event) => tableRow(event, result.files))));
+  if (format === 'table') out.write(renderTable(tableRows.map(({ cells, file, line }) => [...cells, where(result.files, file, line)])));
   return reportReadProblems(result, err, { details: true });
 }
 
 type StoreFormat = Exclude<(typeof FORMATS)[number], 'jq'>;
 
 /** The same query over the events in ClickHouse (`--format sql`: the SELECT it runs). */
-async function queryStore(store: ClickHouseTarget, ast: QueryNode, format: StoreFormat, limit: number, out: Writable): Promise<number> {
+async function queryStore(store: ClickHouseTarget, ast: QueryNode, format: StoreFormat, limit: number, out: Output): Promise<number> {
   const query = compileStoreQuery(ast);
   if (format === 'sql') {
     const note = query.condition.exact ? '' : '-- JSON path terms: rows where `decided` is 0 are decided by k8s-audit\'s evaluator on `raw`\n';
@@ -127,8 +130,17 @@ function parseLimit(value: string | true | undefined): number {
 }
 
 function tableRow(e: NormalizedEvent, files: readonly string[]): string[] {
+  return [...tableCells(e), where(files, e.file, e.line)];
+}
+
+/** Every column but WHERE. */
+function tableCells(e: NormalizedEvent): string[] {
   const time = Number.isNaN(e.time) ? '' : new Date(e.time).toISOString();
-  return [time, e.user, e.verb, requestTarget(e), e.namespace, e.name, e.code === null ? '' : String(e.code), `${files[e.file] ?? ''}:${e.line}`];
+  return [time, e.user, e.verb, requestTarget(e), e.namespace, e.name, e.code === null ? '' : String(e.code)];
+}
+
+function where(files: readonly string[], file: number, line: number): string {
+  return `${files[file] ?? ''}:${line}`;
 }
 
 const HEADER = ['TIME', 'USER', 'VERB', 'RESOURCE', 'NAMESPACE', 'NAME', 'CODE', 'WHERE'];

@@ -1,7 +1,6 @@
 import {
   compileDetectors,
   compileWindowDetectors,
-  detectRequest,
   severityRank,
   SEVERITIES,
   WindowScanner,
@@ -14,6 +13,8 @@ import {
   type Severity,
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
+import { scannedDetectRequest } from '../auditlog/index/scannedDecisions';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
 import { cannotRead } from '../fileErrors';
@@ -25,10 +26,9 @@ import { progressReporter, type ProgressStream } from '../auditlog/progressLine'
 import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { damagedFiles, reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
+import { writeJson, type Output } from './jsonOutput';
 import { scanStore } from '../store/storeScan';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
-
-type Writable = { write(text: string): unknown };
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const NO_FAIL = 'none';
@@ -83,7 +83,7 @@ export interface ScanReport {
  * --fail-on; 2 when a file cannot be read (usage errors throw UsageError, also 2); 3 when some input
  * was damaged. The first of 2, 3, 1 that applies wins: a partial scan must not look like a verdict.
  */
-export async function runScan(argv: string[], out: Writable, err: ProgressStream): Promise<number> {
+export async function runScan(argv: string[], out: Output, err: ProgressStream): Promise<number> {
   const { positionals, options } = parseArgs(argv, ['format', 'min-severity', 'fail-on', 'detectors', 'policy', ...CLICKHOUSE_OPTIONS], ['progress', 'with-rotated', 'include-disabled', 'ungrouped']);
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const minSeverity = choice(options.get('min-severity'), SEVERITIES, 'low', 'min-severity');
@@ -116,8 +116,8 @@ export async function runScan(argv: string[], out: Writable, err: ProgressStream
 
   const report = collector.report(result);
   if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'sarif') out.write(`${JSON.stringify(scanSarif(report, collector.definitions, result), null, 2)}\n`);
+  if (format === 'json') await writeJson(report, out);
+  else if (format === 'sarif') await writeJson(scanSarif(report, collector.definitions, result), out);
   else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
 
   const readStatus = reportReadProblems(result, err, { details: false });
@@ -135,14 +135,16 @@ async function scanFiles(
   err: ProgressStream,
 ): Promise<LogSetResult> {
   const windows = new WindowScanner(windowDetectors);
+  const detect = scannedDetectRequest(detectors);
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const result = await readLogSet(
     positionals,
     (request) => {
-      collector.addAll(detectRequest(request, detectors));
+      collector.addAll(detect(request));
       windows.add(request);
     },
-    { withRotated: options.has('with-rotated'), onProgress: progress.update },
+    // The collector and the window scanner keep values, not events: the field scanner's events may be read here only.
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true },
   );
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).
@@ -157,7 +159,8 @@ async function scanFiles(
 class FindingCollector {
   readonly definitions = new Map<string, DetectorDefinition>();
   failing = false;
-  private readonly detections: (Omit<Detection, 'file'> & { fileIndex: number })[] = [];
+  /** In the key order of a Detection; `file` is the file's index until report() names it. */
+  private readonly detections: (Omit<Detection, 'file'> & { file: number | string })[] = [];
   private readonly unknown: Record<string, { count: number; reason: string }> = {};
   private hidden = 0;
 
@@ -187,12 +190,12 @@ class FindingCollector {
     this.definitions.set(detector.id, detector);
     const e = finding.event;
     const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
-    const owner = controllingOwner(e.event);
+    // Owners are named in bodies: a line the scanner knows has none is not decoded for it.
+    const owner = mayHaveBodies(e) ? controllingOwner(e.event) : '';
     this.detections.push({
       detector: detector.id,
       title: detector.title,
       severity: detector.severity,
-      fileIndex: e.file,
       line: e.line,
       auditID: e.auditID,
       user: e.user,
@@ -204,12 +207,15 @@ class FindingCollector {
       ...(owner ? { owner } : {}),
       references: detector.references,
       ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
+      file: e.file,
     });
   }
 
   report(result: LogSetResult): ScanReport {
-    // Requests complete out of order (long exec sessions last); report in file order.
-    const ordered = [...this.detections].sort((a, b) => a.fileIndex - b.fileIndex || a.line - b.line);
+    // Requests complete out of order (long exec sessions last); report in file order. Sorted and named
+    // in place: a scan of a few GB holds hundreds of thousands of them, once.
+    const ordered = this.detections.sort((a, b) => (a.file as number) - (b.file as number) || a.line - b.line);
+    for (const d of ordered) d.file = result.files[d.file as number]!;
     const summary: Record<string, number> = {};
     for (const d of ordered) summary[d.detector] = (summary[d.detector] ?? 0) + 1;
     return {
@@ -219,7 +225,7 @@ class FindingCollector {
       requests: result.requests,
       skipped: result.summaries.flatMap((s) => s.skipped.map((k) => ({ file: result.files[k.file]!, line: k.line, reason: k.reason }))),
       skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
-      detections: ordered.map(({ fileIndex, ...d }) => ({ ...d, file: result.files[fileIndex]! })),
+      detections: ordered as Detection[],
       summary,
       hiddenBelowMinSeverity: this.hidden,
       minSeverity: this.minSeverity,

@@ -5,6 +5,7 @@ import type { LogSetResult } from '../auditlog/readLogSet';
 import { cannotRead } from '../fileErrors';
 import type { Detection, ScanReport } from './scan';
 import { printable } from './printable';
+import { LazyList } from '../lazyList';
 import { physicalLocation, sarifLog, type RunProblem } from '../sarif';
 
 /** Findings of one detector for one user listed before "… and N more". */
@@ -76,6 +77,16 @@ function groupFindings(detections: readonly Detection[]): Detection[][] {
 
 const SARIF_LEVEL: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
+function sarifResult(d: Detection) {
+  return {
+    ruleId: d.detector,
+    level: SARIF_LEVEL[d.severity],
+    message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}${d.owner ? ` for ${d.owner}` : ''}`.trim() },
+    locations: [physicalLocation(d.file, { startLine: d.line })],
+    partialFingerprints: { auditID: d.auditID },
+  };
+}
+
 export function scanSarif(report: ScanReport, definitions: ReadonlyMap<string, DetectorDefinition>, result: LogSetResult) {
   const ruleIds = [...new Set(report.detections.map((d) => d.detector))].sort();
   const problems: RunProblem[] = [
@@ -87,13 +98,8 @@ export function scanSarif(report: ScanReport, definitions: ReadonlyMap<string, D
       const d = definitions.get(id)!;
       return { id, name: d.title, shortDescription: { text: d.title }, fullDescription: { text: d.description }, help: { text: d.remediation }, properties: { severity: d.severity, references: d.references } };
     }),
-    results: report.detections.map((d) => ({
-      ruleId: d.detector,
-      level: SARIF_LEVEL[d.severity],
-      message: { text: `${d.title}: ${d.user || '(no user)'} ${d.verb} ${d.resource} ${[d.namespace, d.name].filter(Boolean).join('/')}${d.owner ? ` for ${d.owner}` : ''}`.trim() },
-      locations: [physicalLocation(d.file, { startLine: d.line })],
-      partialFingerprints: { auditID: d.auditID },
-    })),
+    // Made as they are written: a scan of a few GB has hundreds of thousands.
+    results: new LazyList(report.detections.length, (i) => sarifResult(report.detections[i]!)),
     problems,
     executionSuccessful: result.errors.length === 0,
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -9,7 +9,7 @@ import { FieldScanner, fieldScannerUnavailable } from '../../../server/src/audit
 import { ScannedEvent } from '../../../server/src/auditlog/reader/scannedEvent';
 import { generateLog } from '../logindex/helpers';
 import { testTempDir } from '../../harness/tempDir';
-import { FIXTURES, SHARED } from '../helpers';
+import { corpusLogs, fixtureLogs } from '../helpers';
 import { fuzzLog, render } from './fuzzLog';
 
 const FIELDS = ['time', 'auditID', 'stage', 'level', 'user', 'groups', 'impersonatedUser', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'code', 'sourceIP', 'userAgent', 'latencyMs', 'format', 'file', 'line', 'offset'] as const;
@@ -61,13 +61,6 @@ function assertSame(bytes: Buffer, chunk: number, capacity: number, label: strin
 
 const tmp = testTempDir('k8s-audit-scanner-');
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 describe('field scanner: same events as JSON.parse', () => {
   it('reads plain Event lines itself, and leaves everything else to JSON.parse', () => {
     const plain = `${render({ members: [['kind', 'Event'], ['auditID', 'a'], ['stage', 'ResponseComplete'], ['verb', 'get'], ['requestReceivedTimestamp', '2026-02-22T10:00:00.5Z']] }, 0)}\n`;
@@ -90,13 +83,10 @@ describe('field scanner: same events as JSON.parse', () => {
   });
 
   it('on every corpus log', (t) => {
-    const corpus = join(SHARED, 'corpus', 'logs');
-    if (!existsSync(corpus)) {
-      t.skip(`no corpus at ${corpus} (../shared is absent)`);
-      return;
-    }
+    const files = corpusLogs(t);
+    if (files === null) return;
     let scanned = 0;
-    for (const file of filesUnder(corpus).filter((path) => !/\.(txt|tsv|yaml)$/.test(path))) {
+    for (const file of files) {
       scanned += assertSame(readFileSync(file), 1 << 20, 1 << 20, file).scanned;
       assertSame(readFileSync(file), 977, 700, `${file} (small chunks)`);
     }
@@ -104,7 +94,7 @@ describe('field scanner: same events as JSON.parse', () => {
   });
 
   it('on every fixture log', () => {
-    const files = [...filesUnder(join(FIXTURES, 'logs')), join(FIXTURES, 'workspace', 'hostile.audit.log'), join(FIXTURES, 'workspace', 'secrets.audit.log')];
+    const files = fixtureLogs();
     for (const file of files) {
       assertSame(readFileSync(file), 1 << 20, 1 << 20, file);
       assertSame(readFileSync(file), 333, 1000, `${file} (small chunks)`);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -7,7 +7,7 @@ import { buildLogIndex, type BuildOptions, type LogIndex } from '../../../server
 import { NUMBER_COLUMNS, STRING_COLUMNS } from '../../../server/src/auditlog/index/schema';
 import { fuzzLog } from '../auditlog/fuzzLog';
 import { testTempDir } from '../../harness/tempDir';
-import { FIXTURES, SHARED } from '../helpers';
+import { corpusLogs, fixtureLogs } from '../helpers';
 import { generateLog } from './helpers';
 
 /** Everything an index holds, row by row, as plain data (rows sorted when two workers appended them, in either order). */
@@ -53,23 +53,12 @@ async function assertSameIndex(paths: string[], options: BuildOptions = { thread
   return index.files.reduce((sum, file) => sum + (file.lines?.scanned ?? 0), 0);
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 const tmp = testTempDir('k8s-audit-scanner-index-');
 
 describe('log index: the field scanner gives the same rows, detections and skipped lines as JSON.parse', () => {
   it('on every corpus log, one by one and all at once', async (t) => {
-    const corpus = join(SHARED, 'corpus', 'logs');
-    if (!existsSync(corpus)) {
-      t.skip(`no corpus at ${corpus} (../shared is absent)`);
-      return;
-    }
-    const files = filesUnder(corpus).filter((path) => !/\.(txt|tsv|yaml)$/.test(path));
+    const files = corpusLogs(t);
+    if (files === null) return;
     let scanned = 0;
     for (const file of files) scanned += await assertSameIndex([file]);
     await assertSameIndex(files);
@@ -77,7 +66,7 @@ describe('log index: the field scanner gives the same rows, detections and skipp
   });
 
   it('on every fixture log, and on all of them at once', async () => {
-    const files = [...filesUnder(join(FIXTURES, 'logs')), join(FIXTURES, 'workspace', 'hostile.audit.log'), join(FIXTURES, 'workspace', 'secrets.audit.log')];
+    const files = fixtureLogs();
     for (const file of files) await assertSameIndex([file]);
     await assertSameIndex(files);
   });

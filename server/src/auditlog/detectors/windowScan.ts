@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../normalizedEvent';
+import { copyEvent, type NormalizedEvent } from '../normalizedEvent';
 import type { AuditRequest } from '../requests';
 import type { CompiledWindowDetector, DetectorFinding } from './engine';
 import { runWindow, windowDistinct, windowKey, type WindowCandidate } from './slidingWindow';
@@ -25,7 +25,7 @@ export class WindowScanner {
       const key = windowKey(definition.window, get);
       if (key === null) continue;
       // Only the fields a report prints: the decoded Event (bodies) is not kept.
-      light ??= { ...event, event: {} };
+      light ??= copyEvent(event, {});
       this.candidates[d]!.push({ time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: light });
     }
   }

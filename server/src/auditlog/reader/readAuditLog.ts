@@ -17,7 +17,7 @@ export interface ReadOptions extends ParseOptions {
    * Awaited after each chunk: a consumer that writes the events somewhere slower than reading (a
    * database) holds the reader here, so memory stays at one batch instead of the whole file.
    */
-  afterChunk?: () => Promise<void> | void;
+  afterChunk?: () => Promise<unknown> | null | void;
 }
 
 export interface FileReadSummary extends ParseSummary {

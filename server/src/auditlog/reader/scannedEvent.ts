@@ -1,4 +1,5 @@
-import type { NormalizedEvent } from '../normalizedEvent';
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
+import { copyEvent, type NormalizedEvent } from '../normalizedEvent';
 import { type FieldScanner, R_AUDIT_ID_LENGTH, R_AUDIT_ID_START, R_CODE, R_FLAGS, R_IDS, R_LATENCY, R_STAGE_BIT, R_TIME } from './fieldScanner';
 
 // Column numbers of schema.ts STRING_COLUMNS (the scanner's dictionaries follow that order).
@@ -17,6 +18,7 @@ const LEVEL = 12;
 const STAGE = 13;
 const GROUPS = 16;
 const NO_GROUPS: readonly string[] = Object.freeze([]);
+const NOT_DECODED: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * A NormalizedEvent read by the field scanner: its text fields are dictionary ids in the scanner's
@@ -134,6 +136,24 @@ export class ScannedEvent implements NormalizedEvent {
     return this.decoded;
   }
 
+  /**
+   * A copy that outlives the scanner's buffers (a stage a request holds while later lines are read):
+   * its fields as values, its line kept as text and decoded only when `event` is asked for.
+   */
+  detach(): NormalizedEvent {
+    if (this.decoded !== null) return copyEvent(this, this.decoded);
+    const text = this.lineText();
+    const copy = copyEvent(this, NOT_DECODED);
+    let decoded: Record<string, unknown> | null = null;
+    Object.defineProperty(copy, 'event', {
+      get: () => (decoded ??= JSON.parse(text) as Record<string, unknown>),
+      set: (value: Record<string, unknown>) => (decoded = value),
+      enumerable: true,
+      configurable: true,
+    });
+    return copy;
+  }
+
   private lineText(): string {
     this.assertCurrent();
     return this.scanner.bytes.toString('utf8', this.lineStart, this.lineEnd);
@@ -171,4 +191,12 @@ export function scannedEvent(scanner: FieldScanner, record: number, lineStart: n
     line,
     offset,
   );
+}
+
+/**
+ * False when the event is known to have neither a requestObject nor a responseObject: a line the
+ * scanner read says so without being decoded.
+ */
+export function mayHaveBodies(event: NormalizedEvent): boolean {
+  return !(event instanceof ScannedEvent) || (event.rowFlags & (FLAG_REQUEST_OBJECT | FLAG_RESPONSE_OBJECT)) !== 0;
 }

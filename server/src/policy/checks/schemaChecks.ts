@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import policySchema from '../../../../schemas/audit-policy-v1.json';
 import { diagnostic } from './diagnostic';
@@ -17,11 +17,13 @@ import { nodeAt } from '../yaml/tree';
  * apiserver's own words, so the schema's enum/const/required errors are not reported from here.
  */
 
-// Compiled once per process: ajv compiles the schema to a function.
-const validate = new Ajv({ allErrors: true, strict: false }).compile(policySchema);
+// Compiled once per process, when first needed: ajv compiles the schema to a function, which takes a
+// quarter of a second that commands reading no policy (query, scan) need not wait for.
+let compiled: ValidateFunction | null = null;
 
 export function schemaDiagnostics(model: PolicyModel, kubernetesMinor: number): Diagnostic[] {
   if (model.root === undefined || model.decoded.root === undefined) return [];
+  const validate = (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(policySchema));
   if (validate(model.json)) return [];
   const diagnostics: Diagnostic[] = [];
   for (const error of validate.errors ?? []) {
