@@ -6,7 +6,7 @@ import {} from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { FIXTURES, runCli } from '../helpers';
 import { testTempDir } from '../../harness/tempDir';
 

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { testTempDir } from '../../harness/tempDir';
 import { corpusLogs, FIXTURES, REPO_ROOT } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 
 const tmp = testTempDir('k8s-audit-cli-scanner-');
 

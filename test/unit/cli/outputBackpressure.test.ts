@@ -7,7 +7,7 @@ import type { Output } from '../../../server/src/cli/jsonOutput';
 import { runQuery } from '../../../server/src/cli/query';
 import { runScan } from '../../../server/src/cli/scan';
 import { testTempDir } from '../../harness/tempDir';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 
 /** An output that is full after every write and drains on the next turn of the event loop. */
 function slowOutput(): Output & { text: () => string; waits: number } {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import {} from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { runCli } from '../helpers';
 import { testTempDir } from '../../harness/tempDir';
 

@@ -9,7 +9,7 @@ import { reportMarkdown } from '../../../server/src/cluster/compliance/render/ma
 import { reportSarif } from '../../../server/src/cluster/compliance/render/sarif';
 import { buildComplianceReport } from '../../../server/src/cluster/compliance/report';
 import { CONTROL_IDS, type ComplianceReport, type ControlResult } from '../../../server/src/cluster/compliance/types';
-import { auditEvent } from '../auditlog/detectorEvents';
+import { auditEvent } from '../auditlog/detectors/detectorEvents';
 import { FIXTURES } from '../helpers';
 import { CLUSTER_FIXTURES } from './helpers';
 import { testTempDir } from '../../harness/tempDir';

@@ -9,7 +9,7 @@ import { UNMATCHED } from '../../../server/src/simulation/ruleOfRow';
 import { simulatePolicy } from '../../../server/src/simulation/simulate';
 import type { TrafficSample } from '../../../server/src/simulation/trafficSample';
 import { SHARED } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { policyOf } from './helpers';
 import { testTempDir } from '../../harness/tempDir';
 

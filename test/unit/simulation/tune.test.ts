@@ -17,7 +17,7 @@ import { UNKNOWN_SIZE } from '../../../server/src/simulation/trafficSample';
 import { proposeTune } from '../../../server/src/simulation/tune/proposeTune';
 import { tuneReport } from '../../../server/src/simulation/tune/tuneReport';
 import { runCli } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { policyOf } from './helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'tune-'));

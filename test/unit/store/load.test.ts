@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { REPO_ROOT, runCli } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { load } from './helpers';
 import { testTempDir } from '../../harness/tempDir';
 

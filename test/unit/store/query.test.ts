@@ -16,10 +16,10 @@ import { sqlString } from '../../../server/src/store/sqlText';
 import { compileStoreQuery, countRequests } from '../../../server/src/store/storeQuery';
 import { storeViewerOpener } from '../../../server/src/store/viewer/openStoreViewer';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
-import { NOW as SAMPLE_NOW, QUERIES as SAMPLE_QUERIES, SAMPLE } from '../auditlog/queryCases';
+import { NOW as SAMPLE_NOW, QUERIES as SAMPLE_QUERIES, SAMPLE } from '../auditlog/query/queryCases';
 import { runCli } from '../helpers';
 import { load } from './helpers';
-import { generateLog, NOW, QUERIES, streamingKeys, streamingRequests } from '../logindex/helpers';
+import { generateLog, NOW, QUERIES, streamingKeys, streamingRequests } from '../auditlog/index/helpers';
 import { testTempDir } from '../../harness/tempDir';
 
 const tmp = testTempDir('k8s-audit-store-');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { REPO_ROOT, runCli } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { batchesOf, closePosters, eventList, get, metric, post, postAll, type Answer } from '../../harness/webhookPoster';
 import { testTempDir } from '../../harness/tempDir';
 

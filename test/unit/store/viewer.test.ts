@@ -12,7 +12,7 @@ import { ClickHouseProblem } from '../../../server/src/store/clickhouseProblem';
 import { storeViewerOpener } from '../../../server/src/store/viewer/openStoreViewer';
 import { ClickHouseCluster, clickhouseMissing, clickhouseQuery } from '../../harness/clickhouse';
 import { FIXTURES, runCli } from '../helpers';
-import { generateLog } from '../logindex/helpers';
+import { generateLog } from '../auditlog/index/helpers';
 import { load } from './helpers';
 import { testTempDir } from '../../harness/tempDir';
 
@@ -60,7 +60,9 @@ describe('the viewer on ClickHouse', { skip: clickhouseMissing() }, () => {
     const opened = await sessions.open(generated);
     fileId = opened.sessionId;
     file = sessions.get(fileId);
-    fileOpened = opened.status;
+    // Open answers at the first rows; on a loaded machine the file may still be indexing then.
+    for (let waited = 0; file.status().indexing && waited < 60_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    fileOpened = file.status();
     const onStore = await storeSessions.openWith(storeViewerOpener({ url: clickhouse.url }), 60_000);
     storeId = onStore.sessionId;
     store = storeSessions.get(storeId);

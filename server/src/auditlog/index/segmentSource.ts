@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PassThrough, pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipChunks } from '../reader/gunzipChunks';
 
 /** The bytes of a segment, chunk by chunk, and how many bytes of the file were read for them. */
 export interface SegmentSource {
@@ -22,9 +21,7 @@ export function segmentSource(path: string, start: number, end: number | null, g
     raw.on('data', (chunk: Buffer | string) => {
       bytesRead += chunk.length;
     });
-    const output = new PassThrough({ highWaterMark: chunkBytes });
-    pipeline(raw, createGunzip(), output, () => undefined);
-    return { chunks: output as Readable & AsyncIterable<Buffer>, bytesRead: () => bytesRead };
+    return { chunks: gunzipChunks(raw, chunkBytes), bytesRead: () => bytesRead };
   }
   async function* chunks(): AsyncGenerator<Buffer> {
     const handle = await open(path, 'r');

@@ -1,10 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { NormalizedEvent } from '../normalizedEvent';
 import { AuditStreamParser, type ParseOptions, type ParseSummary } from './auditStreamParser';
+import { gunzipChunks } from './gunzipChunks';
 
 export interface ReadOptions extends ParseOptions {
   /** Called after each chunk with bytes of the file read so far (compressed bytes for .gz). */
@@ -42,12 +40,7 @@ export async function readAuditLog(path: string, onEvent: (event: NormalizedEven
   raw.on('data', (chunk: Buffer | string) => {
     bytesRead += chunk.length;
   });
-  let source: Readable = raw;
-  if (gzip) {
-    const output = new PassThrough({ highWaterMark: 1024 * 1024 });
-    pipeline(raw, createGunzip(), output, () => undefined);
-    source = output;
-  }
+  const source: AsyncIterable<Buffer> = gzip ? gunzipChunks(raw, 1024 * 1024) : raw;
   try {
     for await (const chunk of source) {
       parser.push(chunk as Buffer);
