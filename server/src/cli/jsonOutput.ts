@@ -97,9 +97,26 @@ function* itemPieces(list: { length: number; slice(start: number, end: number): 
       }
       continue;
     }
-    // Small items a slice at a time: "[\n  a,\n  b\n]" is the items at one level in, with the brackets around.
-    const text = JSON.stringify(slice, null, 2);
-    yield (indent === '' ? text : text.replace(/\n/g, `\n${indent}`)).slice(1, -(indent.length + 2));
+    // Small items a slice at a time, nested as deep as `indent` so JSON.stringify indents them (no
+    // second pass over the text to indent it): the items are what lies between the slice's brackets.
+    const text = JSON.stringify(nested(slice, indent), null, 2);
+    const { before, after } = brackets(indent);
+    yield text.slice(before, text.length - after);
   }
   yield `\n${indent}]`;
+}
+
+/** `items` inside arrays, one per level of `indent` (two spaces): stringified, its items sit at `indent` and two spaces. */
+function nested(items: unknown[], indent: string): unknown[] {
+  let value = items;
+  for (let level = 0; level < indent.length; level += 2) value = [value];
+  return value;
+}
+
+/** Characters of nested(items, indent)'s text before its first item's line break, and after its last item. */
+function brackets(indent: string): { before: number; after: number } {
+  const text = JSON.stringify(nested([0], indent), null, 2);
+  const item = `\n${indent}  0`;
+  const before = text.indexOf(item);
+  return { before, after: text.length - before - item.length };
 }

@@ -13,7 +13,7 @@ import {
   type Severity,
 } from '../auditlog/detectors';
 import { execCommand } from '../auditlog/execCommand';
-import { scannedDetectRequest } from '../auditlog/index/scannedDecisions';
+import { scannedDetectRequest, scannedWindowDetectors } from '../auditlog/index/scannedDecisions';
 import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
@@ -134,7 +134,7 @@ async function scanFiles(
   collector: FindingCollector,
   err: ProgressStream,
 ): Promise<LogSetResult> {
-  const windows = new WindowScanner(windowDetectors);
+  const windows = new WindowScanner(scannedWindowDetectors(windowDetectors));
   const detect = scannedDetectRequest(detectors);
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
   const result = await readLogSet(

@@ -1,6 +1,7 @@
-import { detectRequest, unknownReason, type CompiledDetector, type DetectorFinding } from '../detectors/engine';
+import { detectRequest, unknownReason, type CompiledDetector, type CompiledWindowDetector, type DetectorFinding } from '../detectors/engine';
 import type { QueryNode } from '../query/ast';
-import { compileQuery } from '../query/evaluate';
+import { compileQuery, type EventPredicate } from '../query/evaluate';
+import { parseQuery } from '../query/parser';
 import { ScannedEvent } from '../reader/scannedEvent';
 import type { AuditRequest } from '../requests';
 import { BODY, compileIndexPredicate, YES } from './indexPredicate';
@@ -12,16 +13,26 @@ import { ScannerViews } from './scannedEventColumns';
 // read. Requests whose primary stage took the JSON.parse path are decided on the event as before.
 // Same answers (the index is tested against the event evaluator on the same logs).
 
-/** requestPredicate(compileQuery(ast)), faster on requests the field scanner read. */
-export function scannedRequestPredicate(ast: QueryNode): (request: AuditRequest) => boolean {
+/** compileQuery(ast), faster on events the field scanner read (each decided as its request's primary stage). */
+export function scannedEventPredicate(ast: QueryNode): EventPredicate {
   const onEvent = compileQuery(ast);
   const views = new ScannerViews((columns) => compileIndexPredicate(ast, columns));
-  return (request) => {
-    const primary = request.primary;
-    if (!(primary instanceof ScannedEvent)) return onEvent(primary);
-    const answer = views.of(primary)(0);
-    return answer === BODY ? onEvent(primary) : answer === YES;
+  return (event) => {
+    if (!(event instanceof ScannedEvent)) return onEvent(event);
+    const answer = views.of(event)(0);
+    return answer === BODY ? onEvent(event) : answer === YES;
   };
+}
+
+/** requestPredicate(compileQuery(ast)), faster on requests the field scanner read. */
+export function scannedRequestPredicate(ast: QueryNode): (request: AuditRequest) => boolean {
+  const onPrimary = scannedEventPredicate(ast);
+  return (request) => onPrimary(request.primary);
+}
+
+/** The window detectors, their conditions decided like the index's on events the field scanner read. */
+export function scannedWindowDetectors(detectors: readonly CompiledWindowDetector[]): CompiledWindowDetector[] {
+  return detectors.map(({ definition }) => ({ definition, matches: scannedEventPredicate(parseQuery(definition.condition)) }));
 }
 
 /** detectRequest, faster on requests the field scanner read: the same findings in the same order. */

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { compileDetectors, compileWindowDetectors, detectRequest, WindowScanner, type DetectorFinding } from '../../../../server/src/auditlog/detectors';
-import { scannedDetectRequest, scannedRequestPredicate } from '../../../../server/src/auditlog/index/scannedDecisions';
+import { scannedDetectRequest, scannedRequestPredicate, scannedWindowDetectors } from '../../../../server/src/auditlog/index/scannedDecisions';
 import type { NormalizedEvent } from '../../../../server/src/auditlog/normalizedEvent';
 import { compileQuery, parseQuery, requestPredicate } from '../../../../server/src/auditlog/query';
 import { readLogSet, type LogSetResult } from '../../../../server/src/auditlog/readLogSet';
@@ -35,6 +35,7 @@ function findingView(finding: DetectorFinding): string {
 
 const ASTS = QUERIES.map((query) => parseQuery(query, { now: NOW }));
 const DETECTORS = compileDetectors({ includeDisabled: true });
+const WINDOW_DETECTORS = compileWindowDetectors({ includeDisabled: true });
 
 interface Read {
   /** Per request: its stages (fields and decoded Event), its primary's position, query answers, findings. */
@@ -49,7 +50,8 @@ interface Read {
 /** Reads the files as the CLI does; with the scanner, decides queries and detectors both ways and checks they agree. */
 async function read(paths: string[], scanner: number | null): Promise<Read> {
   const requests: string[] = [];
-  const windows = new WindowScanner(compileWindowDetectors({ includeDisabled: true }));
+  // Window conditions as scan decides them: on dictionary ids with the scanner (compared with the JSON.parse read below).
+  const windows = new WindowScanner(scanner === null ? WINDOW_DETECTORS : scannedWindowDetectors(WINDOW_DETECTORS));
   const byIds = ASTS.map((ast) => scannedRequestPredicate(ast));
   const onEvents = ASTS.map((ast) => requestPredicate(compileQuery(ast)));
   const detect = scannedDetectRequest(DETECTORS);
