@@ -1,5 +1,6 @@
 import { objectRefFromUri } from '../auditlog/formats/resourcePath';
 import { record, text, type NormalizedEvent } from '../auditlog/normalizedEvent';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import type { RequestAttributes } from '../policy/types';
 
 /**
@@ -13,12 +14,11 @@ export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   const attrs: RequestAttributes = { verb: event.verb, resourceRequest: false };
   // A failed authentication is audited with no user: it matches no users/userGroups rule.
   if (event.user !== '' || event.groups.length > 0) attrs.user = { name: event.user, groups: event.groups as string[] };
-  const objectRef = record(event.event.objectRef);
   let resource = event.resource;
   let subresource = event.subresource;
   let apiGroup = event.apiGroup;
   let namespace = event.namespace;
-  let name = text(objectRef.name);
+  let name = objectRefName(event);
   if (resource === '') {
     const fromUri = objectRefFromUri(event.requestURI);
     if (fromUri === null || fromUri.resource === '') {
@@ -34,6 +34,15 @@ export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   attrs.namespace = namespace;
   attrs.name = event.verb === 'create' && subresource === '' ? '' : name;
   return attrs;
+}
+
+/**
+ * The log's objectRef.name as written. The event's `name` is the same unless it was empty and filled
+ * in from a body's metadata.name (creates with generateName): an event known to have no body (one
+ * the field scanner read) is not decoded for it.
+ */
+function objectRefName(event: NormalizedEvent): string {
+  return mayHaveBodies(event) ? text(record(event.event.objectRef).name) : event.name;
 }
 
 /** The URL path the checker matches nonResourceURLs against: the request URI without its query. */

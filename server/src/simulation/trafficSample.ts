@@ -1,6 +1,7 @@
 import { Dictionary } from '../auditlog/index/dictionary';
 import { GrowableFloat64, GrowableUint32, GrowableUint8 } from '../auditlog/index/growable';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import type { AuditRequest } from '../auditlog/requests';
 import { SENSITIVE_TARGETS } from '../policy/checks/lint/levels';
 import { levelRank, type RequestAttributes } from '../policy/types';
@@ -128,8 +129,9 @@ export class TrafficSample {
     this.neededLevel.push(neededLevel);
     this.flags.push(secretValues ? ROW_SECRET_VALUES : 0);
     if (secretValues) this.secretRows.push(this.rows);
-    const requestObject = bodyOf(primary, 'requestObject');
-    const responseObject = bodyOf(primary, 'responseObject');
+    const bodies = mayHaveBodies(primary);
+    const requestObject = bodies ? bodyOf(primary, 'requestObject') : undefined;
+    const responseObject = bodies ? bodyOf(primary, 'responseObject') : undefined;
     const requestSize = requestObject !== undefined ? bodyBytes('requestObject', requestObject) : hasNoRequestBody(attrs) || level >= 2 ? 0 : UNKNOWN_SIZE;
     const responseSize = responseObject !== undefined ? bodyBytes('responseObject', responseObject) : hasNoResponseBody(attrs) || level >= 3 ? 0 : UNKNOWN_SIZE;
     this.requestBody.push(requestSize);
@@ -231,10 +233,13 @@ function bodyBytes(key: string, body: unknown): number {
 
 /**
  * The event's bytes without its bodies: what it costs at Metadata. The line's own length when the
- * reader measured it (JSON lines, legacy text), else the event written out as one JSON line.
+ * reader measured it (JSON lines, legacy text), else the event written out as one JSON line. A line
+ * the field scanner read is decoded only when it has a body (its size is that of the body
+ * re-serialised, as JSON.parse reads it: the scanner does not measure it).
  */
 function metadataBytes(event: NormalizedEvent): number {
   const total = event.recordBytes >= 0 ? event.recordBytes : Buffer.byteLength(JSON.stringify(event.event)) + 1;
+  if (!mayHaveBodies(event)) return Math.max(0, total);
   let bodies = 0;
   const requestObject = bodyOf(event, 'requestObject');
   const responseObject = bodyOf(event, 'responseObject');
