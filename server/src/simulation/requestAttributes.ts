@@ -13,7 +13,8 @@ import type { RequestAttributes } from '../policy/types';
 export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   const attrs: RequestAttributes = { verb: event.verb, resourceRequest: false };
   // A failed authentication is audited with no user: it matches no users/userGroups rule.
-  if (event.user !== '' || event.groups.length > 0) attrs.user = { name: event.user, groups: event.groups as string[] };
+  const groups = event.groups; // a scanned event splits its group list on every read
+  if (event.user !== '' || groups.length > 0) attrs.user = { name: event.user, groups: groups as string[] };
   let resource = event.resource;
   let subresource = event.subresource;
   let apiGroup = event.apiGroup;
