@@ -33,8 +33,13 @@ export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   attrs.resource = resource;
   attrs.subresource = subresource;
   attrs.namespace = namespace;
-  attrs.name = event.verb === 'create' && subresource === '' ? '' : name;
+  attrs.name = checkerName(event.verb, subresource, name);
   return attrs;
+}
+
+/** The object name the checker sees: none for a create in a collection (see requestAttributesOf). */
+export function checkerName(verb: string, subresource: string, name: string): string {
+  return verb === 'create' && subresource === '' ? '' : name;
 }
 
 /**
@@ -42,7 +47,7 @@ export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
  * in from a body's metadata.name (creates with generateName): an event known to have no body (one
  * the field scanner read) is not decoded for it.
  */
-function objectRefName(event: NormalizedEvent): string {
+export function objectRefName(event: NormalizedEvent): string {
   return mayHaveBodies(event) ? text(record(event.event.objectRef).name) : event.name;
 }
 

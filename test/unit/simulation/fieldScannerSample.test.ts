@@ -33,9 +33,10 @@ const POLICIES = [
   ].join('\n'),
 ].map((text) => simulationPolicy(text)!);
 
-/** Every column and table of the sample (typed arrays up to their length, maps as entries), as JSON. */
+/** Every column and table of the sample (typed arrays up to their length, maps as entries), as JSON; not its cache of scanned kinds. */
 function sampleView(sample: object): string {
-  return JSON.stringify(sample, (_key, value: unknown) => {
+  return JSON.stringify(sample, (key, value: unknown) => {
+    if (key === 'scannedKinds') return undefined;
     if (value instanceof Map) return [...value];
     if (value !== null && typeof value === 'object' && 'data' in value && 'length' in value && ArrayBuffer.isView(value.data)) {
       return Array.from((value.data as Uint8Array).subarray(0, value.length as number));
