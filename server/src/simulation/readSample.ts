@@ -1,5 +1,6 @@
 import { compileDetectors, compileWindowDetectors, detectRequest, type CompiledDetector, type DetectorSelection } from '../auditlog/detectors';
 import { readLogSet, type LogSetOptions, type LogSetResult } from '../auditlog/readLogSet';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import type { AuditRequest } from '../auditlog/requests';
 import { levelRank } from '../policy/types';
 import { TrafficSample } from './trafficSample';
@@ -18,19 +19,22 @@ const SECRET_VALUES_DETECTOR = 'secret-values-in-audit-log';
 /**
  * Streams logs (any format the reader knows, gzip, rotated sets) into a TrafficSample. Files that
  * cannot be read and records that were skipped are in the returned read result, with line numbers.
+ * JSON lines are read by the field scanner unless `fieldScanner: false` (the sample is the same
+ * either way: a line is JSON.parse'd only when it has a body to measure, see trafficSample.ts).
  */
 export async function readSample(paths: readonly string[], options: ReadSampleOptions = {}): Promise<{ sample: TrafficSample; read: LogSetResult }> {
   const sample = new TrafficSample();
   const needs = options.detectors ? detectorNeeds(options.detectors) : null;
   const [secretValues] = compileDetectors({ ids: [SECRET_VALUES_DETECTOR], includeDisabled: true });
-  const read = await readLogSet(paths, (request) => sample.add(request, needs ? needs(request) : 0, holdsSecretValues(request, secretValues)), options);
+  const read = await readLogSet(paths, (request) => sample.add(request, needs ? needs(request) : 0, holdsSecretValues(request, secretValues)), { fieldScanner: true, ...options });
   return { sample, read };
 }
 
 /** Whether the request's logged bodies copy secret values into the log (only requests with a body are looked at). */
 function holdsSecretValues(request: AuditRequest, detector: CompiledDetector | undefined): boolean {
+  if (!detector || !mayHaveBodies(request.primary)) return false;
   const event = request.primary.event;
-  if (!detector || ((event.requestObject === undefined || event.requestObject === null) && (event.responseObject === undefined || event.responseObject === null))) return false;
+  if ((event.requestObject === undefined || event.requestObject === null) && (event.responseObject === undefined || event.responseObject === null)) return false;
   return detectRequest(request, [detector]).some((finding) => finding.outcome === 'hit');
 }
 

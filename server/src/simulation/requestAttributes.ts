@@ -1,5 +1,6 @@
 import { objectRefFromUri } from '../auditlog/formats/resourcePath';
 import { record, text, type NormalizedEvent } from '../auditlog/normalizedEvent';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
 import type { RequestAttributes } from '../policy/types';
 
 /**
@@ -12,13 +13,13 @@ import type { RequestAttributes } from '../policy/types';
 export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   const attrs: RequestAttributes = { verb: event.verb, resourceRequest: false };
   // A failed authentication is audited with no user: it matches no users/userGroups rule.
-  if (event.user !== '' || event.groups.length > 0) attrs.user = { name: event.user, groups: event.groups as string[] };
-  const objectRef = record(event.event.objectRef);
+  const groups = event.groups; // a scanned event splits its group list on every read
+  if (event.user !== '' || groups.length > 0) attrs.user = { name: event.user, groups: groups as string[] };
   let resource = event.resource;
   let subresource = event.subresource;
   let apiGroup = event.apiGroup;
   let namespace = event.namespace;
-  let name = text(objectRef.name);
+  let name = objectRefName(event);
   if (resource === '') {
     const fromUri = objectRefFromUri(event.requestURI);
     if (fromUri === null || fromUri.resource === '') {
@@ -32,8 +33,22 @@ export function requestAttributesOf(event: NormalizedEvent): RequestAttributes {
   attrs.resource = resource;
   attrs.subresource = subresource;
   attrs.namespace = namespace;
-  attrs.name = event.verb === 'create' && subresource === '' ? '' : name;
+  attrs.name = checkerName(event.verb, subresource, name);
   return attrs;
+}
+
+/** The object name the checker sees: none for a create in a collection (see requestAttributesOf). */
+export function checkerName(verb: string, subresource: string, name: string): string {
+  return verb === 'create' && subresource === '' ? '' : name;
+}
+
+/**
+ * The log's objectRef.name as written. The event's `name` is the same unless it was empty and filled
+ * in from a body's metadata.name (creates with generateName): an event known to have no body (one
+ * the field scanner read) is not decoded for it.
+ */
+export function objectRefName(event: NormalizedEvent): string {
+  return mayHaveBodies(event) ? text(record(event.event.objectRef).name) : event.name;
 }
 
 /** The URL path the checker matches nonResourceURLs against: the request URI without its query. */

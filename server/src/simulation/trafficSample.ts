@@ -1,10 +1,12 @@
 import { Dictionary } from '../auditlog/index/dictionary';
 import { GrowableFloat64, GrowableUint32, GrowableUint8 } from '../auditlog/index/growable';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
+import { STRING_COLUMN_INDEX } from '../auditlog/index/schema';
+import { mayHaveBodies, ScannedEvent } from '../auditlog/reader/scannedEvent';
 import type { AuditRequest } from '../auditlog/requests';
 import { SENSITIVE_TARGETS } from '../policy/checks/lint/levels';
 import { levelRank, type RequestAttributes } from '../policy/types';
-import { hasNoRequestBody, hasNoResponseBody, isLongRunning, requestAttributesOf } from './requestAttributes';
+import { checkerName, hasNoRequestBody, hasNoResponseBody, isLongRunning, objectRefName, requestAttributesOf } from './requestAttributes';
 import { STAGE_BITS, STAGES } from '../protocol/vocabulary';
 
 export { STAGE_BITS };
@@ -89,6 +91,10 @@ export class TrafficSample {
   private lastAgent: string | undefined;
   private lastAgentId = 0;
   private readonly bodyClassIds = new Map<string, number>();
+  /** Kinds of events the field scanner read, by the dictionary ids of the fields that make the kind (scannedKindKey). */
+  private readonly scannedKinds = new Map<string, number>();
+  /** Per user agent id, the minor version it names (control-plane agents) or null. */
+  private readonly agentVersions: (string | null)[] = [];
 
   /** Seconds between the first and the last request; 0 for a log of one instant. */
   get seconds(): number {
@@ -102,11 +108,23 @@ export class TrafficSample {
   /** Adds one request. `neededLevel` is the rank the detectors need for it; `secretValues` marks a body that copies secrets into the log. */
   add(request: AuditRequest, neededLevel = 0, secretValues = false): void {
     const primary = request.primary;
-    const attrs = requestAttributesOf(primary);
-    const name = attrs.name ?? '';
-    this.kind.push(this.kindId(attrs));
+    const scannedKey = primary instanceof ScannedEvent ? scannedKindKey(primary) : null;
+    let kindId = scannedKey === null ? undefined : this.scannedKinds.get(scannedKey);
+    let name: string;
+    if (kindId !== undefined) {
+      name = checkerName(primary.verb, primary.subresource, objectRefName(primary));
+    } else {
+      const attrs = requestAttributesOf(primary);
+      name = attrs.name ?? '';
+      kindId = this.kindId(attrs);
+      if (scannedKey !== null) this.scannedKinds.set(scannedKey, kindId);
+    }
+    const kind = this.kinds[kindId]!;
+    const attrs = kind.attrs;
+    this.kind.push(kindId);
     this.name.push(this.names.id(name));
-    this.agent.push(this.agentId(primary.userAgent));
+    const agent = this.agentId(primary.userAgent);
+    this.agent.push(agent);
     let mask = 0;
     const at = this.stageBytes.length;
     this.stageBytes.reserve(4);
@@ -128,13 +146,13 @@ export class TrafficSample {
     this.neededLevel.push(neededLevel);
     this.flags.push(secretValues ? ROW_SECRET_VALUES : 0);
     if (secretValues) this.secretRows.push(this.rows);
-    const requestObject = bodyOf(primary, 'requestObject');
-    const responseObject = bodyOf(primary, 'responseObject');
+    const bodies = mayHaveBodies(primary);
+    const requestObject = bodies ? bodyOf(primary, 'requestObject') : undefined;
+    const responseObject = bodies ? bodyOf(primary, 'responseObject') : undefined;
     const requestSize = requestObject !== undefined ? bodyBytes('requestObject', requestObject) : hasNoRequestBody(attrs) || level >= 2 ? 0 : UNKNOWN_SIZE;
     const responseSize = responseObject !== undefined ? bodyBytes('responseObject', responseObject) : hasNoResponseBody(attrs) || level >= 3 ? 0 : UNKNOWN_SIZE;
     this.requestBody.push(requestSize);
     this.responseBody.push(responseSize);
-    const kind = this.kinds[this.kind.data[this.rows]!]!;
     const bodyClass = this.bodyClasses[kind.bodyClass]!;
     if ((mask & FINAL_STAGES) !== 0) {
       if (requestSize !== UNKNOWN_SIZE) {
@@ -152,8 +170,8 @@ export class TrafficSample {
       if (time < this.firstTime) this.firstTime = time;
       if (time > this.lastTime) this.lastTime = time;
     }
-    const version = CONTROL_PLANE_AGENT.exec(primary.userAgent);
-    if (version) this.clusterVersions.set(version[1]!, (this.clusterVersions.get(version[1]!) ?? 0) + 1);
+    const version = this.versionOf(agent);
+    if (version !== null) this.clusterVersions.set(version, (this.clusterVersions.get(version) ?? 0) + 1);
     this.rows++;
   }
 
@@ -194,6 +212,12 @@ export class TrafficSample {
     return id;
   }
 
+  private versionOf(agent: number): string | null {
+    let version = this.agentVersions[agent];
+    if (version === undefined) this.agentVersions[agent] = version = CONTROL_PLANE_AGENT.exec(this.agents.strings[agent]!)?.[1] ?? null;
+    return version;
+  }
+
   private bodyClassId(attrs: RequestAttributes, target: string): number {
     const key = `${attrs.resourceRequest ? attrs.apiGroup : '\u0003'}\u0000${target}\u0000${attrs.verb}`;
     let id = this.bodyClassIds.get(key);
@@ -204,6 +228,21 @@ export class TrafficSample {
     }
     return id;
   }
+}
+
+/** The scanner's text columns a resource request's kind is made of: requestAttributesOf reads nothing else but the name. */
+const KIND_COLUMNS = (['user', 'groups', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace'] as const).map((column) => STRING_COLUMN_INDEX[column]);
+const RESOURCE_COLUMN = STRING_COLUMN_INDEX.resource;
+
+/**
+ * A scanned event's kind as the dictionary ids of its fields (no strings read, no attributes built);
+ * null when it has no resource (its kind is then read from its URI).
+ */
+function scannedKindKey(event: ScannedEvent): string | null {
+  if (event.scanner.strings[RESOURCE_COLUMN]![event.id(RESOURCE_COLUMN)] === '') return null;
+  let key = '';
+  for (const column of KIND_COLUMNS) key += `${event.id(column)},`;
+  return key;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
@@ -231,10 +270,13 @@ function bodyBytes(key: string, body: unknown): number {
 
 /**
  * The event's bytes without its bodies: what it costs at Metadata. The line's own length when the
- * reader measured it (JSON lines, legacy text), else the event written out as one JSON line.
+ * reader measured it (JSON lines, legacy text), else the event written out as one JSON line. A line
+ * the field scanner read is decoded only when it has a body (its size is that of the body
+ * re-serialised, as JSON.parse reads it: the scanner does not measure it).
  */
 function metadataBytes(event: NormalizedEvent): number {
   const total = event.recordBytes >= 0 ? event.recordBytes : Buffer.byteLength(JSON.stringify(event.event)) + 1;
+  if (!mayHaveBodies(event)) return Math.max(0, total);
   let bodies = 0;
   const requestObject = bodyOf(event, 'requestObject');
   const responseObject = bodyOf(event, 'responseObject');

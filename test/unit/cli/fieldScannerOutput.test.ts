@@ -1,4 +1,4 @@
-// `k8s-audit query` and `scan` read JSON lines with the WebAssembly field scanner. Their output must
+// `k8s-audit query`, `scan`, `simulate` and `tune` read JSON lines with the WebAssembly field scanner. Their output must
 // be what the JSON.parse path prints: each command is run twice through the real CLI, once as shipped
 // and once with the scanner unavailable (then every line is JSON.parse'd), and stdout, stderr and the
 // exit status compared byte for byte.
@@ -43,7 +43,7 @@ const policy = join(tmp, 'policy.yaml');
 writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  resources: [{group: "", resources: [secrets, configmaps]}]\n- level: Metadata\n');
 const odd = [join(FIXTURES, 'logs', 'scan-sample.jsonl'), join(FIXTURES, 'workspace', 'hostile.audit.log'), join(FIXTURES, 'workspace', 'secrets.audit.log')];
 
-describe('k8s-audit query and scan: the field scanner prints what JSON.parse does', () => {
+describe('k8s-audit query, scan, simulate and tune: the field scanner prints what JSON.parse does', () => {
   it('query, every format, --stages and --limit, over a rotated set', () => {
     const query = (text: string, ...options: string[]) => ['query', log, '--with-rotated', '--now', '2026-02-22T12:00:00Z', text, ...options];
     for (const text of ['', 'alice', 'code>=400 -user:system:*', 'requestObject.spec.containers[].securityContext.privileged:true']) {
@@ -78,9 +78,25 @@ describe('k8s-audit query and scan: the field scanner prints what JSON.parse doe
     assertSameOutput(['scan', truncated, join(tmp, 'missing.log')]);
   });
 
-  it('query and scan on every corpus log', (t) => {
+  it('simulate (every format, --compare) and tune (YAML and JSON, --policy, --budget)', () => {
+    const workspacePolicy = join(FIXTURES, 'workspace', 'audit-policy.yaml');
+    for (const format of ['json', 'text', 'markdown']) assertSameOutput(['simulate', workspacePolicy, log, '--with-rotated', ...odd, '--format', format, '--compare', policy]);
+    const json = assertSameOutput(['simulate', policy, log, '--with-rotated', '--format', 'json']);
+    assert.ok((JSON.parse(json.stdout) as { totals: { requests: number } }).totals.requests > 2000, 'the requests of the log');
+    assertSameOutput(['tune', log, '--with-rotated', ...odd]);
+    assertSameOutput(['tune', log, '--with-rotated', '--policy', workspacePolicy, '--budget', '1MB/day', '--format', 'json']);
+  });
+
+  it('simulate and tune on damaged input: the same numbers and warnings', () => {
+    assertSameOutput(['simulate', policy, truncated, ...odd, join(tmp, 'missing.log'), '--format', 'json']);
+    assertSameOutput(['tune', truncated, ...odd, '--format', 'json']);
+  });
+
+  it('query, scan, simulate and tune on every corpus log', (t) => {
     const files = corpusLogs(t);
     if (files === null) return;
+    assertSameOutput(['simulate', join(FIXTURES, 'workspace', 'audit-policy.yaml'), ...files, '--format', 'json', '--compare', policy]);
+    assertSameOutput(['tune', ...files, '--format', 'json']);
     assertSameOutput(['query', ...files, '', '--stages']);
     assertSameOutput(['query', ...files, 'verb:(create update patch)', '--format', 'table']);
     assertSameOutput(['scan', ...files, '--format', 'json', '--include-disabled', '--min-severity', 'info']);

@@ -2,11 +2,7 @@
 // JSON.parse path: the same requests, stages, fields and read problems, and the same query answers
 // and detector findings when they are decided on the scanner's dictionary ids.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
-import fc from 'fast-check';
 import { compileDetectors, compileWindowDetectors, detectRequest, WindowScanner, type DetectorFinding } from '../../../../server/src/auditlog/detectors';
 import { scannedDetectRequest, scannedRequestPredicate, scannedWindowDetectors } from '../../../../server/src/auditlog/index/scannedDecisions';
 import type { NormalizedEvent } from '../../../../server/src/auditlog/normalizedEvent';
@@ -16,9 +12,9 @@ import { fieldScannerUnavailable } from '../../../../server/src/auditlog/reader/
 import { ScannedEvent } from '../../../../server/src/auditlog/reader/scannedEvent';
 import type { AuditRequest } from '../../../../server/src/auditlog/requests';
 import { testTempDir } from '../../../harness/tempDir';
-import { corpusLogs, fixtureLogs, FIXTURES } from '../../helpers';
-import { generateLog, NOW, QUERIES } from '../index/helpers';
-import { fuzzLog } from './fuzzLog';
+import { corpusLogs } from '../../helpers';
+import { NOW, QUERIES } from '../index/helpers';
+import { checkFixtureLogs, checkFuzzedPairs, damagedLogs, rotatedPair } from './scannerInputs';
 
 const FIELDS = ['time', 'auditID', 'stage', 'level', 'user', 'groups', 'impersonatedUser', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'code', 'sourceIP', 'userAgent', 'latencyMs', 'format', 'file', 'line', 'offset', 'recordBytes'] as const;
 
@@ -96,15 +92,7 @@ describe('readLogSet with the field scanner: same requests as JSON.parse', () =>
   });
 
   it('on a generated log cut into rotated parts, plain and gzip, with scanner sizes that cut requests across scans', async () => {
-    const file = join(tmp, 'generated.log');
-    generateLog(file, 1500, 5);
-    const text = readFileSync(file, 'utf8');
-    const lines = text.split('\n');
-    const half = Math.floor(lines.length / 2);
-    const older = join(tmp, 'older.log');
-    const newer = join(tmp, 'newer.log.gz');
-    writeFileSync(older, `${lines.slice(0, half).join('\n')}\n`);
-    writeFileSync(newer, gzipSync(lines.slice(half).join('\n')));
+    const [older, newer] = rotatedPair(tmp, 1500, 5);
     for (const capacity of [1 << 20, 4096, 700]) {
       const read = await assertSame([older, newer], capacity, `scanner ${capacity}`);
       // 700 bytes is shorter than many lines: those take the JSON.parse path, mixed with scanned ones.
@@ -115,14 +103,7 @@ describe('readLogSet with the field scanner: same requests as JSON.parse', () =>
   });
 
   it('on damaged input: a truncated .gz, a binary file, odd records', async () => {
-    const file = join(tmp, 'damaged.log');
-    generateLog(file, 800, 9);
-    const gz = gzipSync(readFileSync(file));
-    const truncated = join(tmp, 'damaged.log.gz');
-    writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length / 2)));
-    const binary = join(tmp, 'program.log');
-    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, ...Array.from({ length: 3000 }, (_, i) => (i * 37) % 256)]));
-    const read = await assertSame([truncated, binary, join(FIXTURES, 'logs', 'scan-sample.jsonl'), join(FIXTURES, 'workspace', 'hostile.audit.log'), join(tmp, 'missing.log')], 2048, 'damaged');
+    const read = await assertSame(damagedLogs(tmp), 2048, 'damaged');
     assert.ok(read.result.summaries.some((s) => (s as { damaged: boolean }).damaged), 'damage is reported');
     assert.equal(read.result.errors.length, 1, 'the missing file');
   });
@@ -137,23 +118,10 @@ describe('readLogSet with the field scanner: same requests as JSON.parse', () =>
   });
 
   it('on every fixture log', async () => {
-    const files = fixtureLogs();
-    await assertSame(files, 1 << 20, 'fixtures');
-    await assertSame(files, 600, 'fixtures, small scanner');
+    await checkFixtureLogs(assertSame);
   });
 
   it('on fuzzed logs (property: any scanner size)', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fuzzLog, fuzzLog, fc.integer({ min: 64, max: 4096 }), async (first, second, capacity) => {
-        // Two files: requests whose stages are in both are grouped across them.
-        const a = join(tmp, `fuzz-${run}-a.log`);
-        const b = join(tmp, `fuzz-${run++}-b.log`);
-        writeFileSync(a, first);
-        writeFileSync(b, second);
-        await assertSame([a, b], capacity, `scanner ${capacity}`);
-      }),
-      { numRuns: 100 },
-    );
+    await checkFuzzedPairs(tmp, (paths, capacity) => assertSame(paths, capacity, `scanner ${capacity}`));
   });
 });
