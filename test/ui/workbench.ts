@@ -100,17 +100,17 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
 
 export async function runCommand(page: Page, title: string): Promise<void> {
   // On a loaded machine the workbench may still be reading the extensions' contributions when the
-  // palette first opens (it then lists no such command): open it again, and keep a picture when it never shows.
+  // palette first opens (it then lists no such command): open it again (for up to 80 s), and keep a picture when it never shows.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
     try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
       break;
     } catch (error) {
-      if (attempt === 3) {
+      if (attempt === 4) {
         await page.screenshot({ path: join(SCREENSHOTS, `ui-failure-command-${title.replace(/[^A-Za-z0-9]+/g, '-')}.png`) }).catch(() => undefined);
         throw error;
       }
