@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { compileDetectors, detectorDefinition } from '../auditlog/detectors';
+import { compileDetectors, detectorDefinitions, type DetectorDefinitions } from '../auditlog/detectors';
 import type { ProgressStream } from '../auditlog/progressLine';
 import { ClickHouseSink } from '../store/receiver/clickhouseSink';
 import { FileSink } from '../store/receiver/fileSink';
@@ -44,6 +44,7 @@ export async function runServe(argv: string[], out: Writable, err: ProgressStrea
   const rotateBytes = positiveNumber(options, 'rotate-mb', 100) * MIB;
   const { catalogs, ids } = await readDetectorsOption(options.get('detectors'), err);
   const detectors = compileDetectors({ ...catalogs, ...(ids ? { ids } : {}) });
+  const definitions = detectorDefinitions(catalogs);
 
   let tls: ReceiverOptions['tls'];
   let token: string | undefined;
@@ -69,7 +70,7 @@ export async function runServe(argv: string[], out: Writable, err: ProgressStrea
     ...(token ? { token } : {}),
     maxBodyBytes,
     maxInFlight,
-    ...(options.has('print-detections') ? { onDetection: (row: EventRow, ids: string[]) => out.write(detectionLine(row, ids)) } : {}),
+    ...(options.has('print-detections') ? { onDetection: (row: EventRow, ids: string[]) => out.write(detectionLine(row, ids, definitions)) } : {}),
   });
   const url = await receiver.listen();
   err.write(`k8s-audit serve: listening on ${url} (${sinks.map((sink) => sink.name).join('; ')})\n`);
@@ -86,10 +87,10 @@ function signals(): Promise<unknown> {
   });
 }
 
-function detectionLine(row: EventRow, ids: string[]): string {
+function detectionLine(row: EventRow, ids: string[], definitions: DetectorDefinitions): string {
   const what = `${row.user || '(no user)'} ${row.verb} ${row.subresource ? `${row.resource}/${row.subresource}` : row.resource} ${[row.namespace, row.name].filter(Boolean).join('/')}`.trim();
   const lines = ids.map((id) => {
-    const definition = detectorDefinition(id);
+    const definition = definitions.get(id);
     return JSON.stringify({ time: row.timeMs === null ? null : new Date(Number(row.timeMs)).toISOString(), detector: id, severity: definition?.severity, title: definition?.title, auditID: row.auditID, request: what });
   });
   return `${lines.join('\n')}\n`;

@@ -17,9 +17,10 @@ export function registerViewerRequests(connection: Connection, settings: () => S
   });
   const handlers: ViewerHandlers = {
     open: async (params) => {
-      if ('path' in params) return viewers.open(params.path, (await settings().detectors()).selection);
+      const detectors = (await settings().detectors()).selection;
+      if ('path' in params) return viewers.open(params.path, detectors);
       try {
-        return await viewers.openWith(storeViewerOpener(params.clickhouse), STORE_POLL_MS);
+        return await viewers.openWith(storeViewerOpener(params.clickhouse, detectors), STORE_POLL_MS);
       } catch (error) {
         // The kind travels with the message: the client asks for the password again after `auth`.
         if (error instanceof ClickHouseProblem) throw new ResponseError<ViewerOpenErrorData>(LSPErrorCodes.RequestFailed, error.message, { kind: error.kind });

@@ -94,7 +94,6 @@ export function resolveDetectorSettings(settings: DetectorSettings = {}): Resolv
     if (!byId.delete(id)) errors.push({ setting: 'disabled', id, message: `disabled: no detector has the id "${id}"` });
   }
   const all = [...byId.values()];
-  rememberDetectors(all);
   return { selection: { catalog: all.filter((d) => !isWindowDetector(d)), windows: all.filter(isWindowDetector) }, errors };
 }
 
@@ -211,18 +210,4 @@ function queryProblem(text: string): { offset: number; message: string } | null 
     if (error instanceof QuerySyntaxError) return { offset: error.offset, message: error.message };
     return { offset: 0, message: (error as Error).message };
   }
-}
-
-// Titles and descriptions for ids an index or a report carries (viewer rows, the detections panel).
-// Custom definitions are remembered when settings are resolved; when two resolutions define the same
-// id differently, the latest wins (only its title/description can differ from what an index ran).
-const known = new Map<string, DetectorDefinition>([...DETECTOR_CATALOG, ...WINDOW_DETECTOR_CATALOG].map((d) => [d.id, d]));
-
-export function rememberDetectors(definitions: readonly DetectorDefinition[]): void {
-  for (const definition of definitions) known.set(definition.id, definition);
-}
-
-/** The definition of a detector id: built-in, or custom from the settings resolved last. */
-export function detectorDefinition(id: string): DetectorDefinition | undefined {
-  return known.get(id);
 }

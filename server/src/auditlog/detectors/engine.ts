@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '../normalizedEvent';
+import type { QueryNode } from '../query/ast';
 import { compileQuery, type EventPredicate } from '../query/evaluate';
 import { parseQuery } from '../query/parser';
 import type { AuditRequest } from '../requests';
@@ -21,6 +22,8 @@ export interface DetectorFinding {
 
 export interface CompiledDetector {
   definition: DetectorDefinition;
+  /** The scope condition, parsed once: the log index compiles it again over its columns (onIndex/rowDetectors). */
+  condition: QueryNode;
   matchesScope: EventPredicate;
   matchesBody: EventPredicate | null;
 }
@@ -72,11 +75,15 @@ export function compileDetectors(selection: DetectorSelection = {}, catalog: rea
   const wanted = selected(selection);
   return catalog
     .filter((d) => !isWindowDetector(d) && wanted(d))
-    .map((definition) => ({
-      definition,
-      matchesScope: compileQuery(parseQuery(definition.condition)),
-      matchesBody: definition.bodyCondition ? compileQuery(parseQuery(definition.bodyCondition)) : null,
-    }));
+    .map((definition) => {
+      const condition = parseQuery(definition.condition);
+      return {
+        definition,
+        condition,
+        matchesScope: compileQuery(condition),
+        matchesBody: definition.bodyCondition ? compileQuery(parseQuery(definition.bodyCondition)) : null,
+      };
+    });
 }
 
 /**

@@ -1,6 +1,7 @@
 export { DEFAULT_ALLOWLISTS, SYSTEM_PRINCIPALS, type DetectorAllowlists } from './allowlists';
 export { BASIC_DETECTOR_IDS, buildDetectorCatalog, DETECTOR_CATALOG } from './catalog';
-export { detectorDefinition, readDetectorSettingsFile, rememberDetectors, resolveDetectorSettings, type CustomDetector, type DetectorSettings, type DetectorSettingsError, type ResolvedDetectors } from './detectorSettings';
+export { detectorDefinitions, type DetectorDefinitions } from './detectorDefinitions';
+export { readDetectorSettingsFile, resolveDetectorSettings, type CustomDetector, type DetectorSettings, type DetectorSettingsError, type ResolvedDetectors } from './detectorSettings';
 export {
   compileDetectors,
   compileWindowDetectors,

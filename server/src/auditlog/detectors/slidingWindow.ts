@@ -1,7 +1,7 @@
 import type { WindowField, WindowSpec } from './types';
 
 // The one implementation of window detectors, shared by the streaming scan (windowScan.ts) and the
-// log index (index/windowPass.ts). Both collect the requests a detector's condition selects, order
+// log index (onIndex/windowPass.ts). Both collect the requests a detector's condition selects, order
 // them with compareWindowCandidates and feed them here, so they find the same bursts.
 
 /**

@@ -6,7 +6,7 @@ import { DEFAULT_SPLIT_MIN_BYTES, probeFile } from './planSegments';
 import type { RowBatch } from './rowBatch';
 import { runSegmentInline, runSegmentInWorker } from './segmentRunner';
 import type { SegmentJob, SegmentSummary } from './segmentReader';
-import { applyWindowDetectors, setWindowDetectors } from './windowPass';
+import { applyWindowDetectors, setWindowDetectors } from '../detectors/onIndex/windowPass';
 import { fileErrorReason } from '../../fileErrors';
 
 export interface BuildProgress {

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { buildLogIndex, buildSettingsOf, fileStatesOf, SegmentQueue, type BuildReport } from './buildLogIndex';
 import type { LogIndex } from './logIndex';
 import { FINGERPRINT_BYTES } from './planSegments';
-import { applyWindowDetectors } from './windowPass';
+import { applyWindowDetectors } from '../detectors/onIndex/windowPass';
 
 export type RefreshOutcome = 'unchanged' | 'appended' | 'rebuilt';
 

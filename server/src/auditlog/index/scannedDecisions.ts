@@ -5,7 +5,7 @@ import { parseQuery } from '../query/parser';
 import { ScannedEvent } from '../reader/scannedEvent';
 import type { AuditRequest } from '../requests';
 import { BODY, compileIndexPredicate, YES } from './indexPredicate';
-import { rowDetectors } from './rowDetectors';
+import { rowDetectors } from '../detectors/onIndex/rowDetectors';
 import { ScannerViews } from './scannedEventColumns';
 
 // A streaming read (readLogSet with the field scanner) decides queries and detectors the way the log

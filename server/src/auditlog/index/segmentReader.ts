@@ -8,7 +8,7 @@ import { LocalDictionaries, ScannerDictionaries } from './columnDictionaries';
 import { RowEncoder, type RowBatch } from './rowBatch';
 import { ScannedRequests } from './scannedRequests';
 import { segmentSource } from './segmentSource';
-import { rowDetectors } from './rowDetectors';
+import { rowDetectors } from '../detectors/onIndex/rowDetectors';
 
 /** One stretch of one file to index: a whole file, or a byte range of a plain JSON-lines file. */
 export interface SegmentJob {

@@ -1,4 +1,5 @@
 import type { ViewerEventResult } from '../../protocol/logViewer';
+import type { DetectorDefinitions } from '../detectors';
 import { redactEvent } from '../redact';
 import { detectorInfo } from './viewerRow';
 
@@ -20,9 +21,9 @@ export function shownStages(primary: Record<string, unknown>, others: readonly {
 }
 
 /** A request's detections as the details pane lists them: what each means and what to do. */
-export function detailedDetections(detectors: readonly { id: string; outcome: 'hit' | 'unknown' }[]): ViewerEventResult['detections'] {
+export function detailedDetections(detectors: readonly { id: string; outcome: 'hit' | 'unknown' }[], definitions: DetectorDefinitions): ViewerEventResult['detections'] {
   return detectors.map(({ id, outcome }) => {
-    const { query: _query, ...info } = detectorInfo(id);
+    const { query: _query, ...info } = detectorInfo(id, definitions);
     return { ...info, outcome };
   });
 }

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ViewerExportResult, ViewerRow } from '../../protocol/logViewer';
+import type { DetectorDefinitions } from '../detectors';
 import { readRow, visitPrimaryEvents, type LogIndex } from '../index';
 import { viewerRow } from './viewerRow';
 
@@ -16,11 +17,11 @@ const ROWS_PER_READ = 16_384;
  * lines of each request's primary event as logged (re-read from the log; secrets are not redacted: an
  * export is the user's explicit copy of the data).
  */
-export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
+export async function exportRows(index: LogIndex, rows: Uint32Array, format: 'jsonl' | 'csv', path: string, definitions: DetectorDefinitions): Promise<ViewerExportResult> {
   const bytes = await writeExport(path, async (write) => {
     if (format === 'csv') {
       await write(CSV_HEADER);
-      for (let i = 0; i < rows.length; i++) await write(csvLine(viewerRow(readRow(index, rows[i]!), i)));
+      for (let i = 0; i < rows.length; i++) await write(csvLine(viewerRow(readRow(index, rows[i]!), i, definitions)));
     } else {
       for (let from = 0; from < rows.length; from += ROWS_PER_READ) {
         const chunk = rows.subarray(from, from + ROWS_PER_READ);

@@ -1,5 +1,5 @@
 import type { ViewerRow } from '../../protocol/logViewer';
-import { detectorDefinition, detectorQuery, severityRank, type Severity } from '../detectors';
+import { detectorQuery, severityRank, type DetectorDefinitions, type Severity } from '../detectors';
 import type { IndexRow } from '../index';
 import { requestTarget } from '../requestTarget';
 
@@ -15,20 +15,20 @@ export interface DetectorInfo {
   query: string;
 }
 
-export function detectorInfo(id: string): DetectorInfo {
-  // Built-in, window and custom (from the k8sAudit.detectors.custom setting) detectors.
-  const definition = detectorDefinition(id);
+/** What the viewer says of a detector id, named by the session's definitions (an unknown id by itself). */
+export function detectorInfo(id: string, definitions: DetectorDefinitions): DetectorInfo {
+  const definition = definitions.get(id);
   if (!definition) return { id, title: id, severity: 'info', description: '', remediation: '', references: [], query: '' };
   const { title, severity, description, remediation, references } = definition;
   return { id, title, severity, description, remediation, references, query: detectorQuery(definition) };
 }
 
 /** The worst detection of a request as its mark, and every detection's title. */
-export function rowMark(detectors: readonly { id: string; outcome: 'hit' | 'unknown' }[]): { mark: ViewerRow['mark']; titles: string[] } {
+export function rowMark(detectors: readonly { id: string; outcome: 'hit' | 'unknown' }[], definitions: DetectorDefinitions): { mark: ViewerRow['mark']; titles: string[] } {
   let mark: ViewerRow['mark'] = '';
   const titles: string[] = [];
   for (const { id, outcome } of detectors) {
-    const info = detectorInfo(id);
+    const info = detectorInfo(id, definitions);
     titles.push(outcome === 'unknown' ? `${info.title} (unknown: needs a body)` : info.title);
     if (outcome === 'unknown') {
       if (mark === '') mark = 'unknown';
@@ -40,8 +40,8 @@ export function rowMark(detectors: readonly { id: string; outcome: 'hit' | 'unkn
 }
 
 /** An indexed request as the table shows it: text cells, and the worst detection as its mark. */
-export function viewerRow(row: IndexRow, position: number): ViewerRow {
-  const { mark, titles } = rowMark(row.detectors);
+export function viewerRow(row: IndexRow, position: number, definitions: DetectorDefinitions): ViewerRow {
+  const { mark, titles } = rowMark(row.detectors, definitions);
   return {
     position,
     line: row.line,

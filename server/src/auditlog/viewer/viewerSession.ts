@@ -10,8 +10,8 @@ import type {
   ViewerStatus,
   ViewerTimeline,
 } from '../../protocol/logViewer';
-import type { DetectorSelection } from '../detectors';
-import { windowHitQuery } from '../index/windowPass';
+import { detectorDefinitions, type DetectorDefinitions, type DetectorSelection } from '../detectors';
+import { windowHitQuery } from '../detectors/onIndex/windowPass';
 import { buildLogIndex, facet, pageRows, queryIndex, readRequestStages, readRow, refreshLogIndex, sortRows, timeSpan, visitPrimaryEvents, type IndexBuild, type LogIndex } from '../index';
 import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
 import { execCommand } from '../execCommand';
@@ -58,6 +58,8 @@ export class ViewerSession {
   private closed = false;
   /** Events sampled for JSON path completion, for the result they came from. */
   private samples: { result: Uint32Array; events: Record<string, unknown>[] } | undefined;
+  /** What the rows' detector ids are called: the definitions of this session's detectors. */
+  private readonly definitions: DetectorDefinitions;
 
   private constructor(
     private readonly path: string,
@@ -65,6 +67,7 @@ export class ViewerSession {
     /** The detectors the index runs (resolved k8sAudit.detectors.* settings), fixed for the session's life. */
     private readonly detectors: DetectorSelection = {},
   ) {
+    this.definitions = detectorDefinitions(detectors);
     this.building = this.startBuild();
     this.index = this.building.index;
   }
@@ -121,7 +124,7 @@ export class ViewerSession {
   }
 
   rows(start: number, count: number): ViewerRow[] {
-    return pageRows(this.index, this.result, start, Math.min(count, 2000)).map((row, i) => viewerRow(row, start + i));
+    return pageRows(this.index, this.result, start, Math.min(count, 2000)).map((row, i) => viewerRow(row, start + i, this.definitions));
   }
 
   /**
@@ -132,7 +135,7 @@ export class ViewerSession {
   async rowsWithPaths(start: number, count: number, paths: readonly string[] = []): Promise<ViewerRow[]> {
     const index = this.index;
     const page = pageRows(index, this.result, start, Math.min(count, 2000));
-    const rows = page.map((row, i) => viewerRow(row, start + i));
+    const rows = page.map((row, i) => viewerRow(row, start + i, this.definitions));
     const columns = [...new Set(paths)].slice(0, MAX_PATH_COLUMNS).flatMap((text) => this.pathColumn(text) ?? []);
     if (columns.length === 0 || page.length === 0) return rows;
     const cache = this.pathValueCache(index);
@@ -209,7 +212,7 @@ export class ViewerSession {
     const row = readRow(this.index, id);
     const stages = await readRequestStages(this.index, id);
     const primary = stages.events.find((e) => e.stage === row.stage) ?? stages.events[stages.events.length - 1];
-    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections: detailedDetections(row.detectors), stagesPartial: stages.partial };
+    const base = { position, line: row.line, summary: describeRequest(row), command: execCommand(row.requestURI), detections: detailedDetections(row.detectors, this.definitions), stagesPartial: stages.partial };
     if (primary === undefined) return { ...base, json: 'The record could not be read again: the file changed since it was indexed.', redactions: 0, otherStages: [] };
     return { ...base, ...shownStages(primary.event, stages.events.filter((e) => e !== primary), reveal) };
   }
@@ -219,7 +222,7 @@ export class ViewerSession {
   }
 
   export(format: 'jsonl' | 'csv', path: string): Promise<ViewerExportResult> {
-    return exportRows(this.index, this.result, format, path);
+    return exportRows(this.index, this.result, format, path, this.definitions);
   }
 
   /** Follows the file: appended records become rows; a rotated file is indexed again. */
@@ -302,7 +305,7 @@ export class ViewerSession {
       }
     }
     const detections = [...hits].map(([id, count]) => {
-      const info = detectorInfo(id);
+      const info = detectorInfo(id, this.definitions);
       // A window detector's condition is not its burst: filter by the bursts' keys and time ranges.
       return { id, title: info.title, severity: info.severity, query: windowHitQuery(this.index, id) ?? info.query, ...count };
     });

@@ -1,5 +1,5 @@
 import type { ViewerRow } from '../../protocol/logViewer';
-import { compileDetectors } from '../../auditlog/detectors';
+import { compileDetectors, type DetectorDefinitions } from '../../auditlog/detectors';
 import { requestTarget } from '../../auditlog/requestTarget';
 import { rowMark } from '../../auditlog/viewer/viewerRow';
 import type { ClickHouseClient } from '../clickhouseClient';
@@ -23,8 +23,8 @@ export function rowDetections(row: StoredRow): { id: string; outcome: 'hit' | 'u
 }
 
 /** A stored request row as the table shows it; `stages`: every stage stored per request key (stagesOfRows). */
-export function storeViewerRow(row: StoredRow, position: number, stages: ReadonlyMap<string, string[]>): ViewerRow {
-  const { mark, titles } = rowMark(rowDetections(row));
+export function storeViewerRow(row: StoredRow, position: number, stages: ReadonlyMap<string, string[]>, definitions: DetectorDefinitions): ViewerRow {
+  const { mark, titles } = rowMark(rowDetections(row), definitions);
   const target = { resource: String(row.resource), subresource: String(row.subresource), requestURI: String(row.requestURI) };
   return {
     position,

@@ -1,4 +1,5 @@
 import type { ViewerStatus } from '../../protocol/logViewer';
+import type { DetectorDefinitions } from '../../auditlog/detectors';
 import { detectorInfo } from '../../auditlog/viewer/viewerRow';
 import type { ClickHouseClient } from '../clickhouseClient';
 import { sqlString } from '../sqlText';
@@ -18,9 +19,10 @@ export interface TableSummary {
 
 /**
  * Requests, formats, size and detections of the table. Detections are those stored with the rows:
- * the single-request detectors `k8s-audit load` or `serve` ran when the events arrived.
+ * the single-request detectors `k8s-audit load` or `serve` ran when the events arrived, named by the
+ * viewer session's `definitions`.
  */
-export async function tableSummary(client: ClickHouseClient, target: StoreTable): Promise<TableSummary> {
+export async function tableSummary(client: ClickHouseClient, target: StoreTable, definitions: DetectorDefinitions): Promise<TableSummary> {
   const requestRows = whereRequests(target, '1');
   const [requests, formats, hits, unknown, bytes] = await Promise.all([
     client.rows<{ n: number; firstMs: number | null; lastMs: number | null }>(`SELECT count() AS n, min(timeMs) AS firstMs, max(timeMs) AS lastMs FROM ${fromRows(target)} WHERE ${requestRows}`),
@@ -34,7 +36,7 @@ export async function tableSummary(client: ClickHouseClient, target: StoreTable)
   for (const row of hits) entry(row.id).hits = Number(row.n);
   for (const row of unknown) entry(row.id).unknown = Number(row.n);
   const detections = [...counts].map(([id, count]) => {
-    const info = detectorInfo(id);
+    const info = detectorInfo(id, definitions);
     return { id, title: info.title, severity: info.severity, query: info.query, ...count };
   });
   const { n = 0, firstMs = null, lastMs = null } = requests[0] ?? {};

@@ -10,6 +10,7 @@ import type {
   ViewerStatus,
   ViewerTimeline,
 } from '../../protocol/logViewer';
+import type { DetectorDefinitions } from '../../auditlog/detectors';
 import { toJq } from '../../auditlog/query';
 import { execCommand } from '../../auditlog/execCommand';
 import { describeRequest } from '../../auditlog/viewer/describeRequest';
@@ -56,6 +57,8 @@ export class StoreViewerSession implements LogViewerSession {
   private constructor(
     private readonly client: ClickHouseClient,
     private readonly target: StoreTable,
+    /** What the stored detector ids are called: built-ins and the custom detectors of the viewer's settings. */
+    private readonly definitions: DetectorDefinitions,
     private readonly onStatus: (status: ViewerStatus, reset: boolean) => void,
     private readonly onClose: () => void,
   ) {
@@ -63,8 +66,14 @@ export class StoreViewerSession implements LogViewerSession {
   }
 
   /** Opens the table: its summary and the count of all requests, or a ClickHouseProblem saying why not. */
-  static async open(client: ClickHouseClient, target: StoreTable, onStatus: (status: ViewerStatus, reset: boolean) => void = () => undefined, onClose: () => void = () => undefined): Promise<StoreViewerSession> {
-    const session = new StoreViewerSession(client, target, onStatus, onClose);
+  static async open(
+    client: ClickHouseClient,
+    target: StoreTable,
+    definitions: DetectorDefinitions,
+    onStatus: (status: ViewerStatus, reset: boolean) => void = () => undefined,
+    onClose: () => void = () => undefined,
+  ): Promise<StoreViewerSession> {
+    const session = new StoreViewerSession(client, target, definitions, onStatus, onClose);
     await session.explained(() => session.look());
     return session;
   }
@@ -75,7 +84,7 @@ export class StoreViewerSession implements LogViewerSession {
     const seen = signature ?? (await tableSignature(this.client, this.target));
     const plan = await readingPlan(this.client, this.target);
     this.result.target = plan;
-    const [summary] = await Promise.all([tableSummary(this.client, plan), this.result.recount()]);
+    const [summary] = await Promise.all([tableSummary(this.client, plan, this.definitions), this.result.recount()]);
     this.signature = seen;
     this.summary = summary;
     this.samples = undefined;
@@ -101,7 +110,7 @@ export class StoreViewerSession implements LogViewerSession {
       const page = await this.result.page(start, Math.min(count, MAX_PAGE_ROWS), columns.length > 0 ? `${ROW_COLUMNS}, raw` : ROW_COLUMNS);
       const stages = await stagesOfRows(this.client, this.result.target, page.map((entry) => entry.row));
       return page.map(({ position, row }) => {
-        const viewerRow = storeViewerRow(row, position, stages);
+        const viewerRow = storeViewerRow(row, position, stages, this.definitions);
         if (columns.length > 0) {
           const event = rowEvent(row as { raw: string });
           viewerRow.paths = Object.fromEntries(columns.map((column) => [column.text, column.value(event)]));
@@ -134,7 +143,7 @@ export class StoreViewerSession implements LogViewerSession {
       summary.push(row.source === 'webhook' ? 'received by k8s-audit serve (webhook)' : `loaded from ${String(row.source)}, line ${Number(row.line)}`);
       const others = stages.map((stage) => ({ stage: stage.stage, event: rowEvent(stage).event }));
       const shown = shownStages(event.event, others, reveal);
-      return { position, line: Number(row.line), summary, command: execCommand(event.requestURI), ...shown, stagesPartial: false, detections: detailedDetections(rowDetections(row)) };
+      return { position, line: Number(row.line), summary, command: execCommand(event.requestURI), ...shown, stagesPartial: false, detections: detailedDetections(rowDetections(row), this.definitions) };
     });
   }
 
@@ -168,7 +177,7 @@ export class StoreViewerSession implements LogViewerSession {
           const fresh = anchor ? chunk.slice(1) : chunk;
           if (format === 'csv') {
             const stages = await stagesOfRows(this.client, this.result.target, fresh);
-            for (const row of fresh) await write(csvLine(storeViewerRow(row, rows++, stages)));
+            for (const row of fresh) await write(csvLine(storeViewerRow(row, rows++, stages, this.definitions)));
           } else {
             for (const row of fresh) {
               await write(`${row.raw}\n`);

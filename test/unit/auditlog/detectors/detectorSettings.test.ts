@@ -9,7 +9,7 @@ import {
   compileDetectors,
   compileWindowDetectors,
   DETECTOR_CATALOG,
-  detectorDefinition,
+  detectorDefinitions,
   detectRequest,
   resolveDetectorSettings,
   SYSTEM_PRINCIPALS,
@@ -84,7 +84,8 @@ describe('detector settings', () => {
     assert.equal(outcome(selection, 'namespace-deleted', { verb: 'get', res: 'namespaces', name: 'prod' }), 'clean');
     const definition = selection.catalog.find((d) => d.id === 'namespace-deleted')!;
     assert.deepEqual({ group: definition.group, needsLevel: definition.needsLevel, description: definition.description }, { group: 'custom', needsLevel: 'Metadata', description: '' });
-    assert.equal(detectorDefinition('namespace-deleted')?.title, 'Namespace deleted', 'the viewer can name it');
+    assert.equal(detectorDefinitions(selection).get('namespace-deleted')?.title, 'Namespace deleted', 'a viewer session with these settings can name it');
+    assert.equal(detectorDefinitions().get('namespace-deleted'), undefined, 'a session with other settings is not changed by resolving these');
   });
 
   it('a custom body condition is decided on the body, unknown without it', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compileDetectors, compileWindowDetectors, detectRequest, resolveDetectorSettings, WindowScanner, type DetectorSelection } from '../../../../server/src/auditlog/detectors';
 import { buildLogIndex, queryIndex, refreshLogIndex, timeOrder, type LogIndex } from '../../../../server/src/auditlog/index';
-import { windowHitQuery } from '../../../../server/src/auditlog/index/windowPass';
+import { windowHitQuery } from '../../../../server/src/auditlog/detectors/onIndex/windowPass';
 import type { AuditRequest } from '../../../../server/src/auditlog/requests';
 import { ViewerSession } from '../../../../server/src/auditlog/viewer/viewerSession';
 import { generateLog, requestKey, streamingRequests } from './helpers';

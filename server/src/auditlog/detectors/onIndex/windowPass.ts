@@ -1,14 +1,14 @@
-import { compareWindowCandidates, runWindow, windowDistinct, windowKey, type WindowCandidate } from '../detectors/slidingWindow';
-import type { WindowDetectorDefinition, WindowField } from '../detectors/types';
-import type { LogIndex } from './logIndex';
-import { queryIndex } from './queryIndex';
-import { NUM, packDetector } from './schema';
-import { quoteValue } from '../query/pattern';
+import { compareWindowCandidates, runWindow, windowDistinct, windowKey, type WindowCandidate } from '../slidingWindow';
+import type { WindowDetectorDefinition, WindowField } from '../types';
+import type { LogIndex } from '../../index/logIndex';
+import { queryIndex } from '../../index/queryIndex';
+import { NUM, packDetector } from '../../index/schema';
+import { quoteValue } from '../../query/pattern';
 
 // Window detectors over a finished index: one pass per detector over the rows its condition selects
 // (queryIndex: the same query semantics as everywhere), through the same SlidingWindow as the CLI
 // scan, in the same order. Runs after a build or refresh has finished, on the owning thread; the
-// per-row reader loop (segmentReader/rowDetectors, in workers) is not involved.
+// per-row reader loop (index/segmentReader with rowDetectors, in workers) is not involved.
 //
 // A hit is stored like any detector entry of the row (detectorsOf), so row marks, the details pane,
 // the timeline and the detections panel read it unchanged. Rows that get window entries have their

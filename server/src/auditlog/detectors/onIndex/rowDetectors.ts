@@ -1,10 +1,9 @@
-import { decideInScope, type CompiledDetector } from '../detectors/engine';
-import type { NormalizedEvent } from '../normalizedEvent';
-import { parseQuery } from '../query/parser';
-import { BODY, compileIndexPredicate, NO, type RowTest } from './indexPredicate';
-import type { RowColumns } from './rowColumns';
-import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, packDetector, STRING_COLUMN_INDEX } from './schema';
-import type { QueryNode } from '../query/ast';
+import { decideInScope, type CompiledDetector } from '../engine';
+import type { NormalizedEvent } from '../../normalizedEvent';
+import { BODY, compileIndexPredicate, NO, type RowTest } from '../../index/indexPredicate';
+import type { RowColumns } from '../../index/rowColumns';
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, packDetector, STRING_COLUMN_INDEX } from '../../index/schema';
+import type { QueryNode } from '../../query/ast';
 
 /**
  * Runs the detectors on each row as it is encoded. A detector's scope condition (verb, resource,
@@ -31,7 +30,7 @@ export function rowDetectors(detectors: readonly CompiledDetector[], positions: 
   for (const detector of detectors) {
     const position = positions.get(detector.definition.id);
     if (position === undefined) continue;
-    const condition = parseQuery(detector.definition.condition);
+    const condition = detector.condition;
     const keyTerms = (condition.kind === 'and' ? condition.items : [condition]).filter((term) => readsOnly(term, KEY_FIELDS));
     const byKey = keyTerms.length === 0 ? null : compileIndexPredicate(keyTerms.length === 1 ? keyTerms[0]! : { kind: 'and', items: keyTerms }, source);
     const needs = detector.definition.needsLevel;
