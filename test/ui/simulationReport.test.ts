@@ -110,7 +110,8 @@ describe('policy simulation in the workbench: CodeLens and the report', { timeou
     // An exposure's link goes to its rule's line in the policy.
     await exposure.locator('button.link').click();
     await page.locator('.monaco-editor .view-line', { hasText: 'level: RequestResponse' }).waitFor();
-    await page.locator('.editor-group-container.active .tab.active', { hasText: 'sim-audit-policy.yaml' }).waitFor();
+    // The policy's own tab (the report's is "Simulation: sim-audit-policy.yaml").
+    await page.locator('.editor-group-container.active .tab.active .label-name', { hasText: /^sim-audit-policy\.yaml$/ }).waitFor();
     // The cursor is put on the rule's line (the status bar says where it is once it has moved).
     await page.locator('.statusbar-item', { hasText: /^Ln 12, Col 1$/ }).waitFor();
 

@@ -20,6 +20,10 @@ export class SimulationReportPanel {
   private compare: CompareMode = 'none';
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  /** Messages wait here until the page's script listens (it says 'ready'); only the latest state matters. */
+  private pending: ToReportMessage[] | undefined = [];
+  /** The last report or error posted: a page loaded again (its tab was hidden) is given it. */
+  private shown: ToReportMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The last report shown (tests read it). */
   lastResult: SimulateResult | undefined;
@@ -30,7 +34,6 @@ export class SimulationReportPanel {
     if (known) {
       known.logs = logs;
       known.panel.reveal(vscode.ViewColumn.Beside, true);
-      void known.refresh();
       return known;
     }
     const panel = vscode.window.createWebviewPanel('k8sAudit.simulationReport', `Simulation: ${path.basename(document.uri.path)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
@@ -68,12 +71,16 @@ export class SimulationReportPanel {
   }
 
   private post(message: ToReportMessage): void {
-    void this.panel.webview.postMessage(message);
+    if (message.type !== 'loading') this.shown = message;
+    if (this.pending) this.pending = message.type === 'loading' ? [...this.pending, message] : [message];
+    else void this.panel.webview.postMessage(message);
   }
 
   private receive(message: FromReportMessage): void {
     switch (message.type) {
       case 'ready':
+        this.pageReady();
+        break;
       case 'refresh':
         void this.refresh();
         break;
@@ -85,6 +92,19 @@ export class SimulationReportPanel {
         void openAtLine(this.document.uri, message.line);
         break;
     }
+  }
+
+  /**
+   * The page listens: it gets what was posted before it did, or (a page loaded again after its tab was
+   * hidden) the last report. The command that opened the panel started the simulation; simulating again
+   * here would draw the report twice, the second time under the user's pointer.
+   */
+  private pageReady(): void {
+    const waiting = this.pending;
+    this.pending = undefined;
+    if (waiting && waiting.length > 0) for (const message of waiting) this.post(message);
+    else if (this.shown) this.post(this.shown);
+    else if (this.generation === 0) void this.refresh();
   }
 
   /** Asks the server for the report of the policy's current text and shows it. */
