@@ -1,0 +1,96 @@
+// `k8s-audit query` on a file read in parts (auditlog/splitRead/), without --stages: a matched request
+// is then one JSON line or one table row, so this thread can apply --limit to the parts' answers in
+// part order. Each part's worker decides its requests with the same QueryAnswers as the one-thread query.
+import { parseQuery } from '../auditlog/query';
+import { scannedRequestPredicate } from '../auditlog/index/scannedDecisions';
+import type { PartSink, SplitConsumer } from '../auditlog/splitRead/partProtocol';
+import { drained, type Output } from './jsonOutput';
+import { QueryAnswers, type QueryFormat, type TableRow } from './queryAnswers';
+
+/** What a query part's worker is told. */
+export interface QueryWork {
+  command: 'query';
+  query: string;
+  /** --now, epoch milliseconds (relative times in the query). */
+  now: number;
+  format: QueryFormat;
+}
+
+/** A batch: how many requests matched, and their JSON lines or table rows (lines part-relative). */
+interface QueryBatch {
+  matched: number;
+  text: string;
+  rows: TableRow[];
+}
+
+export function queryPartSink(work: QueryWork): PartSink {
+  let text = '';
+  const answers = new QueryAnswers(scannedRequestPredicate(parseQuery(work.query, { now: work.now })), work.format, false, Infinity, (line) => (text += line));
+  let sent = 0;
+  return {
+    add: (request) => answers.add(request),
+    take(final) {
+      const matched = answers.requests - sent;
+      if (matched === 0 && !final) return null;
+      const batch: QueryBatch = { matched, text, rows: answers.tableRows.splice(0) };
+      sent = answers.requests;
+      text = '';
+      return new Uint8Array(Buffer.from(JSON.stringify(batch), 'utf8'));
+    },
+  };
+}
+
+/**
+ * This thread's side: each part's answers are taken once the parts before it have ended (JSON lines
+ * are written then; until then a later part's batches wait, and so, past a few, does its reader).
+ */
+export function querySplitConsumer(answers: QueryAnswers, out: Output): SplitConsumer {
+  let current = 0;
+  const ended = new Set<number>();
+  const waiting = new Map<number, { batch: QueryBatch; taken: () => void }[]>();
+  const rowsOfPart: { row: TableRow; part: number }[] = [];
+  const take = (part: number, batch: QueryBatch) => {
+    const n = Math.min(batch.matched, Math.max(0, answers.limit - answers.requests));
+    answers.requests += n;
+    answers.printed += n;
+    if (batch.text !== '') out.write(n === batch.matched ? batch.text : firstLines(batch.text, n));
+    for (const row of batch.rows.slice(0, n)) {
+      answers.tableRows.push(row);
+      rowsOfPart.push({ row, part });
+    }
+  };
+  return {
+    absorb(part, data) {
+      const batch = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as QueryBatch;
+      if (part === current) {
+        take(part, batch);
+        return drained(out);
+      }
+      return new Promise<void>((taken) => {
+        let list = waiting.get(part);
+        if (!list) waiting.set(part, (list = []));
+        list.push({ batch, taken });
+      });
+    },
+    partEnded(part) {
+      ended.add(part);
+      while (ended.has(current)) {
+        current++;
+        for (const { batch, taken } of waiting.get(current) ?? []) {
+          take(current, batch);
+          taken();
+        }
+        waiting.delete(current);
+      }
+    },
+    partsDone(lineBases) {
+      for (const { row, part } of rowsOfPart) row.line += lineBases[part]!;
+    },
+  };
+}
+
+function firstLines(text: string, n: number): string {
+  let end = 0;
+  for (let i = 0; i < n; i++) end = text.indexOf('\n', end) + 1;
+  return text.slice(0, end);
+}
