@@ -55,6 +55,30 @@ export interface ScanReport {
 /** A report entry as collected: `file` is the file's index until report() names it. */
 export type DetectionEntry = Omit<Detection, 'file'> & { file: number | string };
 
+/** What an entry says besides its detector's own fields (`file`: the file's index; '' for no command, no owner). */
+export type EntryFields = Pick<Detection, 'line' | 'auditID' | 'user' | 'verb' | 'resource' | 'namespace' | 'name' | 'policyRule'> & { command: string; owner: string; file: number };
+
+/** A report entry: the one place its keys and their order are written. */
+export function detectionEntry(detector: DetectorDefinition, f: EntryFields): DetectionEntry {
+  return {
+    detector: detector.id,
+    title: detector.title,
+    severity: detector.severity,
+    line: f.line,
+    auditID: f.auditID,
+    user: f.user,
+    verb: f.verb,
+    resource: f.resource,
+    namespace: f.namespace,
+    name: f.name,
+    ...(f.command ? { command: f.command } : {}),
+    ...(f.owner ? { owner: f.owner } : {}),
+    references: detector.references,
+    ...(f.policyRule !== undefined ? { policyRule: f.policyRule } : {}),
+    file: f.file,
+  };
+}
+
 /** The totals of a collector besides its entries (a part's, sent from its worker as JSON). */
 export interface FindingTotals {
   failing: boolean;
@@ -81,6 +105,8 @@ export class FindingCollector {
     private readonly failOn: Severity | null,
     /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
     private readonly policy?: SimulationPolicy,
+    /** Where entries go instead of this collector's list (a worker encodes them for the owning thread). */
+    private readonly keep?: (detector: DetectorDefinition, fields: EntryFields) => void,
   ) {}
 
   addAll(findings: DetectorFinding[]): void {
@@ -104,10 +130,7 @@ export class FindingCollector {
     const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
     // Owners are named in bodies: a line the scanner knows has none is not decoded for it.
     const owner = mayHaveBodies(e) ? controllingOwner(e.event) : '';
-    this.detections.push({
-      detector: detector.id,
-      title: detector.title,
-      severity: detector.severity,
+    const fields: EntryFields = {
       line: e.line,
       auditID: e.auditID,
       user: e.user,
@@ -115,19 +138,13 @@ export class FindingCollector {
       resource: resourcePath(e),
       namespace: e.namespace,
       name: e.name,
-      ...(command ? { command } : {}),
-      ...(owner ? { owner } : {}),
-      references: detector.references,
+      command,
+      owner,
       ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
       file: e.file,
-    });
-  }
-
-  /** The entries collected since the last call (a worker sends them in batches). */
-  takeEntries(): DetectionEntry[] {
-    const entries = this.detections;
-    this.detections = [];
-    return entries;
+    };
+    if (this.keep) this.keep(detector, fields);
+    else this.detections.push(detectionEntry(detector, fields));
   }
 
   totals(): FindingTotals {

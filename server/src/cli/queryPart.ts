@@ -23,6 +23,10 @@ interface QueryBatch {
   rows: TableRow[];
 }
 
+/** A batch goes out when its JSON lines or table rows reach this (fewer, larger messages). */
+const BATCH_TEXT = 256 * 1024;
+const BATCH_ROWS = 4096;
+
 export function queryPartSink(work: QueryWork): PartSink {
   let text = '';
   const answers = new QueryAnswers(scannedRequestPredicate(parseQuery(work.query, { now: work.now })), work.format, false, Infinity, (line) => (text += line));
@@ -31,7 +35,7 @@ export function queryPartSink(work: QueryWork): PartSink {
     add: (request) => answers.add(request),
     take(final) {
       const matched = answers.requests - sent;
-      if (matched === 0 && !final) return null;
+      if (!final && text.length < BATCH_TEXT && answers.tableRows.length < BATCH_ROWS) return null;
       const batch: QueryBatch = { matched, text, rows: answers.tableRows.splice(0) };
       sent = answers.requests;
       text = '';
