@@ -151,15 +151,9 @@ export class FindingCollector {
     return { failing: this.failing, hidden: this.hidden, unknown: this.unknown, definitions: [...this.definitions.keys()] };
   }
 
-  /**
-   * Another collector's entries, as if its findings came here next: their lines moved by `lineBase`
-   * (a later part of a file counts lines from its own start).
-   */
-  addEntries(entries: readonly DetectionEntry[], lineBase: number): void {
-    for (const entry of entries) {
-      entry.line += lineBase;
-      this.detections.push(entry);
-    }
+  /** Another collector's entries (made of a worker's batch), as if its findings came here next. */
+  addEntries(entries: readonly DetectionEntry[]): void {
+    for (const entry of entries) this.detections.push(entry);
   }
 
   /** Another collector's totals, as if its findings came here next (an unknown's reason is its first). */

@@ -44,51 +44,17 @@ export function queryPartSink(work: QueryWork): PartSink {
   };
 }
 
-/**
- * This thread's side: each part's answers are taken once the parts before it have ended (JSON lines
- * are written then; until then a later part's batches wait, and so, past a few, does its reader).
- */
+/** This thread's side: each batch's lines written and rows kept, up to --limit. */
 export function querySplitConsumer(answers: QueryAnswers, out: Output): SplitConsumer {
-  let current = 0;
-  const ended = new Set<number>();
-  const waiting = new Map<number, { batch: QueryBatch; taken: () => void }[]>();
-  const rowsOfPart: { row: TableRow; part: number }[] = [];
-  const take = (part: number, batch: QueryBatch) => {
-    const n = Math.min(batch.matched, Math.max(0, answers.limit - answers.requests));
-    answers.requests += n;
-    answers.printed += n;
-    if (batch.text !== '') out.write(n === batch.matched ? batch.text : firstLines(batch.text, n));
-    for (const row of batch.rows.slice(0, n)) {
-      answers.tableRows.push(row);
-      rowsOfPart.push({ row, part });
-    }
-  };
   return {
-    absorb(part, data) {
+    absorb(_part, data, lineBase) {
       const batch = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as QueryBatch;
-      if (part === current) {
-        take(part, batch);
-        return drained(out);
-      }
-      return new Promise<void>((taken) => {
-        let list = waiting.get(part);
-        if (!list) waiting.set(part, (list = []));
-        list.push({ batch, taken });
-      });
-    },
-    partEnded(part) {
-      ended.add(part);
-      while (ended.has(current)) {
-        current++;
-        for (const { batch, taken } of waiting.get(current) ?? []) {
-          take(current, batch);
-          taken();
-        }
-        waiting.delete(current);
-      }
-    },
-    partsDone(lineBases) {
-      for (const { row, part } of rowsOfPart) row.line += lineBases[part]!;
+      const n = Math.min(batch.matched, Math.max(0, answers.limit - answers.requests));
+      answers.requests += n;
+      answers.printed += n;
+      if (batch.text !== '') out.write(n === batch.matched ? batch.text : firstLines(batch.text, n));
+      for (const row of batch.rows.slice(0, n)) answers.tableRows.push({ ...row, line: row.line + lineBase });
+      return drained(out);
     },
   };
 }

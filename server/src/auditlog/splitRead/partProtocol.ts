@@ -45,12 +45,13 @@ export interface PartSink {
   take(final: boolean): Uint8Array | null;
 }
 
-/** The owning thread's side of a split read: the parts' batches, then the requests open at the end. */
+/**
+ * The owning thread's side of a split read. Batches come in part order (a later part's wait until the
+ * parts before it have ended), with the part's line base: what a one-thread read would have seen by then.
+ */
 export interface SplitConsumer {
-  /** A batch of part `part`, in the order the part made them; a promise holds that part's reader until it settles. */
-  absorb(part: number, data: Uint8Array): Promise<void> | null;
-  /** Part `part` has sent its last batch. */
-  partEnded(part: number): void;
-  /** Every part is read; `lineBases[p]` is to be added to the part-relative lines of part p. */
-  partsDone(lineBases: readonly number[]): void;
+  /** A batch of part `part`; `lineBase` is to be added to its part-relative lines. A promise holds that part's reader until it settles. */
+  absorb(part: number, data: Uint8Array, lineBase: number): Promise<void> | null;
+  /** Every batch is in (before the requests left open at the end are handed over). */
+  partsDone?(): void;
 }

@@ -7,10 +7,10 @@ import { UnackedBatches } from '../index/unackedBatches';
 
 /**
  * Batches sent but not yet taken by the owning thread: past this, reading waits. The owning thread
- * holds a later part's batches until the parts before it are done when their order is the output's
- * (query's JSON lines); without a bound they would pile up in its memory.
+ * holds a later part's batches until the parts before it have ended (partOrder.ts): enough for the
+ * second half of a 1 GB scan (~30 batches) to be read without waiting, bounded for a big query answer.
  */
-const MAX_UNTAKEN = 16;
+const MAX_UNTAKEN = 64;
 
 export function servePart(makeSink: (work: unknown) => PartSink): void {
   const port = parentPort;

@@ -5,6 +5,7 @@ import { startWorkerScript } from '../index/workerScript';
 import { mergeOpenRequests } from './mergeOpen';
 import type { PartEnd, PartJob, PartMessage, SplitConsumer } from './partProtocol';
 import { mergeSummaries } from './mergeSummaries';
+import { PartOrder } from './partOrder';
 
 /** How a command reads one big file in parts (readLogSet's `split` option). */
 export interface SplitRead {
@@ -47,14 +48,15 @@ export async function readSplitFile(
     work: split.work,
     ...(split.fieldScannerInputBytes !== undefined ? { fieldScannerInputBytes: split.fieldScannerInputBytes } : {}),
   }));
+  const order = new PartOrder(split.consumer);
   let bytesDone = 0;
-  const runs = jobs.map((job) => runPart(job, split));
+  const runs = jobs.map((job) => runPart(job, split, order));
   let ends: PartEnd[];
   try {
     ends = await Promise.all(
       runs.map(async (run, part) => {
         const end = await run.done;
-        split.consumer.partEnded(part);
+        order.ended(part, end.newlines);
         bytesDone += (jobs[part]!.end ?? plan.size) - jobs[part]!.start;
         onProgress?.(bytesDone, plan.size);
         return end;
@@ -63,25 +65,23 @@ export async function readSplitFile(
   } finally {
     for (const run of runs) run.stop();
   }
+  await order.drained();
+  split.consumer.partsDone?.();
   const lineBases = [0];
   for (const end of ends.slice(0, -1)) lineBases.push(lineBases[lineBases.length - 1]! + end.newlines);
-  split.consumer.partsDone(lineBases);
   const open = mergeOpenRequests(ends, file, lineBases);
   for (const request of open) onRequest(request);
   return { summary: mergeSummaries(path, plan.size, ends.map((end) => end.summary), lineBases), requests: ends.reduce((sum, end) => sum + end.requests, 0) };
 }
 
 /** One part in a worker: its batches to the consumer (taken when the consumer is done with them). */
-function runPart(job: PartJob, split: SplitRead): { done: Promise<PartEnd>; stop: () => void } {
+function runPart(job: PartJob, split: SplitRead, order: PartOrder): { done: Promise<PartEnd>; stop: () => void } {
   const worker = startWorkerScript(split.script, job, (job.end ?? 0) - job.start);
   let settled = false;
   const done = new Promise<PartEnd>((resolve, reject) => {
     worker.on('message', (message: PartMessage) => {
       if (message.type === 'batch') {
-        const taken = split.consumer.absorb(job.part, message.data);
-        const take = () => worker.postMessage({ type: 'taken' });
-        if (taken) taken.then(take, reject);
-        else take();
+        order.batch(job.part, message.data).then(() => worker.postMessage({ type: 'taken' }), reject);
       } else if (message.type === 'end') {
         settled = true;
         resolve(message.end);
