@@ -119,6 +119,28 @@ describe('k8s-audit scan and query: a file read in two parts prints what one thr
     assert.equal(failing.status, 1);
   });
 
+  it('scan with --detectors FILE.json (custom and window detectors, one disabled) and --policy: the workers decide with the same settings', async () => {
+    const log = await writeLog('straddle-settings.log', straddlingLog(35));
+    const settings = join(tmp, 'detectors.json');
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        custom: [
+          { id: 'kubectl-anything', title: 'kubectl', severity: 'medium', condition: 'userAgent:kubectl*' },
+          { id: 'pods-by-one-user', title: 'Pods', severity: 'high', condition: 'resource:pods', window: { key: ['user'], threshold: 5, seconds: 60 } },
+          { id: 'configmap-bodies', title: 'Bodies', severity: 'low', condition: 'resource:configmaps', bodyCondition: 'requestObject.data.*:*' },
+        ],
+        disabled: ['disallowed-k8s-user'],
+      }),
+    );
+    const result = assertSameOutput(['scan', log, '--detectors', settings, '--format', 'json', '--min-severity', 'info']);
+    const summary = (JSON.parse(result.stdout) as { summary: Record<string, number> }).summary;
+    assert.ok((summary['kubectl-anything'] ?? 0) > 0 && (summary['pods-by-one-user'] ?? 0) > 0, 'custom and window detectors found requests');
+    const policy = join(tmp, 'policy.yaml');
+    writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  resources: [{group: "", resources: [secrets, configmaps]}]\n- level: Metadata\n');
+    assertSameOutput(['scan', log, '--policy', policy, '--format', 'json']);
+  });
+
   it('query: JSON lines, table, count, --limit across the cut', async () => {
     const log = await writeLog('straddle-query.log', straddlingLog(32));
     for (const text of ['', 'code>=400 -user:system:*', 'verb:create resource:pods/exec', 'requestObject.spec.containers[].securityContext.privileged:true']) {

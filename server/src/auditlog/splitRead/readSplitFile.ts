@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { FileReadSummary } from '../reader/readAuditLog';
 import type { AuditRequest } from '../requests';
 import { DEFAULT_SPLIT_MIN_BYTES, probeFile } from '../index/planSegments';
@@ -21,6 +22,9 @@ export interface SplitRead {
 
 /** Where a file is cut into parts (line starts, the first 0) and its size; null: read on one thread. */
 export async function planSplit(path: string, minBytes = DEFAULT_SPLIT_MIN_BYTES): Promise<{ starts: number[]; size: number } | null> {
+  // Only a regular file can be read twice and entered midway (a pipe, /dev/stdin, would lose what a probe reads).
+  const info = await stat(path);
+  if (!info.isFile() || info.size < minBytes) return null;
   const probe = await probeFile(path, 2, minBytes);
   return probe.splits.length > 1 ? { starts: probe.splits, size: probe.size } : null;
 }
