@@ -3,6 +3,7 @@
 // part order. Each part's worker decides its requests with the same QueryAnswers as the one-thread query.
 import { parseQuery } from '../auditlog/query';
 import { scannedRequestPredicate } from '../auditlog/index/scannedDecisions';
+import { packSections, unpackSections } from '../auditlog/splitRead/packedBatch';
 import type { PartSink, SplitConsumer } from '../auditlog/splitRead/partProtocol';
 import { drained, type Output } from './jsonOutput';
 import { QueryAnswers, type QueryFormat, type TableRow } from './queryAnswers';
@@ -16,10 +17,9 @@ export interface QueryWork {
   format: QueryFormat;
 }
 
-/** A batch: how many requests matched, and their JSON lines or table rows (lines part-relative). */
+/** A batch: how many requests matched and their table rows (lines part-relative), as JSON; their JSON lines as they are printed. */
 interface QueryBatch {
   matched: number;
-  text: string;
   rows: TableRow[];
 }
 
@@ -36,10 +36,11 @@ export function queryPartSink(work: QueryWork): PartSink {
     take(final) {
       const matched = answers.requests - sent;
       if (!final && text.length < BATCH_TEXT && answers.tableRows.length < BATCH_ROWS) return null;
-      const batch: QueryBatch = { matched, text, rows: answers.tableRows.splice(0) };
+      const batch: QueryBatch = { matched, rows: answers.tableRows.splice(0) };
+      const data = packSections([Buffer.from(JSON.stringify(batch), 'utf8'), Buffer.from(text, 'utf8')]);
       sent = answers.requests;
       text = '';
-      return new Uint8Array(Buffer.from(JSON.stringify(batch), 'utf8'));
+      return data;
     },
   };
 }
@@ -48,11 +49,12 @@ export function queryPartSink(work: QueryWork): PartSink {
 export function querySplitConsumer(answers: QueryAnswers, out: Output): SplitConsumer {
   return {
     absorb(_part, data, lineBase) {
-      const batch = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as QueryBatch;
+      const [json, lines] = unpackSections(data).map(({ buffer, offset, bytes }) => Buffer.from(buffer, offset, bytes).toString('utf8'));
+      const batch = JSON.parse(json!) as QueryBatch;
       const n = Math.min(batch.matched, Math.max(0, answers.limit - answers.requests));
       answers.requests += n;
       answers.printed += n;
-      if (batch.text !== '') out.write(n === batch.matched ? batch.text : firstLines(batch.text, n));
+      if (lines !== '') out.write(n === batch.matched ? lines! : firstLines(lines!, n));
       for (const row of batch.rows.slice(0, n)) answers.tableRows.push({ ...row, line: row.line + lineBase });
       return drained(out);
     },

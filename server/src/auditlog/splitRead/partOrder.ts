@@ -11,7 +11,7 @@ export class PartOrder {
   private lineBase = 0;
   private readonly ends = new Map<number, number>();
   private readonly waiting = new Map<number, { data: Uint8Array; taken: () => void }[]>();
-  /** The consumer's last answer (a full output): the next batch goes after it. */
+  /** The consumer's answer to the last batch given (a full output holds the next one back). */
   private last: Promise<void> = Promise.resolve();
 
   constructor(private readonly consumer: SplitConsumer) {}
@@ -42,9 +42,10 @@ export class PartOrder {
     return this.last;
   }
 
+  /** After the batches before it: a consumer waiting for its output to drain takes one batch at a time. */
   private take(part: number, data: Uint8Array): Promise<void> {
-    const answer = this.consumer.absorb(part, data, this.lineBase);
-    if (answer) this.last = answer;
-    return answer ?? Promise.resolve();
+    const lineBase = this.lineBase;
+    this.last = this.last.then(() => this.consumer.absorb(part, data, lineBase) ?? undefined);
+    return this.last;
   }
 }
