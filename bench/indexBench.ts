@@ -65,7 +65,7 @@ export async function measureIndex(file: string): Promise<IndexMeasurement> {
   };
 }
 
-// Run as a child process (`node --import tsx bench/indexBench.ts FILE`) so that each measurement
+// Run as a child process (bundled: bench/bundledChild.ts) so that each measurement
 // starts from a clean heap and its peak RSS is its own.
 if (require.main === module) {
   measureIndex(process.argv[2]!).then(

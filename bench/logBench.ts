@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BUNDLED_CHILD_ENV, bundledChild } from './bundledChild';
 import type { IndexMeasurement } from './indexBench';
 
 const ROOT = join(__dirname, '..');
@@ -27,9 +28,9 @@ export interface Measured {
 }
 
 /** Runs a command under GNU time (peak RSS, CPU); wall time measured here. */
-export function measureOnce(command: string, args: string[]): Measured {
+export function measureOnce(command: string, args: string[], env?: NodeJS.ProcessEnv): Measured {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...(env ? { env } : {}) });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed: ${result.stderr.slice(-500)}`);
   const [kb, user, system] = result.stderr.trim().split('\n').pop()!.split(' ').map(Number);
@@ -37,8 +38,8 @@ export function measureOnce(command: string, args: string[]): Measured {
 }
 
 /** The run of median wall time of REPEAT runs (for commands that can run again on the same input). */
-export function measure(command: string, args: string[]): Measured {
-  const runs = Array.from({ length: REPEAT }, () => measureOnce(command, args)).sort((a, b) => a.seconds - b.seconds);
+export function measure(command: string, args: string[], env?: NodeJS.ProcessEnv): Measured {
+  const runs = Array.from({ length: REPEAT }, () => measureOnce(command, args, env)).sort((a, b) => a.seconds - b.seconds);
   return runs[Math.floor(runs.length / 2)]!;
 }
 
@@ -69,6 +70,7 @@ export function runLogBench(sizesMb: number[]): LogBenchTables {
   const queryRows: string[] = [];
   const loads: number[] = [];
   const lnav = hasLnav();
+  const indexBench = bundledChild(join(__dirname, 'indexBench.ts'));
   for (const mb of sizesMb) {
     const file = ensureLog(mb);
     const bytes = statSync(file).size;
@@ -87,7 +89,7 @@ export function runLogBench(sizesMb: number[]): LogBenchTables {
       tools.push(row('lnav 0.11 (k8s_audit format, SQL count)', l, Number(l.stdout.trim().split('\n').pop())));
     }
     console.log(`${mb} MB: log index...`);
-    const build = measure(process.execPath, ['--import', 'tsx', join(__dirname, 'indexBench.ts'), file]);
+    const build = measure(process.execPath, [indexBench, file], BUNDLED_CHILD_ENV);
     const index = JSON.parse(build.stdout.trim().split('\n').pop()!) as IndexMeasurement;
     const lines = `; field scanner ${index.lines.scanned.toLocaleString('en-US')} lines, JSON.parse ${index.lines.fallback.toLocaleString('en-US')}`;
     tools.push(row('index build (viewer), detectors on, 2 workers', { seconds: index.buildSeconds, cpu: build.cpu, peakMb: build.peakMb }, index.execRequests, `; ${index.requests.toLocaleString('en-US')} requests, first rows ${index.firstRowsMs.toFixed(0)} ms${lines}`));

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUNDLED_CHILD_ENV, bundledChild } from './bundledChild';
 import { ensureLog, measure } from './logBench';
 import type { EditMeasurement } from './simulationEditBench';
 
@@ -34,7 +35,7 @@ export function runSimulationBench(sizesMb: number[]): SimulationTables {
   }
   const largest = Math.max(...sizesMb);
   console.log(`${largest} MB: re-simulation after edits of a 100-rule policy...`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'simulationEditBench.ts'), ensureLog(largest)], { encoding: 'utf8', cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--expose-gc', bundledChild(join(__dirname, 'simulationEditBench.ts')), ensureLog(largest)], { encoding: 'utf8', cwd: ROOT, env: BUNDLED_CHILD_ENV, maxBuffer: 16 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`simulationEditBench failed: ${run.stderr.slice(-500)}`);
   const edit = JSON.parse(run.stdout.trim().split('\n').pop()!) as EditMeasurement;
   const ms = (value: number) => `${value.toFixed(0)} ms`;

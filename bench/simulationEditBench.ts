@@ -1,7 +1,7 @@
 // Re-simulation after an edit, as the language server does it for CodeLens: the sample of a big log
 // read once (the server's cached read of k8sAudit.simulation.logs), then a 100-rule policy edited
 // and its lenses computed again (parse, load checks, replay over every request, lens titles).
-//   node --import tsx bench/simulationEditBench.ts LOG   -> one JSON line
+//   bundled by bench/bundledChild.ts, then: node --expose-gc simulationEditBench.js LOG   -> one JSON line
 import { performance } from 'node:perf_hooks';
 import { simulationLenses } from '../server/src/simulation/codeLenses';
 import { readSample } from '../server/src/simulation/readSample';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EXPLAIN_METHOD, type ExplainParams, type ExplainRequest, type ExplainResponse } from '../../server/src/protocol/policyExplain';
+import type { ExplainRequest } from '../../server/src/protocol/policyExplain';
+import { sendEditorRequest } from './editorRequests';
 
 const PROMPT = 'A request: VERB RESOURCE-or-URL, then any of ns=NAMESPACE name=NAME user=USER groups=G1,G2 group=API_GROUP';
 const EXAMPLE = 'create pods/exec ns=prod user=alice@example.com groups=dev,system:authenticated';
@@ -25,8 +26,7 @@ export function registerExplainCommand(getClient: () => Promise<LanguageClient>)
     }
     if (!request) return undefined;
     const client = await getClient();
-    const params: ExplainParams = { uri: document.uri.toString(), request };
-    const result = await client.sendRequest<ExplainResponse>(EXPLAIN_METHOD, params);
+    const result = await sendEditorRequest(client, 'explain', { uri: document.uri.toString(), request });
     if (given) return result;
     if (!result) {
       void vscode.window.showErrorMessage('kube-apiserver would not load this policy: fix the errors in the Problems panel first.');

@@ -10,8 +10,22 @@ import { runServe } from './cli/serve';
 import { runSimulate } from './cli/simulate';
 import { runTune } from './cli/tune';
 import { runDetectors } from './cli/detectors';
-import { asksForHelp, commandHelp, isCommand, overviewHelp } from './cli/usage';
+import { asksForHelp, commandHelp, isCommand, overviewHelp, type CommandName } from './cli/usage';
 import { PRODUCT_VERSION } from './version';
+
+/** Each command's runner: its arguments and the process's output streams in, its exit status out. */
+const RUNNERS: { readonly [C in CommandName]: (argv: string[], out: typeof process.stdout, err: typeof process.stderr) => Promise<number> } = {
+  lint: runLint,
+  explain: runExplain,
+  scan: runScan,
+  query: runQuery,
+  detectors: runDetectors,
+  report: runReport,
+  simulate: runSimulate,
+  tune: runTune,
+  load: runLoad,
+  serve: runServe,
+};
 
 
 // `k8s-audit query ... | head`: a reader that stops early ends the output, not the process with a stack trace.
@@ -41,27 +55,8 @@ async function main(argv: string[]): Promise<number> {
     case '-v':
       process.stdout.write(`${PRODUCT_VERSION}\n`);
       return 0;
-    case 'lint':
-      return runLint(rest, process.stdout, process.stderr);
-    case 'explain':
-      return runExplain(rest, process.stdout, process.stderr);
-    case 'scan':
-      return runScan(rest, process.stdout, process.stderr);
-    case 'query':
-      return runQuery(rest, process.stdout, process.stderr);
-    case 'detectors':
-      return runDetectors(rest, process.stdout, process.stderr);
-    case 'report':
-      return runReport(rest, process.stdout, process.stderr);
-    case 'simulate':
-      return runSimulate(rest, process.stdout, process.stderr);
-    case 'tune':
-      return runTune(rest, process.stdout, process.stderr);
-    case 'load':
-      return runLoad(rest, process.stdout, process.stderr);
-    case 'serve':
-      return runServe(rest, process.stdout, process.stderr);
     default:
+      if (isCommand(command)) return RUNNERS[command](rest, process.stdout, process.stderr);
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { COMPLIANCE_REPORT_METHOD, type ComplianceReportParams, type ComplianceReportResult } from '../../../server/src/protocol/compliance';
+import type { ComplianceReportParams, ComplianceReportResult } from '../../../server/src/protocol/compliance';
+import { sendEditorRequest } from '../editorRequests';
 import { exportReport, ReportPanel } from './reportPanel';
 
 /** Audit logs in the workspace larger than this are not read for the report unless picked. */
@@ -24,7 +25,7 @@ export function registerComplianceCommands(context: vscode.ExtensionContext, get
     panel.post({ type: 'busy', text: 'Reading the audit setup…' });
     try {
       const client = await getClient();
-      const result = await client.sendRequest<ComplianceReportResult>(COMPLIANCE_REPORT_METHOD, params);
+      const result = await sendEditorRequest(client, 'complianceReport', params);
       panel.post({ type: 'report', result, folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) });
       return result;
     } catch (error) {

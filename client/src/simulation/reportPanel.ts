@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SimulationMethods, type SimulateParams, type SimulateResult } from '../../../server/src/protocol/simulation';
+import type { SimulateParams, SimulateResult } from '../../../server/src/protocol/simulation';
+import { sendEditorRequest } from '../editorRequests';
 import { webviewPage } from '../webviewPage';
 import type { CompareMode, FromReportMessage, ToReportMessage } from '../../../server/src/protocol/simulationPage';
 
@@ -122,7 +123,7 @@ export class SimulationReportPanel {
     }
     let result: SimulateResult;
     try {
-      result = await (await this.getClient()).sendRequest<SimulateResult>(SimulationMethods.simulate, params);
+      result = await sendEditorRequest(await this.getClient(), 'simulate', params);
     } catch (error) {
       result = { error: error instanceof Error ? error.message : String(error) };
     }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SimulationMethods, type SampleLogsResult, type TuneParams, type TuneResult } from '../../../server/src/protocol/simulation';
+import type { TuneParams } from '../../../server/src/protocol/simulation';
+import { sendEditorRequest } from '../editorRequests';
 import { SimulationReportPanel } from './reportPanel';
 
 const VIEWER_TYPES = new Set(['k8sAudit.logViewer', 'k8sAudit.logViewer.openWith']);
@@ -32,7 +33,7 @@ export function registerSimulationCommands(extensionUri: vscode.Uri, getClient: 
       if (chosen === null) return undefined;
       const params: TuneParams = { ...(document ? { uri: document.uri.toString() } : {}), ...(chosen ? { logs: chosen } : {}) };
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tuning the audit policy against the log…' }, async () =>
-        (await getClient()).sendRequest<TuneResult>(SimulationMethods.tune, params),
+        sendEditorRequest(await getClient(), 'tune', params),
       );
       if ('error' in result) {
         void vscode.window.showErrorMessage(`Tune Policy: ${result.error}`);
@@ -59,7 +60,7 @@ interface LogChoice extends vscode.QuickPickItem {
  * cancelled. Without `ask`, the configured sample logs are taken when there are any.
  */
 async function pickLogs(getClient: () => Promise<LanguageClient>, ask: boolean, title: string): Promise<string[] | undefined | null> {
-  const configured = await (await getClient()).sendRequest<SampleLogsResult>(SimulationMethods.sampleLogs);
+  const configured = await sendEditorRequest(await getClient(), 'sampleLogs');
   if (!ask && configured.files.length > 0) return undefined;
   const items: LogChoice[] = [];
   if (configured.files.length > 0) {

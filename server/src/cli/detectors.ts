@@ -1,4 +1,4 @@
-import { compileDetectors, describeWindow, detectorQuery, isWindowDetector, selectWindowDetectors, type DetectorDefinition, type DetectorSelection } from '../auditlog/detectors';
+import { describeWindow, detectorQuery, isWindowDetector, selectDetectors, selectWindowDetectors, type DetectorDefinition, type DetectorSelection } from '../auditlog/detectors';
 import { choice, parseArgs } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 
@@ -15,7 +15,7 @@ export async function runDetectors(argv: string[], out: Writable, err: Writable)
   const format = choice(options.get('format'), FORMATS, 'text', 'format');
   const { catalogs, ids } = await readDetectorsOption(options.get('detectors'), err);
   const selection: DetectorSelection = { includeDisabled: options.has('include-disabled'), ...(ids ? { ids } : {}), ...catalogs };
-  const detectors: DetectorDefinition[] = [...compileDetectors(selection).map((d) => d.definition), ...selectWindowDetectors(selection)];
+  const detectors: DetectorDefinition[] = [...selectDetectors(selection), ...selectWindowDetectors(selection)];
   if (format === 'json') {
     out.write(`${JSON.stringify(detectors, null, 2)}\n`);
     return 0;

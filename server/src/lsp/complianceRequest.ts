@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { gatherComplianceInputs } from '../cluster/compliance/gather';
 import { buildComplianceReport } from '../cluster/compliance/report';
-import { COMPLIANCE_REPORT_METHOD, type ComplianceReportParams, type ComplianceReportResult } from '../protocol/compliance';
+import type { EditorHandlers } from './editorRequests';
 import { stringList, stringMap, type SettingsStore } from './settings';
 
 /** Setup files and policies larger than this are not read. */
@@ -15,8 +15,8 @@ const MAX_TEXT_BYTES = 2_000_000;
  * first (their unsaved text is what the user sees), with the path mappings and compliance namespaces
  * of the settings.
  */
-export function registerComplianceRequest(connection: Connection, documents: TextDocuments<TextDocument>, settings: () => SettingsStore, workspaceFolders: () => string[]): void {
-  connection.onRequest(COMPLIANCE_REPORT_METHOD, async (params: ComplianceReportParams): Promise<ComplianceReportResult> => {
+export function complianceHandlers(documents: TextDocuments<TextDocument>, settings: () => SettingsStore, workspaceFolders: () => string[]): Pick<EditorHandlers, 'complianceReport'> {
+  const complianceReport: EditorHandlers['complianceReport'] = async (params) => {
     const current = await settings().get();
     const { inputs, problems } = await gatherComplianceInputs({
       manifests: params.manifests ?? [],
@@ -37,5 +37,6 @@ export function registerComplianceRequest(connection: Connection, documents: Tex
       },
     });
     return { report: buildComplianceReport(inputs), problems };
-  });
+  };
+  return { complianceReport };
 }

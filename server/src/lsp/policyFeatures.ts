@@ -1,12 +1,12 @@
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { policyCodeActions } from '../policy/features/actions/codeActions';
 import { policyCompletions } from '../policy/features/complete';
 import { explainRequest } from '../policy/features/explain';
 import { policyHover } from '../policy/features/hover';
 import { policyDiagnostics, type PolicyCheckOptions } from '../policy/checks/policyDiagnostics';
-import { EXPLAIN_METHOD, type ExplainParams, type ExplainResponse } from '../protocol/policyExplain';
 import type { DocumentFeature } from './documentFeatures';
+import type { EditorHandlers } from './editorRequests';
 import type { SettingsStore } from './settings';
 
 /**
@@ -31,11 +31,13 @@ export function policyFeature(settings: () => SettingsStore): DocumentFeature {
 }
 
 /** "Explain a request" against an open policy. */
-export function registerExplainRequest(connection: Connection, documents: TextDocuments<TextDocument>, settings: () => SettingsStore): void {
-  connection.onRequest(EXPLAIN_METHOD, async ({ uri, request }: ExplainParams): Promise<ExplainResponse> => {
-    const document = documents.get(uri);
-    if (!document) throw new Error(`${uri} is not open`);
-    const { kubernetesVersion } = await settings().get();
-    return explainRequest(document.getText(), request, { ...(kubernetesVersion ? { kubernetesVersion } : {}), assumePolicy: true }) ?? null;
-  });
+export function explainHandlers(documents: TextDocuments<TextDocument>, settings: () => SettingsStore): Pick<EditorHandlers, 'explain'> {
+  return {
+    explain: async ({ uri, request }) => {
+      const document = documents.get(uri);
+      if (!document) throw new Error(`${uri} is not open`);
+      const { kubernetesVersion } = await settings().get();
+      return explainRequest(document.getText(), request, { ...(kubernetesVersion ? { kubernetesVersion } : {}), assumePolicy: true }) ?? null;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { CodeLensRefreshRequest, type CodeLens, type Connection, type ServerCapa
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadPolicy } from '../policy/checks/policyDiagnostics';
 import { rangeOf } from '../policy/yaml/parse';
-import { SimulationMethods, type SampleLogsResult, type SimulateParams, type SimulateResult, type TuneParams, type TuneResult } from '../protocol/simulation';
+import type { SampleLogsResult } from '../protocol/simulation';
 import { REPORT_COMMAND, simulationLenses } from '../simulation/codeLenses';
 import { comparePolicies } from '../simulation/compare';
 import { expandLogPatterns } from '../simulation/logFiles';
@@ -15,6 +15,7 @@ import { simulatePolicy } from '../simulation/simulate';
 import { simulationPolicy } from '../simulation/simulationPolicy';
 import { proposeTune } from '../simulation/tune/proposeTune';
 import { tuneReport } from '../simulation/tune/tuneReport';
+import type { EditorHandlers } from './editorRequests';
 import type { SettingsStore } from './settings';
 
 export const SIMULATION_CAPABILITIES: ServerCapabilities = { codeLensProvider: { resolveProvider: false } };
@@ -24,8 +25,8 @@ const RESOLVE_MS = 5000;
 
 /**
  * CodeLens above each rule of a policy (what it would log over the sample logs), the report and the
- * tuned policy on request. Samples are read once and cached (sampleCache.ts); each edit re-simulates
- * the new text over the cached sample.
+ * tuned policy on request (its handlers of the editor's requests, returned). Samples are read once and
+ * cached (sampleCache.ts); each edit re-simulates the new text over the cached sample.
  */
 export function registerSimulationFeatures(
   connection: Connection,
@@ -33,7 +34,7 @@ export function registerSimulationFeatures(
   settings: () => SettingsStore,
   workspaceFolders: () => string[],
   canRefreshLenses: () => boolean,
-): void {
+): Pick<EditorHandlers, 'sampleLogs' | 'simulate' | 'tune'> {
   const refresh = () => {
     if (canRefreshLenses()) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   };
@@ -77,9 +78,7 @@ export function registerSimulationFeatures(
     return simulationLenses(document.uri, text, ready, rulesLine, await version());
   });
 
-  connection.onRequest(SimulationMethods.sampleLogs, (): Promise<SampleLogsResult> => sampleLogs());
-
-  connection.onRequest(SimulationMethods.simulate, async (params: SimulateParams): Promise<SimulateResult> => {
+  const simulate: EditorHandlers['simulate'] = async (params) => {
     const text = await policyText(documents, params.uri);
     const kubernetesVersion = await version();
     const checkOptions = kubernetesVersion ? { kubernetesVersion } : {};
@@ -98,9 +97,9 @@ export function registerSimulationFeatures(
       }
     }
     return { report: simulationReport(input) };
-  });
+  };
 
-  connection.onRequest(SimulationMethods.tune, async (params: TuneParams): Promise<TuneResult> => {
+  const tune: EditorHandlers['tune'] = async (params) => {
     const files = params.logs ?? (await sampleLogs()).files;
     if (files.length === 0) return { error: 'No sample log: pick one, or name some in the k8sAudit.simulation.logs setting.' };
     const kubernetesVersion = await version();
@@ -121,7 +120,9 @@ export function registerSimulationFeatures(
     const systemPrincipals = Array.isArray(principals) && principals.every((p) => typeof p === 'string') ? (principals as string[]) : undefined;
     const result = proposeTune(sample, { ...(base ? { base } : {}), ...(systemPrincipals ? { systemPrincipals } : {}) });
     return { report: tuneReport({ result, logs: files, ...(baseText !== undefined && base ? { baseText, baseName: params.uri!.split('/').pop()! } : {}), checkOptions }) };
-  });
+  };
+
+  return { sampleLogs, simulate, tune };
 }
 
 /** The open document's text (unsaved edits included), else the file on disk. */

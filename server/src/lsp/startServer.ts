@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PRODUCT_VERSION } from '../version';
-import { registerComplianceRequest } from './complianceRequest';
+import { complianceHandlers } from './complianceRequest';
 import { DOCUMENT_CAPABILITIES, registerDocumentFeatures } from './documentFeatures';
-import { policyFeature, registerExplainRequest } from './policyFeatures';
+import { registerEditorRequests } from './editorRequests';
+import { explainHandlers, policyFeature } from './policyFeatures';
 import { SettingsStore, type ServerSettings } from './settings';
 import { setupFeature } from './setupFeatures';
 import { registerSimulationFeatures, SIMULATION_CAPABILITIES } from './simulationFeatures';
@@ -38,9 +39,11 @@ export function startServer(): void {
     [policyFeature(() => settings), setupFeature(() => settings, documents, () => folders, () => dispatcher.revalidateAll())],
     () => settings.invalidate(),
   );
-  registerExplainRequest(connection, documents, () => settings);
-  registerComplianceRequest(connection, documents, () => settings, () => folders);
-  registerSimulationFeatures(connection, documents, () => settings, () => folders, () => canRefreshLenses);
+  registerEditorRequests(connection, {
+    ...explainHandlers(documents, () => settings),
+    ...complianceHandlers(documents, () => settings, () => folders),
+    ...registerSimulationFeatures(connection, documents, () => settings, () => folders, () => canRefreshLenses),
+  });
 
   registerViewerRequests(connection, () => settings);
 

@@ -1,6 +1,5 @@
-// Client <-> language server: the compliance report over the audit setup of the workspace.
-
-export const COMPLIANCE_REPORT_METHOD = 'k8sAudit/compliance/report';
+// Client <-> language server: the compliance report over the audit setup of the workspace (the
+// request: editorRequests.ts).
 
 export interface ComplianceReportParams {
   /** File-system paths. Setup files named on purpose: one that is not a setup file is a problem. */

@@ -1,5 +1,5 @@
-// Client <-> language server: "explain a request" against the policy open in an editor.
-export const EXPLAIN_METHOD = 'k8sAudit/policy/explain';
+// Client <-> language server: "explain a request" against the policy open in an editor (the request:
+// editorRequests.ts).
 
 export interface ExplainParams {
   /** URI of an open policy document. */

@@ -1,11 +1,5 @@
-// Client <-> language server: a policy replayed over sample logs (the report), and a tuned policy.
-
-export const SimulationMethods = {
-  simulate: 'k8sAudit/simulation/simulate',
-  tune: 'k8sAudit/simulation/tune',
-  /** The sample logs the k8sAudit.simulation.logs setting names, resolved to files. */
-  sampleLogs: 'k8sAudit/simulation/sampleLogs',
-} as const;
+// Client <-> language server: a policy replayed over sample logs (the report), and a tuned policy
+// (the requests: editorRequests.ts).
 
 export interface SimulateParams {
   /** URI of an open policy document (its current text is simulated, unsaved edits included). */

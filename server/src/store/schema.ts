@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import { execCommand } from '../auditlog/execCommand';
 import { record, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import { sqlIdentifier, sqlString } from './sqlText';
+import { queryNameOf, REQUEST_FIELDS, TABLE_FIELD_NAMES, type FieldType, type RequestFieldName } from '../protocol/requestFields';
 import { stageRank } from '../protocol/vocabulary';
+
+/** How a request field of each type is kept (the one place the field types meet ClickHouse's). */
+const COLUMN_TYPES: Readonly<Record<FieldType, string>> = { text: 'String', texts: 'Array(String)', integer: 'Nullable(Int64)', number: 'Nullable(Float64)' };
+
+/**
+ * The request field table's query fields (protocol/requestFields.ts), each a column of its name: the
+ * event's own (EVENT_FIELD_COLUMNS) and those computed from it (decision, reason). The index-only
+ * `resourcePath` is not one: SQL compares resource and subresource.
+ */
+const FIELD_COLUMNS = TABLE_FIELD_NAMES.filter((name) => queryNameOf(name) !== null);
+const EVENT_FIELD_COLUMNS = FIELD_COLUMNS.filter((name): name is RequestFieldName => !('derived' in REQUEST_FIELDS[name]));
 
 /**
  * One row per audit event (each stage of a request), with the fields the local index has plus the
@@ -14,27 +26,9 @@ export const COLUMNS: readonly [name: string, type: string][] = [
   ['ts', 'DateTime'], // the request's time in whole seconds, clamped to DateTime's range (1970 when unknown)
   ['timeMs', 'Nullable(Int64)'], // requestReceivedTimestamp (else stageTimestamp, timestamp) in epoch ms
   ['requestKey', 'String'], // auditID, or a hash of the event for events without one (each its own request)
-  ['auditID', 'String'],
-  ['stage', 'String'],
   ['stageRank', 'UInt8'], // RequestReceived 1, ResponseStarted 2, Panic 3, ResponseComplete 4: the highest is the request's row
-  ['level', 'String'],
-  ['verb', 'String'],
-  ['user', 'String'],
-  ['groups', 'Array(String)'],
-  ['impersonatedUser', 'String'],
-  ['apiGroup', 'String'],
-  ['resource', 'String'],
-  ['subresource', 'String'],
-  ['namespace', 'String'],
-  ['name', 'String'],
-  ['requestURI', 'String'],
-  ['code', 'Nullable(Float64)'],
+  ...FIELD_COLUMNS.map((name): [string, string] => [name, COLUMN_TYPES[REQUEST_FIELDS[name].type]]),
   ['codeText', 'String'], // the code as the query language matches it (`code:2*`), '' when absent
-  ['sourceIP', 'String'],
-  ['userAgent', 'String'],
-  ['latencyMs', 'Nullable(Int64)'],
-  ['decision', 'String'],
-  ['reason', 'String'],
   ['command', 'String'], // exec/attach command decoded from requestURI
   ['detections', 'Array(String)'], // ids of the single-request detectors that fired on this event
   ['unknownDetections', 'Array(String)'], // ids that could not decide (the level lacks the body)
@@ -102,31 +96,18 @@ export function eventRow(event: NormalizedEvent, source: string, detections: { h
   const raw = JSON.stringify(event.event);
   const annotations = record(event.event.annotations);
   const known = !Number.isNaN(event.time);
-  return {
+  const row: Record<string, unknown> = {
     ts: known ? Math.min(MAX_DATETIME_S, Math.max(0, Math.floor(event.time / 1000))) : 0,
     timeMs: known ? event.time : null,
     requestKey: requestKeyOf(event.auditID, raw),
-    auditID: event.auditID,
-    stage: event.stage,
     stageRank: stageRank(event.stage),
-    level: event.level,
-    verb: event.verb,
-    user: event.user,
-    groups: event.groups,
-    impersonatedUser: event.impersonatedUser,
-    apiGroup: event.apiGroup,
-    resource: event.resource,
-    subresource: event.subresource,
-    namespace: event.namespace,
-    name: event.name,
-    requestURI: event.requestURI,
+  };
+  for (const name of EVENT_FIELD_COLUMNS) row[name] = event[name];
+  Object.assign(row, {
     code: event.code !== null && Number.isFinite(event.code) ? event.code : null,
-    codeText: event.code === null ? '' : String(event.code),
-    sourceIP: event.sourceIP,
-    userAgent: event.userAgent,
-    latencyMs: event.latencyMs,
     decision: typeof annotations['authorization.k8s.io/decision'] === 'string' ? annotations['authorization.k8s.io/decision'] : '',
     reason: typeof annotations['authorization.k8s.io/reason'] === 'string' ? annotations['authorization.k8s.io/reason'] : '',
+    codeText: event.code === null ? '' : String(event.code),
     command: execCommand(event.requestURI),
     detections: detections.hits,
     unknownDetections: detections.unknown,
@@ -134,7 +115,8 @@ export function eventRow(event: NormalizedEvent, source: string, detections: { h
     source,
     line: event.line,
     raw,
-  };
+  });
+  return row;
 }
 
 /** Events without an auditID are requests of their own: keyed by their content (a reload keys alike). */

@@ -17,8 +17,8 @@ export interface StoreScan {
  * runs on a file decides: each detector on the request's row, and the window detectors in time order.
  */
 export async function scanStore(client: ClickHouseClient, target: StoreTable, detectors: readonly CompiledDetector[], windowDetectors: readonly CompiledWindowDetector[]): Promise<StoreScan> {
-  const conditions = [...detectors.map((d) => d.definition.condition), ...windowDetectors.map((d) => d.definition.condition)];
-  const prefilters = conditions.map((condition) => compileSql(parseQuery(condition)).upper);
+  const conditions = [...detectors.map((d) => d.condition), ...windowDetectors.map((d) => d.condition)];
+  const prefilters = conditions.map((condition) => compileSql(condition).upper);
   const candidates = prefilters.includes('1') ? '1' : prefilters.length === 0 ? '0' : `(${prefilters.join(' OR ')})`;
   const findings: DetectorFinding[] = [];
   const windows = new WindowScanner(windowDetectors);

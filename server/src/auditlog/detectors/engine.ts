@@ -46,6 +46,8 @@ export interface DetectorSelection {
 
 export interface CompiledWindowDetector {
   definition: WindowDetectorDefinition;
+  /** Which requests count, parsed once: the log index and ClickHouse compile it again over their columns (onIndex/windowPass, store/storeScan). */
+  condition: QueryNode;
   matches: EventPredicate;
 }
 
@@ -59,9 +61,12 @@ export function selectWindowDetectors(selection: DetectorSelection = {}): Window
   return (selection.windows ?? WINDOW_DETECTOR_CATALOG).filter(selected(selection));
 }
 
-/** Window detectors with their condition compiled (which requests count). */
+/** Window detectors with their condition parsed and compiled (which requests count). */
 export function compileWindowDetectors(selection: DetectorSelection = {}): CompiledWindowDetector[] {
-  return selectWindowDetectors(selection).map((definition) => ({ definition, matches: compileQuery(parseQuery(definition.condition)) }));
+  return selectWindowDetectors(selection).map((definition) => {
+    const condition = parseQuery(definition.condition);
+    return { definition, condition, matches: compileQuery(condition) };
+  });
 }
 
 /** The full query text of a detector (condition and body condition), as a user could paste it. */
@@ -70,20 +75,23 @@ export function detectorQuery(definition: DetectorDefinition): string {
   return definition.condition ? `(${definition.condition}) (${definition.bodyCondition})` : definition.bodyCondition;
 }
 
+/** The single-request detectors a selection runs, in catalog order. */
+export function selectDetectors(selection: DetectorSelection = {}, catalog: readonly DetectorDefinition[] = selection.catalog ?? DETECTOR_CATALOG): DetectorDefinition[] {
+  const wanted = selected(selection);
+  return catalog.filter((d) => !isWindowDetector(d) && wanted(d));
+}
+
 /** Parses every selected detector once; a catalog entry with a bad condition throws (a bug, caught by tests). */
 export function compileDetectors(selection: DetectorSelection = {}, catalog: readonly DetectorDefinition[] = selection.catalog ?? DETECTOR_CATALOG): CompiledDetector[] {
-  const wanted = selected(selection);
-  return catalog
-    .filter((d) => !isWindowDetector(d) && wanted(d))
-    .map((definition) => {
-      const condition = parseQuery(definition.condition);
-      return {
-        definition,
-        condition,
-        matchesScope: compileQuery(condition),
-        matchesBody: definition.bodyCondition ? compileQuery(parseQuery(definition.bodyCondition)) : null,
-      };
-    });
+  return selectDetectors(selection, catalog).map((definition) => {
+    const condition = parseQuery(definition.condition);
+    return {
+      definition,
+      condition,
+      matchesScope: compileQuery(condition),
+      matchesBody: definition.bodyCondition ? compileQuery(parseQuery(definition.bodyCondition)) : null,
+    };
+  });
 }
 
 /**

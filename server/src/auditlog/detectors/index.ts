@@ -7,6 +7,7 @@ export {
   compileWindowDetectors,
   detectorQuery,
   detectRequest,
+  selectDetectors,
   selectWindowDetectors,
   unknownReason,
   type CompiledDetector,

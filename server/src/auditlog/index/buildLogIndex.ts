@@ -1,4 +1,4 @@
-import { compileDetectors, selectWindowDetectors, type DetectorSelection, type WindowDetectorDefinition } from '../detectors';
+import { compileWindowDetectors, selectDetectors, selectWindowDetectors, type DetectorSelection, type WindowDetectorDefinition } from '../detectors';
 import type { SourceFormat } from '../normalizedEvent';
 import { rotatedFileSet } from '../reader/rotatedFiles';
 import { LogIndex, type ReadError } from './logIndex';
@@ -96,7 +96,7 @@ export function indexWindowDetectors(selection: DetectorSelection = {}): WindowD
 
 /** Detector ids in the order the index numbers them: the per-row detectors, then the window detectors. */
 export function detectorIdsFor(selection: DetectorSelection = {}): string[] {
-  return [...compileDetectors(selection).map((d) => d.definition.id), ...indexWindowDetectors(selection).map((d) => d.id)];
+  return [...selectDetectors(selection).map((d) => d.id), ...indexWindowDetectors(selection).map((d) => d.id)];
 }
 
 /**
@@ -105,7 +105,7 @@ export function detectorIdsFor(selection: DetectorSelection = {}): string[] {
  */
 export function buildLogIndex(paths: readonly string[], options: BuildOptions = {}): IndexBuild {
   const index = new LogIndex(detectorIdsFor(options.detectors));
-  setWindowDetectors(index, indexWindowDetectors(options.detectors));
+  setWindowDetectors(index, compileWindowDetectors(options.detectors));
   buildSettings.set(index, { paths: [...paths], options });
   const runner = new SegmentQueue(index, options);
   const done = (async (): Promise<BuildReport> => {

@@ -3,6 +3,17 @@
 // allocation per column (no per-row objects for the garbage collector to walk).
 
 type TypedArray = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/**
+ * The capacity a column of `current` values grows to when it needs `needed`: by half, and again until
+ * it fits; `exact`: no more than needed. 1.5x rather than 2x: less unused tail at the end of a build,
+ * for the same O(1) amortised append.
+ */
+function grownCapacity(current: number, needed: number, exact: boolean): number {
+  let capacity = exact ? needed : Math.ceil(current * 1.5);
+  while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
+  return capacity;
+}
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
 
 class Growable<T extends TypedArray> {
@@ -20,10 +31,7 @@ class Growable<T extends TypedArray> {
   reserve(extra: number, exact = false): void {
     const needed = this.length + extra;
     if (needed <= this.data.length) return;
-    // 1.5x rather than 2x: less unused tail at the end of a build, for the same O(1) amortised append.
-    let capacity = exact ? needed : Math.ceil(this.data.length * 1.5);
-    while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
-    const next = new this.make(capacity);
+    const next = new this.make(grownCapacity(this.data.length, needed, exact));
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
@@ -94,9 +102,7 @@ export class GrowableIds {
   reserve(extra: number, exact = false): void {
     const needed = this.length + extra;
     if (needed <= this.data.length) return;
-    let capacity = exact ? needed : Math.ceil(this.data.length * 1.5);
-    while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
-    this.resize(capacity, this.data instanceof Uint32Array);
+    this.resize(grownCapacity(this.data.length, needed, exact), this.data instanceof Uint32Array);
   }
 
   push(id: number): void {

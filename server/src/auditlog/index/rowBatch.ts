@@ -7,7 +7,7 @@ import { AuditIdBytes } from './auditIdBytes';
 import { LocalDictionaries, type ColumnDictionaries } from './columnDictionaries';
 import { GrowableFloat64, GrowableUint16, GrowableUint32, GrowableUint8 } from './growable';
 import type { RowColumns } from './rowColumns';
-import { COLUMN_ANNOTATIONS, eventFlags, FLAG_INCOMPLETE, GROUP_SEPARATOR, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS } from './schema';
+import { COLUMN_ANNOTATIONS, eventFlags, FLAG_INCOMPLETE, GROUP_SEPARATOR, NUM, NUMBER_COLUMN_COUNT, stageBit, STRING_COLUMN_COUNT, STRING_COLUMNS, type StringColumn } from './schema';
 
 /**
  * Rows encoded by one segment reader, ready to cross a thread boundary: only typed arrays and
@@ -54,6 +54,11 @@ const STRIDE = STRING_COLUMN_COUNT;
 const NUMBERS = NUMBER_COLUMN_COUNT;
 const bitOf = stageBit;
 const INCOMPLETE = FLAG_INCOMPLETE;
+const TIME = NUM.time;
+const LATENCY = NUM.latency;
+const CODE = NUM.code;
+const FIRST_OFFSET = NUM.firstOffset;
+const PRIMARY_OFFSET = NUM.primaryOffset;
 
 /**
  * Builds row batches: from requests (events grouped in JavaScript), or from the rows the field
@@ -172,11 +177,11 @@ export class RowEncoder implements RowColumns {
     numbers.reserve(NUMBERS);
     const n = numbers.data;
     const at = numbers.length;
-    n[at] = time;
-    n[at + 1] = latency;
-    n[at + 2] = code;
-    n[at + 3] = firstOffset;
-    n[at + 4] = primaryOffset;
+    n[at + TIME] = time;
+    n[at + LATENCY] = latency;
+    n[at + CODE] = code;
+    n[at + FIRST_OFFSET] = firstOffset;
+    n[at + PRIMARY_OFFSET] = primaryOffset;
     numbers.length = at + NUMBERS;
     this.lines.push(firstLine);
     this.lines.push(primaryLine);
@@ -216,26 +221,22 @@ export class RowEncoder implements RowColumns {
   }
 }
 
+/** Text columns that are not a text field of the event as it is: each one's text, as the field scanner computes it from bytes. */
+const COMPUTED_TEXT: { readonly [C in Exclude<StringColumn, keyof NormalizedEvent>]: (p: NormalizedEvent) => string } & { readonly groups: (p: NormalizedEvent) => string } = {
+  resourcePath: (p) => resourcePath(p),
+  decision: (p) => annotationText(p.event.annotations, COLUMN_ANNOTATIONS[0]!),
+  reason: (p) => annotationText(p.event.annotations, COLUMN_ANNOTATIONS[1]!),
+  groups: (p) => (p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR)),
+};
+type PlainTextColumn = Exclude<StringColumn, keyof typeof COMPUTED_TEXT>;
+/** Per column (STRING_COLUMNS order), its text of an event. */
+const TEXT_OF: readonly ((p: NormalizedEvent) => string)[] = STRING_COLUMNS.map((column) =>
+  Object.hasOwn(COMPUTED_TEXT, column) ? COMPUTED_TEXT[column as keyof typeof COMPUTED_TEXT] : (p: NormalizedEvent) => p[column as PlainTextColumn],
+);
+
 /** The text columns of an event the JSON.parse path decoded, as ids at target[at...] (STRING_COLUMNS order). */
 export function encodeColumns(p: NormalizedEvent, d: ColumnDictionaries, s: Uint32Array, at: number): void {
-  const annotations = p.event.annotations;
-  s[at] = d.id(0, p.user);
-  s[at + 1] = d.id(1, p.impersonatedUser);
-  s[at + 2] = d.id(2, p.verb);
-  s[at + 3] = d.id(3, p.apiGroup);
-  s[at + 4] = d.id(4, p.resource);
-  s[at + 5] = d.id(5, p.subresource);
-  s[at + 6] = d.id(6, resourcePath(p));
-  s[at + 7] = d.id(7, p.namespace);
-  s[at + 8] = d.id(8, p.name);
-  s[at + 9] = d.id(9, p.requestURI);
-  s[at + 10] = d.id(10, p.sourceIP);
-  s[at + 11] = d.id(11, p.userAgent);
-  s[at + 12] = d.id(12, p.level);
-  s[at + 13] = d.id(13, p.stage);
-  s[at + 14] = d.id(14, annotationText(annotations, COLUMN_ANNOTATIONS[0]!));
-  s[at + 15] = d.id(15, annotationText(annotations, COLUMN_ANNOTATIONS[1]!));
-  s[at + 16] = d.id(16, p.groups.length === 0 ? '' : GROUP_SEPARATOR + p.groups.join(GROUP_SEPARATOR));
+  for (let c = 0; c < STRIDE; c++) s[at + c] = d.id(c, TEXT_OF[c]!(p));
 }
 
 /** A copy of the pending values (its own buffer, to transfer), and the column emptied for the next batch. */

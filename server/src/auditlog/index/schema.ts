@@ -2,48 +2,47 @@
 // stores and queries them (in the index). One row is one request: the fields of its most complete
 // stage (the one the streaming path's requestPredicate and detectors look at), plus where its stages are.
 
-import type { RequestFieldName } from '../../protocol/requestFields';
+import { queryNameOf, REQUEST_FIELDS, TABLE_FIELD_NAMES, type QueryName, type TableFieldName } from '../../protocol/requestFields';
 import { STAGE_BITS } from '../../protocol/vocabulary';
+
+type Table = typeof REQUEST_FIELDS;
 
 /**
  * Text fields, dictionary-encoded: each row holds an integer id per column, each column one string
- * table. `resourcePath` is "resource/subresource" (the value `resource:pods/exec` compares with);
- * `groups` holds the whole group list of the user as one key (see GROUP_SEPARATOR); `stage` is the
- * primary stage's.
+ * table. The text and text-list fields of the request field table (protocol/requestFields.ts), in its
+ * order, which the field scanner shares: `resourcePath` is "resource/subresource" (the value
+ * `resource:pods/exec` compares with); `groups` holds the whole group list of the user as one key
+ * (see GROUP_SEPARATOR); `stage` is the primary stage's. The auditID is kept apart (auditIdBytes.ts).
  */
-export const STRING_COLUMNS = [
-  'user',
-  'impersonatedUser',
-  'verb',
-  'apiGroup',
-  'resource',
-  'subresource',
-  'resourcePath',
-  'namespace',
-  'name',
-  'requestURI',
-  'sourceIP',
-  'userAgent',
-  'level',
-  'stage',
-  'decision',
-  'reason',
-  'groups',
-] as const satisfies readonly (RequestFieldName | IndexOnlyColumn)[];
-/** Text columns that are not fields of the event but derived from them for queries. */
-type IndexOnlyColumn = 'resourcePath' | 'decision' | 'reason';
-export type StringColumn = (typeof STRING_COLUMNS)[number];
+export type StringColumn = { [K in TableFieldName]: Table[K] extends { column: false } ? never : Table[K] extends { type: 'text' | 'texts' } ? K : never }[TableFieldName];
+export const STRING_COLUMNS: readonly StringColumn[] = TABLE_FIELD_NAMES.filter((name): name is StringColumn => {
+  const declared: { type: string; column?: false } = REQUEST_FIELDS[name];
+  return (declared.type === 'text' || declared.type === 'texts') && declared.column !== false;
+});
 export const STRING_COLUMN_COUNT = STRING_COLUMNS.length;
 export const STRING_COLUMN_INDEX: Readonly<Record<StringColumn, number>> = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<StringColumn, number>;
 
 /** Joins a group list into one dictionary key (each group preceded by NUL, so [] and [""] differ). */
 export const GROUP_SEPARATOR = '\u0000';
 
-/** Numeric fields, NaN where the streaming path has null (code, latency) or NaN (time). */
-export const NUMBER_COLUMNS = ['time', 'latency', 'code', 'firstOffset', 'primaryOffset'] as const;
-export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
+/** The table's number fields, by their query names (latency for latencyMs). */
+type NumberField = { [K in TableFieldName]: Table[K] extends { type: 'integer' | 'number' } ? K : never }[TableFieldName];
+type NumberFieldColumn = { [K in NumberField]: QueryName<K> }[NumberField];
+/**
+ * Numeric columns, NaN where the streaming path has null (code, latency) or NaN (time): the time, the
+ * number fields of the request field table (by their query names), and where the request's first and
+ * primary stages are in its file.
+ */
+export type NumberColumn = 'time' | NumberFieldColumn | 'firstOffset' | 'primaryOffset';
+export const NUMBER_COLUMNS: readonly NumberColumn[] = [
+  'time',
+  ...TABLE_FIELD_NAMES.filter((name) => REQUEST_FIELDS[name].type === 'integer' || REQUEST_FIELDS[name].type === 'number').map((name) => queryNameOf(name) as NumberFieldColumn),
+  'firstOffset',
+  'primaryOffset',
+];
 export const NUMBER_COLUMN_COUNT = NUMBER_COLUMNS.length;
-export const NUM = { time: 0, latency: 1, code: 2, firstOffset: 3, primaryOffset: 4 } as const;
+/** Each number column's position in a row's numbers. */
+export const NUM: Readonly<Record<NumberColumn, number>> = Object.freeze(Object.fromEntries(NUMBER_COLUMNS.map((name, i) => [name, i])) as Record<NumberColumn, number>);
 
 /** Bits of the stage mask: which stages of the request were logged. */
 export { STAGE_BITS };
@@ -56,7 +55,7 @@ export function stageBit(stage: string): number {
 }
 
 /** The primary stage is the last stage of the highest rank, as requests.ts groups them. */
-export { stageRank } from '../requests';
+export { stageRank } from '../../protocol/vocabulary';
 
 /** Row flags. INCOMPLETE: the request's final stage was not seen in its segment (it may continue in the next one). */
 export const FLAG_INCOMPLETE = 1;

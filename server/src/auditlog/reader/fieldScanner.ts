@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STRING_COLUMN_COUNT } from '../index/schema';
 
 // The JavaScript side of the WebAssembly field scanner (source: assembly/, built into
 // dist/fieldScanner.wasm). It owns the module's memory views, copies bytes in, runs scans, and keeps
@@ -28,8 +29,11 @@ export const KIND_BLANK = 0;
 export const KIND_EVENT = 1;
 export const KIND_FALLBACK = 2;
 
-/** Text columns the scanner interns, in schema.ts STRING_COLUMNS order. */
-export const SCANNED_COLUMNS = 17;
+/**
+ * Text columns the scanner interns, in schema.ts STRING_COLUMNS order (derived from the request field
+ * table; the WebAssembly has the same order baked in: test/unit/auditlog/reader/columnOrder.test.ts).
+ */
+export const SCANNED_COLUMNS = STRING_COLUMN_COUNT;
 
 /** Word offsets inside a row (a request, assembly/requests.ts); its first 32 words are its primary stage's record. */
 export const ROW_WORDS = 48;

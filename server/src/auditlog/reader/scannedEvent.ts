@@ -1,22 +1,22 @@
-import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT } from '../index/schema';
+import { FLAG_REQUEST_OBJECT, FLAG_RESPONSE_OBJECT, STRING_COLUMN_INDEX } from '../index/schema';
 import { copyEvent, type NormalizedEvent } from '../normalizedEvent';
 import { type FieldScanner, R_AUDIT_ID_LENGTH, R_AUDIT_ID_START, R_CODE, R_FLAGS, R_IDS, R_LATENCY, R_STAGE_BIT, R_TIME } from './fieldScanner';
 
 // Column numbers of schema.ts STRING_COLUMNS (the scanner's dictionaries follow that order).
-const USER = 0;
-const IMPERSONATED = 1;
-const VERB = 2;
-const API_GROUP = 3;
-const RESOURCE = 4;
-const SUBRESOURCE = 5;
-const NAMESPACE = 7;
-const NAME = 8;
-const URI = 9;
-const SOURCE_IP = 10;
-const USER_AGENT = 11;
-const LEVEL = 12;
-const STAGE = 13;
-const GROUPS = 16;
+const USER = STRING_COLUMN_INDEX.user;
+const IMPERSONATED = STRING_COLUMN_INDEX.impersonatedUser;
+const VERB = STRING_COLUMN_INDEX.verb;
+const API_GROUP = STRING_COLUMN_INDEX.apiGroup;
+const RESOURCE = STRING_COLUMN_INDEX.resource;
+const SUBRESOURCE = STRING_COLUMN_INDEX.subresource;
+const NAMESPACE = STRING_COLUMN_INDEX.namespace;
+const NAME = STRING_COLUMN_INDEX.name;
+const URI = STRING_COLUMN_INDEX.requestURI;
+const SOURCE_IP = STRING_COLUMN_INDEX.sourceIP;
+const USER_AGENT = STRING_COLUMN_INDEX.userAgent;
+const LEVEL = STRING_COLUMN_INDEX.level;
+const STAGE = STRING_COLUMN_INDEX.stage;
+const GROUPS = STRING_COLUMN_INDEX.groups;
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 const NOT_DECODED: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 

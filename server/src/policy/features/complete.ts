@@ -80,36 +80,28 @@ function objectOf(path: string[]): DocObject | undefined {
 
 const LIST_KEYS = new Set(['users', 'userGroups', 'verbs', 'namespaces', 'nonResourceURLs', 'omitStages', 'resourceNames']);
 
+/** What completing a key inserts when it is not a list and not "key: " alone: a snippet (tab stops) or plain text. */
+const KEY_INSERTS = new Map<string, { text: string; snippet: boolean }>([
+  ['resources', { text: 'resources:\n  - group: "$1"\n    resources: [$2]', snippet: true }],
+  ['rules', { text: 'rules:\n  - level: ${1|None,Metadata,Request,RequestResponse|}', snippet: true }],
+  ['level', { text: 'level: ${1|None,Metadata,Request,RequestResponse|}', snippet: true }],
+  ['apiVersion', { text: 'apiVersion: audit.k8s.io/v1', snippet: false }],
+  ['kind', { text: 'kind: Policy', snippet: false }],
+  ['omitManagedFields', { text: 'omitManagedFields: ${1|true,false|}', snippet: true }],
+  ['metadata', { text: 'metadata:\n  name: $1', snippet: true }],
+]);
+
+function keyInsert(key: string, object: DocObject): { text: string; snippet: boolean } {
+  if (LIST_KEYS.has(key) || (key === 'resources' && object === 'groupResources')) return { text: `${key}: [$1]`, snippet: true };
+  return KEY_INSERTS.get(key) ?? { text: `${key}: `, snippet: false };
+}
+
 function keyItems(object: DocObject, present: Set<string>, minor: number): Item[] {
   const items: Item[] = [];
   for (const key of KNOWN_KEYS[object]) {
     if (present.has(key)) continue;
     if (key === 'omitManagedFields' && minor < FEATURE_MINOR.omitManagedFields) continue;
-    let insertText = `${key}: `;
-    let snippet = false;
-    if (LIST_KEYS.has(key) || (key === 'resources' && object === 'groupResources')) {
-      insertText = `${key}: [$1]`;
-      snippet = true;
-    } else if (key === 'resources') {
-      insertText = `${key}:\n  - group: "$1"\n    resources: [$2]`;
-      snippet = true;
-    } else if (key === 'rules') {
-      insertText = 'rules:\n  - level: ${1|None,Metadata,Request,RequestResponse|}';
-      snippet = true;
-    } else if (key === 'level') {
-      insertText = 'level: ${1|None,Metadata,Request,RequestResponse|}';
-      snippet = true;
-    } else if (key === 'apiVersion') {
-      insertText = 'apiVersion: audit.k8s.io/v1';
-    } else if (key === 'kind') {
-      insertText = 'kind: Policy';
-    } else if (key === 'omitManagedFields') {
-      insertText = 'omitManagedFields: ${1|true,false|}';
-      snippet = true;
-    } else if (key === 'metadata') {
-      insertText = 'metadata:\n  name: $1';
-      snippet = true;
-    }
+    const { text: insertText, snippet } = keyInsert(key, object);
     const item: Item = { label: key, kind: CompletionItemKind.Property, documentation: doc(KEY_DOCS[object][key] ?? ''), insertText };
     if (snippet) item.insertTextFormat = InsertTextFormat.Snippet;
     if (key === 'level') item.preselect = true;

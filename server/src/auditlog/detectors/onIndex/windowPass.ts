@@ -1,4 +1,5 @@
 import { compareWindowCandidates, runWindow, windowDistinct, windowKey, type WindowCandidate } from '../slidingWindow';
+import type { CompiledWindowDetector } from '../engine';
 import type { WindowDetectorDefinition, WindowField } from '../types';
 import type { LogIndex } from '../../index/logIndex';
 import { queryIndex } from '../../index/queryIndex';
@@ -28,30 +29,30 @@ interface Burst {
   last: number;
 }
 
-const states = new WeakMap<LogIndex, { definitions: readonly WindowDetectorDefinition[]; state: WindowState }>();
+const states = new WeakMap<LogIndex, { detectors: readonly CompiledWindowDetector[]; state: WindowState }>();
 
-/** Remembers which window detectors an index runs (their ids are already in index.detectorIds). */
-export function setWindowDetectors(index: LogIndex, definitions: readonly WindowDetectorDefinition[]): void {
-  states.set(index, { definitions: [...definitions], state: { rows: new Set(), bursts: new Map() } });
+/** Remembers which window detectors an index runs, their conditions parsed (their ids are already in index.detectorIds). */
+export function setWindowDetectors(index: LogIndex, detectors: readonly CompiledWindowDetector[]): void {
+  states.set(index, { detectors: [...detectors], state: { rows: new Set(), bursts: new Map() } });
 }
 
 export function windowDetectorsOf(index: LogIndex): readonly WindowDetectorDefinition[] {
-  return states.get(index)?.definitions ?? [];
+  return states.get(index)?.detectors.map((d) => d.definition) ?? [];
 }
 
 /** Computes the window detectors' hits over every row of the index and stores them as detector entries. */
 export async function applyWindowDetectors(index: LogIndex): Promise<void> {
   const entry = states.get(index);
-  if (!entry || entry.definitions.length === 0) return;
+  if (!entry || entry.detectors.length === 0) return;
   const positions = new Set<number>();
   const hitsByRow = new Map<number, number[]>();
   const bursts = new Map<string, Burst[]>();
-  for (const definition of entry.definitions) {
+  for (const { definition, condition } of entry.detectors) {
     const position = index.detectorIds.indexOf(definition.id);
     if (position < 0) continue;
     positions.add(position);
     const spec = definition.window;
-    const { rows } = await queryIndex(index, definition.condition);
+    const { rows } = await queryIndex(index, condition);
     const candidates: WindowCandidate<number>[] = [];
     for (const row of rows) {
       const get = (field: WindowField) => index.text(row, field);
@@ -127,7 +128,7 @@ const MAX_QUERY_BURSTS = 200;
  */
 export function windowHitQuery(index: LogIndex, id: string): string | null {
   const entry = states.get(index);
-  const definition = entry?.definitions.find((d) => d.id === id);
+  const definition = entry?.detectors.find((d) => d.definition.id === id)?.definition;
   if (!entry || !definition) return null;
   const bursts = entry.state.bursts.get(id) ?? [];
   const condition = definition.condition.trim() === '' ? '' : `(${definition.condition}) `;

@@ -29,7 +29,7 @@ const R_STAGE_BIT = 4; // schema.ts stageBit of the stage
 const R_AUDIT_ID_START = 5;
 const R_AUDIT_ID_LENGTH = 6;
 const R_LINE_BREAK = 7; // offset of the line break
-const R_IDS = 8; // 17 dictionary ids, in schema.ts STRING_COLUMNS order
+const R_IDS = 8; // 17 dictionary ids, in schema.ts STRING_COLUMNS order (the request field table's)
 const R_TIME = 26; // f64, epoch ms or NaN
 const R_LATENCY = 28; // f64, ms or NaN
 const R_CODE = 30; // f64 or NaN
@@ -38,7 +38,9 @@ const KIND_BLANK: u32 = 0;
 const KIND_EVENT: u32 = 1;
 const KIND_FALLBACK: u32 = 2;
 
-// Text columns (schema.ts STRING_COLUMNS order).
+// Text columns, in schema.ts STRING_COLUMNS order: the text fields of the request field table
+// (protocol/requestFields.ts), which JavaScript derives it from. test/unit/auditlog/reader/columnOrder.test.ts
+// holds the two equal: a new text field there needs its column here.
 const C_USER = 0;
 const C_IMPERSONATED = 1;
 const C_VERB = 2;
