@@ -5,6 +5,7 @@ import { readAuditLog, type FileReadSummary } from './reader/readAuditLog';
 import { rotatedFileSet } from './reader/rotatedFiles';
 import { RequestGrouper, type AuditRequest } from './requests';
 import { planSplit, readSplitFile, type SplitRead } from './splitRead/readSplitFile';
+import { workerScriptFound } from './index/workerScript';
 
 export interface LogSetOptions {
   /** Also read the rotated backups of each file (oldest first, before it). */
@@ -84,7 +85,8 @@ async function readInParts(file: string, split: SplitRead, handOver: (request: A
   } catch {
     return false; // the one-thread read says why the file cannot be read
   }
-  if (plan === null) return false;
+  // A bundle shipped without its worker file reads on one thread, as before the split read existed.
+  if (plan === null || !workerScriptFound(split.script)) return false;
   result.files.push(file);
   try {
     const progress = options.onProgress ? (done: number, total: number) => options.onProgress!(file, done, total) : undefined;

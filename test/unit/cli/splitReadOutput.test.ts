@@ -4,12 +4,14 @@
 // and uncut, and stdout, stderr and the exit status are compared byte for byte. The logs are made so that
 // many requests straddle the cut in every way a request can.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planSplit } from '../../../server/src/auditlog/splitRead/readSplitFile';
 import { testTempDir } from '../../harness/tempDir';
 import { generateLog } from '../auditlog/index/helpers';
+import { REPO_ROOT } from '../helpers';
 import { assertSameCliOutput } from './cliOutput';
 
 const tmp = testTempDir('k8s-audit-cli-split-');
@@ -156,6 +158,19 @@ describe('k8s-audit scan and query: a file read in two parts prints what one thr
       assertSameOutput(['query', log, '', '--limit', String(limit), '--format', 'table']);
       assertSameOutput(['query', log, '', '--limit', String(limit), '--format', 'count']);
     }
+  });
+
+  it('a CLI bundle shipped without dist/splitWorker.js reads on one thread: the same output, no error', async () => {
+    const log = await writeLog('no-worker.log', straddlingLog(36));
+    const bundle = join(tmp, 'bundle');
+    mkdirSync(bundle);
+    for (const file of ['cli.js', 'fieldScanner.wasm']) copyFileSync(join(REPO_ROOT, 'dist', file), join(bundle, file));
+    const run = (cli: string) => spawnSync(process.execPath, [cli, 'scan', log, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, K8S_AUDIT_SPLIT_MIN_BYTES: '1' } });
+    const alone = run(join(bundle, 'cli.js'));
+    const shipped = run(join(REPO_ROOT, 'dist', 'cli.js'));
+    assert.equal(alone.stderr, '');
+    assert.equal(alone.status, 0);
+    assert.ok(alone.stdout === shipped.stdout, 'the same report');
   });
 
   it('CRLF line ends and a truncated last line: the same lines, skips and answers', async () => {

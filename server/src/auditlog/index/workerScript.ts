@@ -29,6 +29,11 @@ export function startIndexWorker(workerData: unknown, segmentBytes: number): Wor
   return startWorkerScript(override ? { bundled: override, source: override } : { bundled: join(__dirname, BUNDLED_WORKER_FILE), source: join(__dirname, 'worker.ts') }, workerData, segmentBytes);
 }
 
+/** Whether startWorkerScript has a file to start (a bundle shipped without its worker file has none). */
+export function workerScriptFound(script: { bundled: string; source: string }): boolean {
+  return (!__filename.endsWith('.ts') && existsSync(script.bundled)) || existsSync(script.source);
+}
+
 /**
  * Starts a worker thread with the index worker's heap caps: `bundled` (a .js file next to the bundle)
  * when this code runs bundled and it exists, else `source` (a .ts file, through tsx's require hook).
