@@ -1,6 +1,6 @@
 // Audit log engine against jq and lnav, on the same generated files, in the same run: the index build
 // (what the viewer does: 2 worker threads), `k8s-audit query` and `k8s-audit scan` (both stream the
-// file once on one thread through the same field scanner, no index).
+// file once through the same field scanner, no index; a big plain file in two halves, one worker each).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -52,6 +52,8 @@ const builds = [
   { ...node, ...executable, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   // Worker thread of the log index (server and CLI start it from dist/ when indexing big files).
   { ...node, entryPoints: ['server/src/auditlog/index/worker.ts'], outfile: 'dist/indexWorker.js' },
+  // Worker thread of `k8s-audit scan` and `query`, which read one big file in two parts (auditlog/splitRead/).
+  { ...node, entryPoints: ['server/src/cli/splitWorker.ts'], outfile: 'dist/splitWorker.js' },
   // Webview code runs in the browser sandbox of a webview (the same strict CSP for each): the log
   // viewer's custom editor, the compliance report and the simulation report panels.
   ...[

@@ -4,6 +4,8 @@ import { FieldScanner } from './reader/fieldScanner';
 import { readAuditLog, type FileReadSummary } from './reader/readAuditLog';
 import { rotatedFileSet } from './reader/rotatedFiles';
 import { RequestGrouper, type AuditRequest } from './requests';
+import { planSplit, readSplitFile, type SplitRead } from './splitRead/readSplitFile';
+import { workerScriptFound } from './index/workerScript';
 
 export interface LogSetOptions {
   /** Also read the rotated backups of each file (oldest first, before it). */
@@ -20,6 +22,12 @@ export interface LogSetOptions {
   fieldScanner?: boolean;
   /** Bytes the field scanner reads at once (default 1 MiB); tests make it small to cut lines and requests everywhere. */
   fieldScannerInputBytes?: number;
+  /**
+   * With the field scanner: a set of one plain JSON-lines file of at least `split.minBytes` is read
+   * in parts by worker threads (splitRead/), with the same requests, answers and order; what each
+   * part decides reaches `split.consumer`, and only the requests open at the end reach `onRequest`.
+   */
+  split?: SplitRead;
 }
 
 export interface LogSetResult {
@@ -38,33 +46,58 @@ export interface LogSetResult {
  */
 export async function readLogSet(paths: readonly string[], onRequest: (request: AuditRequest) => void, options: LogSetOptions = {}): Promise<LogSetResult> {
   const result: LogSetResult = { files: [], summaries: [], errors: [], events: 0, requests: 0 };
-  const grouper = new RequestGrouper((request) => {
+  const handOver = (request: AuditRequest) => {
     result.requests++;
     onRequest(request);
-  });
+  };
+  const files: string[] = [];
+  for (const path of paths) files.push(...(await logFiles(path, options.withRotated === true, result.errors)));
   const scanner = options.fieldScanner === true ? FieldScanner.create(options.fieldScannerInputBytes) : null;
+  if (scanner && options.split && files.length === 1 && (await readInParts(files[0]!, options.split, handOver, result, options))) return result;
+  const grouper = new RequestGrouper(handOver);
   // One scanner for every file: its dictionaries of user names, verbs... carry over from file to file.
   const scan = scanner ? { scanner, beforeScan: () => grouper.keepHeld() } : null;
-  for (const path of paths) {
-    for (const file of await logFiles(path, options.withRotated === true, result.errors)) {
-      const index = result.files.length;
-      result.files.push(file);
-      try {
-        const summary = await readAuditLog(file, (event) => grouper.add(event), {
-          file: index,
-          ...(scan ? { scan } : {}),
-          ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
-          ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(file, done, total) } : {}),
-        });
-        result.summaries.push(summary);
-        result.events += summary.events;
-      } catch (error) {
-        result.errors.push({ file, message: fileErrorReason(error) });
-      }
+  for (const file of files) {
+    const index = result.files.length;
+    result.files.push(file);
+    try {
+      const summary = await readAuditLog(file, (event) => grouper.add(event), {
+        file: index,
+        ...(scan ? { scan } : {}),
+        ...(options.afterChunk ? { afterChunk: options.afterChunk } : {}),
+        ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(file, done, total) } : {}),
+      });
+      result.summaries.push(summary);
+      result.events += summary.events;
+    } catch (error) {
+      result.errors.push({ file, message: fileErrorReason(error) });
     }
   }
   grouper.finish();
   return result;
+}
+
+/** Reads the set's one file in parts when it is big enough and can be cut; false: it is for the one-thread read. */
+async function readInParts(file: string, split: SplitRead, handOver: (request: AuditRequest) => void, result: LogSetResult, options: LogSetOptions): Promise<boolean> {
+  let plan;
+  try {
+    plan = await planSplit(file, split.minBytes);
+  } catch {
+    return false; // the one-thread read says why the file cannot be read
+  }
+  // A bundle shipped without its worker file reads on one thread, as before the split read existed.
+  if (plan === null || !workerScriptFound(split.script)) return false;
+  result.files.push(file);
+  try {
+    const progress = options.onProgress ? (done: number, total: number) => options.onProgress!(file, done, total) : undefined;
+    const { summary, requests } = await readSplitFile(file, 0, plan, split, handOver, progress);
+    result.summaries.push(summary);
+    result.events += summary.events;
+    result.requests += requests;
+  } catch (error) {
+    result.errors.push({ file, message: fileErrorReason(error) });
+  }
+  return true;
 }
 
 /** The file itself, or with `withRotated` its rotated set (oldest first); a folder that cannot be listed is an error. */

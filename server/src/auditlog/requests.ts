@@ -31,27 +31,45 @@ export function primaryStage(stages: readonly NormalizedEvent[]): NormalizedEven
  */
 export class RequestGrouper {
   private readonly open = new Map<string, NormalizedEvent[]>();
-  /** Stages held since the last keepHeld() that live in the field scanner's buffers: where each sits. */
-  private readonly scanned: { stages: NormalizedEvent[]; at: number }[] = [];
+  /**
+   * Stages held since the last keepHeld() that live in the field scanner's buffers: their requests'
+   * stage lists and where each sits in its list (two arrays: no object per held stage).
+   */
+  private readonly scannedLists: NormalizedEvent[][] = [];
+  private readonly scannedAt: number[] = [];
 
-  constructor(private readonly onRequest: (request: AuditRequest) => void) {}
+  constructor(
+    private readonly onRequest: (request: AuditRequest) => void,
+    /** Called with each stage that starts a request with an auditID (a split read records them, see splitRead/). */
+    private readonly onStart: ((event: NormalizedEvent) => void) | null = null,
+  ) {}
 
   add(event: NormalizedEvent): void {
-    if (event.auditID === '') {
+    const auditID = event.auditID;
+    if (auditID === '') {
       this.onRequest({ auditID: '', stages: [event], primary: event });
       return;
     }
-    let stages = this.open.get(event.auditID);
+    const final = event.stage === 'ResponseComplete' || event.stage === 'Panic';
+    let stages = this.open.get(auditID);
     if (stages === undefined) {
-      stages = [];
-      this.open.set(event.auditID, stages);
+      this.onStart?.(event);
+      // A request logged at its final stage only (omitStages) is never open: no map entry for it.
+      if (final) {
+        this.onRequest({ auditID, stages: [event], primary: event });
+        return;
+      }
+      stages = [event];
+      this.open.set(auditID, stages);
+    } else {
+      stages.push(event);
     }
-    stages.push(event);
-    if (event.stage === 'ResponseComplete' || event.stage === 'Panic') {
-      this.open.delete(event.auditID);
-      this.onRequest({ auditID: event.auditID, stages, primary: primaryStage(stages) });
+    if (final) {
+      this.open.delete(auditID);
+      this.onRequest({ auditID, stages, primary: primaryStage(stages) });
     } else if (event instanceof ScannedEvent) {
-      this.scanned.push({ stages, at: stages.length - 1 });
+      this.scannedLists.push(stages);
+      this.scannedAt.push(stages.length - 1);
     }
   }
 
@@ -60,17 +78,27 @@ export class RequestGrouper {
    * scanned stages they hold (the rest went out with their request and are the consumer's to drop).
    */
   keepHeld(): void {
-    for (const { stages, at } of this.scanned) {
+    const lists = this.scannedLists;
+    for (let i = 0; i < lists.length; i++) {
+      const stages = lists[i]!;
+      const at = this.scannedAt[i]!;
       const event = stages[at];
       if (event instanceof ScannedEvent && this.open.get(event.auditID) === stages) stages[at] = event.detach();
     }
-    this.scanned.length = 0;
+    lists.length = 0;
+    this.scannedAt.length = 0;
   }
 
   /** Requests whose final stage never came (policy omitted it, or the log ends mid-request). */
   finish(): void {
-    for (const [auditID, stages] of this.open) this.onRequest({ auditID, stages, primary: primaryStage(stages) });
+    for (const request of this.takeOpen()) this.onRequest(request);
+  }
+
+  /** The requests still open, in the order they started, without handing them over; the grouper is then empty. */
+  takeOpen(): AuditRequest[] {
+    const requests = [...this.open].map(([auditID, stages]) => ({ auditID, stages, primary: primaryStage(stages) }));
     this.open.clear();
+    return requests;
   }
 
   get inFlight(): number {

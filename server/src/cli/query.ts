@@ -5,7 +5,9 @@ import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import { parseTimestampMs } from '../auditlog/timestamp';
 import { choice, parseArgs, UsageError } from './args';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
-import { requestTarget } from '../auditlog/requestTarget';
+import { QueryAnswers, tableCells, type QueryFormat } from './queryAnswers';
+import { querySplitConsumer } from './queryPart';
+import { splitRead } from './splitOption';
 import { printableCell } from './printable';
 import { drained, type Output } from './jsonOutput';
 import { reportReadProblems } from './readProblems';
@@ -57,29 +59,20 @@ export async function runQuery(argv: string[], out: Output, err: ProgressStream)
   }
   if (positionals.length === 0) throw new UsageError('query needs at least one LOG file before the QUERY');
 
-  const matches = scannedRequestPredicate(ast);
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  let requests = 0;
-  // --format count counts what jsonl and table print: requests, or with --stages their stages.
-  let printed = 0;
-  // The table's cells, taken while each event is read (the reader's events do not outlive the call); WHERE once the file names are known.
-  const tableRows: { cells: string[]; file: number; line: number }[] = [];
+  const answers = new QueryAnswers(scannedRequestPredicate(ast), format as QueryFormat, allStages, limit, (line) => out.write(line));
+  // One big file is read in parts (queryPart.ts) unless every stage is printed: a request a part
+  // leaves open may complete in the next, and only its last stages are there.
+  const split = allStages ? {} : { split: splitRead({ command: 'query', query: text, now, format: format as QueryFormat }, querySplitConsumer(answers, out)) };
   const result = await readLogSet(
     positionals,
-    (request) => {
-      if (!matches(request) || requests >= limit) return;
-      requests++;
-      const events = allStages ? request.stages : [request.primary];
-      printed += events.length;
-      if (format === 'jsonl') for (const event of events) out.write(`${JSON.stringify(event.event)}\n`);
-      else if (format === 'table') for (const event of events) tableRows.push({ cells: tableCells(event), file: event.file, line: event.line });
-    },
+    (request) => answers.add(request),
     // Reading waits while stdout is full (a slow reader of a big answer): what waits to be written is held in memory.
-    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, afterChunk: () => drained(out) },
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, afterChunk: () => drained(out), ...split },
   );
   progress.done();
-  if (format === 'count') out.write(`${printed}\n`);
-  if (format === 'table') out.write(renderTable(tableRows.map(({ cells, file, line }) => [...cells, where(result.files, file, line)])));
+  if (format === 'count') out.write(`${answers.printed}\n`);
+  if (format === 'table') out.write(renderTable(answers.tableRows.map(({ cells, file, line }) => [...cells, where(result.files, file, line)])));
   return reportReadProblems(result, err, { details: true });
 }
 
@@ -131,12 +124,6 @@ function parseLimit(value: string | true | undefined): number {
 
 function tableRow(e: NormalizedEvent, files: readonly string[]): string[] {
   return [...tableCells(e), where(files, e.file, e.line)];
-}
-
-/** Every column but WHERE. */
-function tableCells(e: NormalizedEvent): string[] {
-  const time = Number.isNaN(e.time) ? '' : new Date(e.time).toISOString();
-  return [time, e.user, e.verb, requestTarget(e), e.namespace, e.name, e.code === null ? '' : String(e.code)];
 }
 
 function where(files: readonly string[], file: number, line: number): string {

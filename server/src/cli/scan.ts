@@ -1,82 +1,24 @@
-import {
-  compileDetectors,
-  compileWindowDetectors,
-  severityRank,
-  SEVERITIES,
-  WindowScanner,
-  type CompiledDetector,
-  type CompiledWindowDetector,
-  type DetectorDefinition,
-  type DetectorFinding,
-  type DetectorSelection,
-  type DetectorSettingsError,
-  type Severity,
-} from '../auditlog/detectors';
-import { execCommand } from '../auditlog/execCommand';
-import { scannedDetectRequest, scannedWindowDetectors } from '../auditlog/index/scannedDecisions';
-import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
-import { describeFormats, readLogSet, type LogSetResult } from '../auditlog/readLogSet';
+import { compileDetectors, compileWindowDetectors, SEVERITIES, type DetectorSelection } from '../auditlog/detectors';
+import { readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
 import { cannotRead } from '../fileErrors';
-import { decidingRule, type DecidingRule } from '../simulation/ruleOfEvent';
 import { simulationPolicy, type SimulationPolicy } from '../simulation/simulationPolicy';
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
-import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
-import { damagedFiles, reportReadProblems } from './readProblems';
+import { reportReadProblems } from './readProblems';
 import { scanSarif, scanText } from './scanOutput';
 import { writeJson, type Output } from './jsonOutput';
 import { scanStore } from '../store/storeScan';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
+import { FindingCollector } from './findingCollector';
+import { ScanRequests, scanSplitConsumer, type ScanWork } from './scanPart';
+import { splitRead } from './splitOption';
+
+export type { Detection, ScanReport } from './findingCollector';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const NO_FAIL = 'none';
-
-export interface Detection {
-  detector: string;
-  title: string;
-  severity: Severity;
-  file: string;
-  line: number;
-  auditID: string;
-  user: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  command?: string;
-  /** The workload a controller made this object for ("ReplicaSet web-7998647bdf"), when the body names one. */
-  owner?: string;
-  references: string[];
-  /** With --policy: the rule of that policy that decides this request (secret values in the log); null when none logs it. */
-  policyRule?: DecidingRule | null;
-}
-
-export interface ScanReport {
-  files: string[];
-  format: string;
-  events: number;
-  requests: number;
-  skipped: { file: string; line: number; reason: string }[];
-  /** Skipped records beyond the ones listed (the reader keeps details of the first 1000 per file). */
-  skippedCount: number;
-  detections: Detection[];
-  summary: Record<string, number>;
-  /** Findings not listed because they are below --min-severity (info, by default). */
-  hiddenBelowMinSeverity: number;
-  /** The --min-severity in effect, for the text that says what was hidden. */
-  minSeverity: Severity;
-  /** Requests a detector could not decide because the log level lacks the body it reads. */
-  unknown: Record<string, { count: number; reason: string }>;
-  errors: { file: string; message: string }[];
-  /** Files with damaged bytes (a broken gzip stream, binary data) or that are not text: the results are partial. */
-  damaged: string[];
-  /** Problems in the --detectors FILE.json (those entries were skipped); absent when there were none. */
-  detectorSettingsErrors?: DetectorSettingsError[];
-  /** Per file: how it was read (framing, source formats, gzip) and what it held. */
-  fileDetails: { file: string; bytes: number; gzip: boolean; framing: string; formats: Record<string, number>; events: number; skipped: number }[];
-}
 
 /**
  * `k8s-audit scan LOG...`: runs the detectors over audit logs. Exit 0; 1 when a detection reaches
@@ -100,7 +42,9 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
   const windowDetectors = compileWindowDetectors(selection);
   if (ids && detectors.length === 0 && windowDetectors.length === 0) throw new UsageError(`no detector matches --detectors ${ids.join(',')}`);
 
-  const collector = new FindingCollector(minSeverity, failOn === NO_FAIL ? null : failOn, await readTracePolicy(options.get('policy')));
+  const trace = await readTracePolicy(options.get('policy'));
+  const work: ScanWork = { command: 'scan', selection, minSeverity, failOn: failOn === NO_FAIL ? null : failOn, ...(trace ? { policyText: trace.text } : {}) };
+  const collector = new FindingCollector(work.minSeverity, work.failOn, trace?.policy);
   let result: LogSetResult;
   if (store) {
     try {
@@ -111,7 +55,7 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
       store.close();
     }
   } else {
-    result = await scanFiles(positionals, options, detectors, windowDetectors, collector, err);
+    result = await scanFiles(positionals, options, work, new ScanRequests(selection, collector), err);
   }
 
   const report = collector.report(result);
@@ -125,121 +69,26 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
   return collector.failing ? 1 : 0;
 }
 
-/** The detectors over log files, request by request as the reader completes them. */
-async function scanFiles(
-  positionals: string[],
-  options: Map<string, string | true>,
-  detectors: CompiledDetector[],
-  windowDetectors: CompiledWindowDetector[],
-  collector: FindingCollector,
-  err: ProgressStream,
-): Promise<LogSetResult> {
-  const windows = new WindowScanner(scannedWindowDetectors(windowDetectors));
-  const detect = scannedDetectRequest(detectors);
+/**
+ * The detectors over log files, request by request as the reader completes them; one big file in
+ * parts, each decided in its own worker (scanPart.ts).
+ */
+async function scanFiles(positionals: string[], options: Map<string, string | true>, work: ScanWork, requests: ScanRequests, err: ProgressStream): Promise<LogSetResult> {
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
+  const definitions = new Map([...compileDetectors(work.selection), ...compileWindowDetectors(work.selection)].map(({ definition }) => [definition.id, definition] as const));
   const result = await readLogSet(
     positionals,
-    (request) => {
-      collector.addAll(detect(request));
-      windows.add(request);
-    },
+    (request) => requests.add(request),
     // The collector and the window scanner keep values, not events: the field scanner's events may be read here only.
-    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true },
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, split: splitRead(work, scanSplitConsumer(requests, work.selection, definitions)) },
   );
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).
-  collector.addAll(windows.finish());
+  requests.collector.addAll(requests.windows.finish());
   return result;
 }
 
-/**
- * Turns findings into report entries as requests complete, keeping only strings: holding the
- * findings themselves would keep every flagged event (bodies included) in memory until the end.
- */
-class FindingCollector {
-  readonly definitions = new Map<string, DetectorDefinition>();
-  failing = false;
-  /** In the key order of a Detection; `file` is the file's index until report() names it. */
-  private readonly detections: (Omit<Detection, 'file'> & { file: number | string })[] = [];
-  private readonly unknown: Record<string, { count: number; reason: string }> = {};
-  private hidden = 0;
-
-  constructor(
-    private readonly minSeverity: Severity,
-    private readonly failOn: Severity | null,
-    /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
-    private readonly policy?: SimulationPolicy,
-  ) {}
-
-  addAll(findings: DetectorFinding[]): void {
-    for (const finding of findings) this.add(finding);
-  }
-
-  private add(finding: DetectorFinding): void {
-    const detector = finding.detector;
-    if (finding.outcome === 'hit' && this.failOn !== null && severityRank(detector.severity) >= severityRank(this.failOn)) this.failing = true;
-    if (severityRank(detector.severity) < severityRank(this.minSeverity)) {
-      if (finding.outcome === 'hit') this.hidden++;
-      return;
-    }
-    if (finding.outcome === 'unknown') {
-      const entry = (this.unknown[detector.id] ??= { count: 0, reason: finding.reason ?? '' });
-      entry.count++;
-      return;
-    }
-    this.definitions.set(detector.id, detector);
-    const e = finding.event;
-    const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
-    // Owners are named in bodies: a line the scanner knows has none is not decoded for it.
-    const owner = mayHaveBodies(e) ? controllingOwner(e.event) : '';
-    this.detections.push({
-      detector: detector.id,
-      title: detector.title,
-      severity: detector.severity,
-      line: e.line,
-      auditID: e.auditID,
-      user: e.user,
-      verb: e.verb,
-      resource: resourcePath(e),
-      namespace: e.namespace,
-      name: e.name,
-      ...(command ? { command } : {}),
-      ...(owner ? { owner } : {}),
-      references: detector.references,
-      ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
-      file: e.file,
-    });
-  }
-
-  report(result: LogSetResult): ScanReport {
-    // Requests complete out of order (long exec sessions last); report in file order. Sorted and named
-    // in place: a scan of a few GB holds hundreds of thousands of them, once.
-    const ordered = this.detections.sort((a, b) => (a.file as number) - (b.file as number) || a.line - b.line);
-    for (const d of ordered) d.file = result.files[d.file as number]!;
-    const summary: Record<string, number> = {};
-    for (const d of ordered) summary[d.detector] = (summary[d.detector] ?? 0) + 1;
-    return {
-      files: result.files,
-      format: describeFormats(result.summaries),
-      events: result.events,
-      requests: result.requests,
-      skipped: result.summaries.flatMap((s) => s.skipped.map((k) => ({ file: result.files[k.file]!, line: k.line, reason: k.reason }))),
-      skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
-      detections: ordered as Detection[],
-      summary,
-      hiddenBelowMinSeverity: this.hidden,
-      minSeverity: this.minSeverity,
-      unknown: this.unknown,
-      errors: result.errors,
-      damaged: damagedFiles(result),
-      fileDetails: result.summaries.map((s) => ({ file: s.path, bytes: s.bytes, gzip: s.gzip, framing: s.framing, formats: s.formats, events: s.events, skipped: s.skippedCount })),
-    };
-  }
-}
-
-const SECRET_VALUES_DETECTOR = 'secret-values-in-audit-log';
-
-async function readTracePolicy(value: string | true | undefined): Promise<SimulationPolicy | undefined> {
+async function readTracePolicy(value: string | true | undefined): Promise<{ policy: SimulationPolicy; text: string } | undefined> {
   if (value === undefined) return undefined;
   if (value === true) throw new UsageError('--policy needs the audit policy file that wrote the log');
   let text: string;
@@ -250,5 +99,5 @@ async function readTracePolicy(value: string | true | undefined): Promise<Simula
   }
   const policy = simulationPolicy(text);
   if (!policy || policy.policy.rules.length === 0) throw new Error(`${value} is not an audit policy with rules`);
-  return policy;
+  return { policy, text };
 }

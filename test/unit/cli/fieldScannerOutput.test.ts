@@ -3,31 +3,19 @@
 // and once with the scanner unavailable (then every line is JSON.parse'd), and stdout, stderr and the
 // exit status compared byte for byte.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { testTempDir } from '../../harness/tempDir';
-import { corpusLogs, FIXTURES, REPO_ROOT } from '../helpers';
+import { corpusLogs, FIXTURES } from '../helpers';
+import { assertSameCliOutput } from './cliOutput';
 import { generateLog } from '../auditlog/index/helpers';
 
 const tmp = testTempDir('k8s-audit-cli-scanner-');
 
-function cli(args: string[], scanner: boolean) {
-  const env = { ...process.env, ...(scanner ? {} : { K8S_AUDIT_FIELD_SCANNER: join(tmp, 'no-scanner.wasm') }) };
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', cwd: REPO_ROOT, env, maxBuffer: 256 * 1024 * 1024 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function assertSameOutput(args: string[]): ReturnType<typeof cli> {
-  const expected = cli(args, false);
-  const actual = cli(args, true);
-  assert.equal(actual.stderr, expected.stderr, `${args.join(' ')}: stderr`);
-  assert.equal(actual.status, expected.status, `${args.join(' ')}: exit status`);
-  assert.ok(actual.stdout === expected.stdout, `${args.join(' ')}: stdout differs`);
-  return actual;
-}
+/** The reference: the scanner unavailable (then every line is JSON.parse'd). */
+const assertSameOutput = (args: string[]) => assertSameCliOutput(args, { K8S_AUDIT_FIELD_SCANNER: join(tmp, 'no-scanner.wasm') }, {});
 
 // A rotated set (audit.log.1 before audit.log) split mid-request, a .gz cut short, odd records.
 const log = join(tmp, 'audit.log');

@@ -10,19 +10,28 @@ import { testTempDir } from '../../harness/tempDir';
 import { generateLog } from '../auditlog/index/helpers';
 
 /** An output that is full after every write and drains on the next turn of the event loop. */
-function slowOutput(): Output & { text: () => string; waits: number } {
+function slowOutput(): Output & { text: () => string; waits: number; mostWaiting: number } {
   const pieces: string[] = [];
   let waits = 0;
+  let waiting = 0;
+  let mostWaiting = 0;
   return {
     write: (text: string) => pieces.push(text),
     writableNeedDrain: true,
     once: (_event: 'drain', listener: () => void) => {
       waits++;
-      setImmediate(listener);
+      mostWaiting = Math.max(mostWaiting, ++waiting);
+      setImmediate(() => {
+        waiting--;
+        listener();
+      });
     },
     text: () => pieces.join(''),
     get waits() {
       return waits;
+    },
+    get mostWaiting() {
+      return mostWaiting;
     },
   };
 }
@@ -46,6 +55,21 @@ describe('query and scan wait for a full output', () => {
     assert.equal(await runQuery([log, ''], fast, quiet), 0);
     assert.equal(slow.text(), fast.text());
     assert.ok(slow.waits >= 2, `waited ${slow.waits} times`);
+  });
+
+  it('query of a file read in two parts (splitRead): the parts\' lines are written one batch at a time, each after the output drained; the same answer', async () => {
+    const slow = slowOutput();
+    const fast = fastOutput();
+    process.env.K8S_AUDIT_SPLIT_MIN_BYTES = '1';
+    try {
+      assert.equal(await runQuery([log, ''], slow, quiet), 0);
+    } finally {
+      delete process.env.K8S_AUDIT_SPLIT_MIN_BYTES;
+    }
+    assert.equal(await runQuery([log, ''], fast, quiet), 0);
+    assert.equal(slow.text(), fast.text());
+    assert.ok(slow.waits >= 2, `waited ${slow.waits} times`);
+    assert.equal(slow.mostWaiting, 1, 'one drain listener at a time');
   });
 
   it('scan --format json: the report is written in pieces, each after the output drained', async () => {

@@ -16,6 +16,11 @@ export class WindowScanner {
   }
 
   add(request: AuditRequest): void {
+    this.candidatesOf(request, (detector, candidate) => this.addCandidate(detector, candidate));
+  }
+
+  /** The candidates a request is for each detector (numbered as given), without keeping them. */
+  candidatesOf(request: AuditRequest, take: (detector: number, candidate: WindowCandidate<NormalizedEvent>) => void): void {
     const event = request.primary;
     let light: NormalizedEvent | undefined;
     for (let d = 0; d < this.detectors.length; d++) {
@@ -26,8 +31,13 @@ export class WindowScanner {
       if (key === null) continue;
       // Only the fields a report prints: the decoded Event (bodies) is not kept.
       light ??= copyEvent(event, {});
-      this.candidates[d]!.push({ time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: light });
+      take(d, { time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: light });
     }
+  }
+
+  /** A candidate of detector `detector` (from candidatesOf, here or in a worker), in completion order. */
+  addCandidate(detector: number, candidate: WindowCandidate<NormalizedEvent>): void {
+    this.candidates[detector]!.push(candidate);
   }
 
   /** Every request of every burst, per detector in time order. */

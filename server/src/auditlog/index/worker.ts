@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchTransferList } from './rowBatch';
 import { readSegment, type SegmentJob } from './segmentReader';
+import { UnackedBatches } from './unackedBatches';
 import type { WorkerMessage } from './workerProtocol';
 
 const PROGRESS_MS = 50;
@@ -18,21 +19,12 @@ async function main(): Promise<void> {
   if (!port) throw new Error('indexWorker must run in a worker thread');
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   let lastProgress = 0;
-  let unappended = 0;
-  let resume: (() => void) | null = null;
-  port.on('message', (message: { type: 'appended' }) => {
-    if (message.type !== 'appended') return;
-    unappended--;
-    if (resume && unappended < MAX_UNAPPENDED) {
-      resume();
-      resume = null;
-    }
-  });
+  const unappended = new UnackedBatches(port, 'appended', MAX_UNAPPENDED);
   try {
     const summary = await readSegment(
       workerData as SegmentJob,
       (batch) => {
-        unappended++;
+        unappended.posted();
         post({ type: 'batch', batch }, batchTransferList(batch));
       },
       (bytesRead) => {
@@ -41,7 +33,7 @@ async function main(): Promise<void> {
         lastProgress = now;
         post({ type: 'progress', bytesRead });
       },
-      () => (unappended < MAX_UNAPPENDED ? null : new Promise<void>((resolve) => (resume = resolve))),
+      () => unappended.ready(),
     );
     post({ type: 'done', summary });
     port.removeAllListeners('message');

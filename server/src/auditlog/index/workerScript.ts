@@ -25,15 +25,25 @@ function oldGenerationMb(segmentBytes: number): number {
  * worker.ts. K8S_AUDIT_INDEX_WORKER overrides both (an unusual layout).
  */
 export function startIndexWorker(workerData: unknown, segmentBytes: number): Worker {
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb(segmentBytes) } };
   const override = process.env.K8S_AUDIT_INDEX_WORKER;
-  if (override) return new Worker(override, options);
-  const bundled = join(__dirname, BUNDLED_WORKER_FILE);
-  if (!__filename.endsWith('.ts') && existsSync(bundled)) return new Worker(bundled, options);
-  const source = join(__dirname, 'worker.ts');
-  if (!existsSync(source)) throw new Error(`index worker not found: neither ${bundled} nor ${source} exists`);
+  return startWorkerScript(override ? { bundled: override, source: override } : { bundled: join(__dirname, BUNDLED_WORKER_FILE), source: join(__dirname, 'worker.ts') }, workerData, segmentBytes);
+}
+
+/** Whether startWorkerScript has a file to start (a bundle shipped without its worker file has none). */
+export function workerScriptFound(script: { bundled: string; source: string }): boolean {
+  return (!__filename.endsWith('.ts') && existsSync(script.bundled)) || existsSync(script.source);
+}
+
+/**
+ * Starts a worker thread with the index worker's heap caps: `bundled` (a .js file next to the bundle)
+ * when this code runs bundled and it exists, else `source` (a .ts file, through tsx's require hook).
+ */
+export function startWorkerScript(script: { bundled: string; source: string }, workerData: unknown, segmentBytes: number): Worker {
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb(segmentBytes) } };
+  if (script.source === script.bundled || (!__filename.endsWith('.ts') && existsSync(script.bundled))) return new Worker(script.bundled, options);
+  if (!existsSync(script.source)) throw new Error(`worker not found: neither ${script.bundled} nor ${script.source} exists`);
   // Not a literal: bundlers must not try to resolve (or warn about) a development-only dependency.
   const tsx = require.resolve(TSX_REQUIRE_HOOK);
-  const bootstrap = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`;
+  const bootstrap = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(script.source)});`;
   return new Worker(bootstrap, { ...options, eval: true });
 }

@@ -72,6 +72,11 @@ export interface ParseOptions {
    */
   atFileStart?: boolean;
   /**
+   * The framing, when the caller knows it (a later part of a file already sniffed at its start):
+   * not sniffed from these bytes then.
+   */
+  framing?: Framing;
+  /**
    * Read JSON lines with the field scanner: a line it reads becomes a ScannedEvent without JSON.parse;
    * any line it is not sure of takes the JSON.parse path as without it.
    */
@@ -118,6 +123,10 @@ export class AuditStreamParser implements RecordSink {
     this.maxSkippedDetails = options.maxSkippedDetails ?? 1000;
     this.atFileStart = options.atFileStart ?? true;
     this.scan = options.scan ?? null;
+    if (options.framing !== undefined) {
+      this.sniffed = null;
+      this.start(options.framing, Buffer.alloc(0));
+    }
   }
 
   /** Reads a chunk; keeps no reference to it after returning (the caller may reuse its buffer). */

@@ -144,6 +144,7 @@ export class ScannedEvent implements NormalizedEvent {
     if (this.decoded !== null) return copyEvent(this, this.decoded);
     const text = this.lineText();
     const copy = copyEvent(this, NOT_DECODED);
+    lineTexts.set(copy, text);
     let decoded: Record<string, unknown> | null = null;
     Object.defineProperty(copy, 'event', {
       get: () => (decoded ??= JSON.parse(text) as Record<string, unknown>),
@@ -154,7 +155,8 @@ export class ScannedEvent implements NormalizedEvent {
     return copy;
   }
 
-  private lineText(): string {
+  /** The JSON line this event was read from. */
+  lineText(): string {
     this.assertCurrent();
     return this.scanner.bytes.toString('utf8', this.lineStart, this.lineEnd);
   }
@@ -191,6 +193,17 @@ export function scannedEvent(scanner: FieldScanner, record: number, lineStart: n
     line,
     offset,
   );
+}
+
+/** The lines of detached copies (see ScannedEvent.detach), for sourceLine. */
+const lineTexts = new WeakMap<NormalizedEvent, string>();
+
+/**
+ * The JSON line an event is exactly the decoding of, when the field scanner read it (the event or a
+ * detached copy of it); null for events the JSON.parse path made.
+ */
+export function sourceLine(event: NormalizedEvent): string | null {
+  return event instanceof ScannedEvent ? event.lineText() : (lineTexts.get(event) ?? null);
 }
 
 /**

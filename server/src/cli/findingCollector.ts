@@ -1,0 +1,201 @@
+import { severityRank, type DetectorDefinition, type DetectorFinding, type DetectorSettingsError, type Severity } from '../auditlog/detectors';
+import { execCommand } from '../auditlog/execCommand';
+import { mayHaveBodies } from '../auditlog/reader/scannedEvent';
+import { describeFormats, type LogSetResult } from '../auditlog/readLogSet';
+import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
+import { decidingRule, type DecidingRule } from '../simulation/ruleOfEvent';
+import type { SimulationPolicy } from '../simulation/simulationPolicy';
+import { damagedFiles } from './readProblems';
+
+export interface Detection {
+  detector: string;
+  title: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  auditID: string;
+  user: string;
+  verb: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  command?: string;
+  /** The workload a controller made this object for ("ReplicaSet web-7998647bdf"), when the body names one. */
+  owner?: string;
+  references: string[];
+  /** With --policy: the rule of that policy that decides this request (secret values in the log); null when none logs it. */
+  policyRule?: DecidingRule | null;
+}
+
+export interface ScanReport {
+  files: string[];
+  format: string;
+  events: number;
+  requests: number;
+  skipped: { file: string; line: number; reason: string }[];
+  /** Skipped records beyond the ones listed (the reader keeps details of the first 1000 per file). */
+  skippedCount: number;
+  detections: Detection[];
+  summary: Record<string, number>;
+  /** Findings not listed because they are below --min-severity (info, by default). */
+  hiddenBelowMinSeverity: number;
+  /** The --min-severity in effect, for the text that says what was hidden. */
+  minSeverity: Severity;
+  /** Requests a detector could not decide because the log level lacks the body it reads. */
+  unknown: Record<string, { count: number; reason: string }>;
+  errors: { file: string; message: string }[];
+  /** Files with damaged bytes (a broken gzip stream, binary data) or that are not text: the results are partial. */
+  damaged: string[];
+  /** Problems in the --detectors FILE.json (those entries were skipped); absent when there were none. */
+  detectorSettingsErrors?: DetectorSettingsError[];
+  /** Per file: how it was read (framing, source formats, gzip) and what it held. */
+  fileDetails: { file: string; bytes: number; gzip: boolean; framing: string; formats: Record<string, number>; events: number; skipped: number }[];
+}
+
+/** A report entry as collected: `file` is the file's index until report() names it. */
+export type DetectionEntry = Omit<Detection, 'file'> & { file: number | string };
+
+/** What an entry says besides its detector's own fields (`file`: the file's index; '' for no command, no owner). */
+export type EntryFields = Pick<Detection, 'line' | 'auditID' | 'user' | 'verb' | 'resource' | 'namespace' | 'name' | 'policyRule'> & { command: string; owner: string; file: number };
+
+/**
+ * A report entry: the one place its keys and their order are written. Optional keys are set in their
+ * place, not spread in (an object per spread; a scan of a few GB makes hundreds of thousands of entries).
+ */
+export function detectionEntry(detector: DetectorDefinition, f: EntryFields): DetectionEntry {
+  const entry: Partial<DetectionEntry> = {
+    detector: detector.id,
+    title: detector.title,
+    severity: detector.severity,
+    line: f.line,
+    auditID: f.auditID,
+    user: f.user,
+    verb: f.verb,
+    resource: f.resource,
+    namespace: f.namespace,
+    name: f.name,
+  };
+  if (f.command) entry.command = f.command;
+  if (f.owner) entry.owner = f.owner;
+  entry.references = detector.references;
+  if (f.policyRule !== undefined) entry.policyRule = f.policyRule;
+  entry.file = f.file;
+  return entry as DetectionEntry;
+}
+
+/** The totals of a collector besides its entries (a part's, sent from its worker as JSON). */
+export interface FindingTotals {
+  failing: boolean;
+  hidden: number;
+  unknown: Record<string, { count: number; reason: string }>;
+  /** Ids of the detectors with listed findings. */
+  definitions: string[];
+}
+
+/**
+ * Turns findings into report entries as requests complete, keeping only strings: holding the
+ * findings themselves would keep every flagged event (bodies included) in memory until the end.
+ */
+export class FindingCollector {
+  readonly definitions = new Map<string, DetectorDefinition>();
+  failing = false;
+  /** In the key order of a Detection. */
+  private detections: DetectionEntry[] = [];
+  private readonly unknown: Record<string, { count: number; reason: string }> = {};
+  private hidden = 0;
+
+  constructor(
+    private readonly minSeverity: Severity,
+    private readonly failOn: Severity | null,
+    /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
+    private readonly policy?: SimulationPolicy,
+    /** Where entries go instead of this collector's list (a worker encodes them for the owning thread). */
+    private readonly keep?: (detector: DetectorDefinition, fields: EntryFields) => void,
+  ) {}
+
+  addAll(findings: DetectorFinding[]): void {
+    for (const finding of findings) this.add(finding);
+  }
+
+  private add(finding: DetectorFinding): void {
+    const detector = finding.detector;
+    if (finding.outcome === 'hit' && this.failOn !== null && severityRank(detector.severity) >= severityRank(this.failOn)) this.failing = true;
+    if (severityRank(detector.severity) < severityRank(this.minSeverity)) {
+      if (finding.outcome === 'hit') this.hidden++;
+      return;
+    }
+    if (finding.outcome === 'unknown') {
+      const entry = (this.unknown[detector.id] ??= { count: 0, reason: finding.reason ?? '' });
+      entry.count++;
+      return;
+    }
+    this.definitions.set(detector.id, detector);
+    const e = finding.event;
+    const command = e.subresource === 'exec' || e.subresource === 'attach' ? execCommand(e.requestURI) : '';
+    // Owners are named in bodies: a line the scanner knows has none is not decoded for it.
+    const owner = mayHaveBodies(e) ? controllingOwner(e.event) : '';
+    const fields: EntryFields = {
+      line: e.line,
+      auditID: e.auditID,
+      user: e.user,
+      verb: e.verb,
+      resource: resourcePath(e),
+      namespace: e.namespace,
+      name: e.name,
+      command,
+      owner,
+      ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
+      file: e.file,
+    };
+    if (this.keep) this.keep(detector, fields);
+    else this.detections.push(detectionEntry(detector, fields));
+  }
+
+  totals(): FindingTotals {
+    return { failing: this.failing, hidden: this.hidden, unknown: this.unknown, definitions: [...this.definitions.keys()] };
+  }
+
+  /** Another collector's entries (made of a worker's batch), as if its findings came here next. */
+  addEntries(entries: readonly DetectionEntry[]): void {
+    for (const entry of entries) this.detections.push(entry);
+  }
+
+  /** Another collector's totals, as if its findings came here next (an unknown's reason is its first). */
+  addTotals(totals: FindingTotals, definitions: ReadonlyMap<string, DetectorDefinition>): void {
+    this.failing ||= totals.failing;
+    this.hidden += totals.hidden;
+    for (const [id, { count, reason }] of Object.entries(totals.unknown)) {
+      const entry = (this.unknown[id] ??= { count: 0, reason });
+      entry.count += count;
+    }
+    for (const id of totals.definitions) this.definitions.set(id, definitions.get(id)!);
+  }
+
+  report(result: LogSetResult): ScanReport {
+    // Requests complete out of order (long exec sessions last); report in file order. Sorted and named
+    // in place: a scan of a few GB holds hundreds of thousands of them, once.
+    const ordered = this.detections.sort((a, b) => (a.file as number) - (b.file as number) || a.line - b.line);
+    for (const d of ordered) d.file = result.files[d.file as number]!;
+    const summary: Record<string, number> = {};
+    for (const d of ordered) summary[d.detector] = (summary[d.detector] ?? 0) + 1;
+    return {
+      files: result.files,
+      format: describeFormats(result.summaries),
+      events: result.events,
+      requests: result.requests,
+      skipped: result.summaries.flatMap((s) => s.skipped.map((k) => ({ file: result.files[k.file]!, line: k.line, reason: k.reason }))),
+      skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
+      detections: ordered as Detection[],
+      summary,
+      hiddenBelowMinSeverity: this.hidden,
+      minSeverity: this.minSeverity,
+      unknown: this.unknown,
+      errors: result.errors,
+      damaged: damagedFiles(result),
+      fileDetails: result.summaries.map((s) => ({ file: s.path, bytes: s.bytes, gzip: s.gzip, framing: s.framing, formats: s.formats, events: s.events, skipped: s.skippedCount })),
+    };
+  }
+}
+
+const SECRET_VALUES_DETECTOR = 'secret-values-in-audit-log';
+
