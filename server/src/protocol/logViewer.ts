@@ -1,7 +1,7 @@
 // Client <-> language server: custom requests of the audit log viewer. The server owns each open log
 // (its index, the current query's result); the client only relays pages to its webview. Shared by
 // both sides so that method names and payload shapes cannot drift apart.
-import type { RequestFields } from './requestFields';
+import type { RequestFieldName, RequestFields } from './requestFields';
 import type { FacetFieldName } from './viewerFields';
 import type { ClickHouseProblemKind, DamageKind, Severity } from './vocabulary';
 
@@ -52,8 +52,13 @@ export type PageParams<M extends PageMethod> = DistributiveOmit<ViewerParams<M>,
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 
-/** The request's own fields a table row carries (`resource` as the table shows it: "resource/subresource", or the URL path of a non-resource request). */
-type ViewerRowFields = Pick<RequestFields, 'user' | 'impersonatedUser' | 'verb' | 'resource' | 'namespace' | 'name' | 'code' | 'latencyMs' | 'sourceIP' | 'userAgent'>;
+/**
+ * The request's own fields a table row carries, in the table's and the CSV export's order (`resource`
+ * as the table shows it: "resource/subresource", or the URL path of a non-resource request). The
+ * ClickHouse viewer selects these columns (store/viewer/storeResult.ts ROW_COLUMNS).
+ */
+export const VIEWER_ROW_FIELDS = ['user', 'impersonatedUser', 'verb', 'resource', 'namespace', 'name', 'code', 'latencyMs', 'sourceIP', 'userAgent'] as const satisfies readonly RequestFieldName[];
+type ViewerRowFields = Pick<RequestFields, (typeof VIEWER_ROW_FIELDS)[number]>;
 
 /** One request as a table row. Every string is untrusted text from the log. */
 export interface ViewerRow extends ViewerRowFields {

@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { ViewerExportResult, ViewerRow } from '../../protocol/logViewer';
+import { VIEWER_ROW_FIELDS, type ViewerExportResult, type ViewerRow } from '../../protocol/logViewer';
 import type { DetectorDefinitions } from '../detectors';
 import { readRow, visitPrimaryEvents, type LogIndex } from '../index';
 import { viewerRow } from './viewerRow';
 
-const CSV_COLUMNS = ['time', 'user', 'impersonatedUser', 'verb', 'resource', 'namespace', 'name', 'code', 'latencyMs', 'sourceIP', 'userAgent', 'stages', 'detectors', 'line'] as const;
+const CSV_COLUMNS = ['time', ...VIEWER_ROW_FIELDS, 'stages', 'detectors', 'line'] as const;
 /**
  * Rows whose records are read again per pass when exporting JSON lines: read in file order, written
  * in the result's order. (A gzip or pretty-printed file is streamed once per pass.)

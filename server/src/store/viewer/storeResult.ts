@@ -1,4 +1,4 @@
-import type { ViewerSort } from '../../protocol/logViewer';
+import { VIEWER_ROW_FIELDS, type ViewerSort } from '../../protocol/logViewer';
 import { parseQuery } from '../../auditlog/query';
 import type { ClickHouseClient } from '../clickhouseClient';
 import { sqlNumber, sqlString } from '../sqlText';
@@ -14,7 +14,12 @@ const ANCHOR_EVERY = 200;
 const FAR_ROWS = 2_000;
 
 /** The columns of a table row (and what the details and stages need to find the request's other rows). */
-export const ROW_COLUMNS = 'timeMs, stage, user, impersonatedUser, verb, resource, subresource, requestURI, namespace, name, code, latencyMs, sourceIP, userAgent, detections, unknownDetections, line, format, requestKey, toUInt32(ts) AS requestSecond';
+export const ROW_COLUMNS = [
+  ...VIEWER_ROW_FIELDS,
+  'subresource', 'requestURI', // with resource: the table's target (requestTarget)
+  'timeMs', 'stage', 'detections', 'unknownDetections', 'line', 'format', 'requestKey',
+  'toUInt32(ts) AS requestSecond', // with requestKey: where stagesOfRows finds the request's other stages
+].join(', ');
 
 /** The sort of the table as a keyset: the ORDER BY expressions, ending with a unique (request, stage). */
 const SORT_KEYS: Record<ViewerSort['key'], string[]> = {
