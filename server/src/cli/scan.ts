@@ -80,7 +80,7 @@ async function scanFiles(positionals: string[], options: Map<string, string | tr
     positionals,
     (request) => requests.add(request),
     // The collector and the window scanner keep values, not events: the field scanner's events may be read here only.
-    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, split: splitRead(work, scanSplitConsumer(requests, work.selection, definitions)) },
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, split: splitRead(work, scanSplitConsumer(requests, definitions)) },
   );
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).

@@ -1,55 +1,33 @@
-// The bytes a scan part's worker sends (scanPart.ts): report entries and window candidates as numbers
-// and string ids over a table of the batch's distinct strings, in one transferred buffer.
-import type { DetectorDefinition, WindowCandidate } from '../auditlog/detectors';
+// The bytes a scan part's worker sends (scanPart.ts): report entries as their JSON text (a run,
+// detectionText.ts) and window candidates as numbers and string ids over a table of the batch's
+// distinct strings, in one transferred buffer.
+import type { WindowCandidate } from '../auditlog/detectors';
 import { GrowableFloat64, GrowableUint32 } from '../auditlog/index/growable';
 import { copyEvent, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import { packSections, unpackSections } from '../auditlog/splitRead/packedBatch';
-import type { DecidingRule } from '../simulation/ruleOfEvent';
-import { detectionEntry, type DetectionEntry, type EntryFields, type FindingTotals } from './findingCollector';
-
-/** Entry words: detector, line, file, the ids of these strings, then its policy rule + 1 (0: none). */
-const ENTRY_STRINGS = ['auditID', 'user', 'verb', 'resource', 'namespace', 'name', 'command', 'owner'] as const;
-const ENTRY_WORDS = 3 + ENTRY_STRINGS.length + 1;
+import type { DetectionRun } from './detectionText';
+import type { FindingTotals } from './findingCollector';
 /** Candidate numbers: detector, then these of its event (NaN for a null code or latency). */
 const CANDIDATE_NUMBERS = ['time', 'file', 'line', 'offset', 'code', 'latencyMs', 'recordBytes'] as const;
 /** Candidate words: the ids of its key, its distinct value, these strings of its event, and its groups as JSON. */
 const CANDIDATE_STRINGS = ['auditID', 'stage', 'level', 'user', 'impersonatedUser', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'sourceIP', 'userAgent', 'format'] as const;
 const CANDIDATE_WORDS = 3 + CANDIDATE_STRINGS.length;
 
-/** JSON beside the numbers: the string table, policy rules, and the part's totals in its last batch. */
+/** JSON beside the numbers: the candidates' string table, the run's detector ids, and the part's totals in its last batch. */
 interface BatchText {
   strings: string[];
-  policyRules: (DecidingRule | null)[];
+  ids: string[];
   totals?: FindingTotals;
 }
 
 export class ScanBatchWriter {
-  private entryWords = new GrowableUint32(4096);
   private candidateNumbers = new GrowableFloat64(1024);
   private candidateWords = new GrowableUint32(1024);
   private ids = new Map<string, number>();
-  private text: BatchText = { strings: [], policyRules: [] };
-
-  constructor(
-    /** Detector id → its number in the selection (the owning thread compiles the same selection). */
-    private readonly positions: ReadonlyMap<string, number>,
-  ) {}
-
-  get entries(): number {
-    return this.entryWords.length / ENTRY_WORDS;
-  }
+  private strings: string[] = [];
 
   get candidates(): number {
     return this.candidateWords.length / CANDIDATE_WORDS;
-  }
-
-  entry(detector: DetectorDefinition, fields: EntryFields): void {
-    const words = this.entryWords;
-    words.push(this.positions.get(detector.id)!);
-    words.push(fields.line);
-    words.push(fields.file);
-    for (const field of ENTRY_STRINGS) words.push(this.id(fields[field]));
-    words.push(fields.policyRule === undefined ? 0 : this.text.policyRules.push(fields.policyRule));
   }
 
   candidate(detector: number, candidate: WindowCandidate<NormalizedEvent>): void {
@@ -63,48 +41,44 @@ export class ScanBatchWriter {
     for (const field of CANDIDATE_STRINGS) words.push(this.id(event[field]));
   }
 
-  /** The batch so far, in a buffer of its own; the writer starts a new one. */
-  take(totals?: FindingTotals): Uint8Array {
-    if (totals) this.text.totals = totals;
-    const data = packSections([this.entryWords.view(), this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(this.text), 'utf8')]);
-    this.entryWords = new GrowableUint32(4096);
+  /** The batch so far with the entries of `run`, in a buffer of its own; the writer starts a new one. */
+  take(run: DetectionRun, totals?: FindingTotals): Uint8Array {
+    const text: BatchText = { strings: this.strings, ids: run.ids, ...(totals ? { totals } : {}) };
+    const data = packSections([run.files, run.lines, run.detectors, run.lineAts, run.starts, run.bytes, this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(text), 'utf8')]);
     this.candidateNumbers = new GrowableFloat64(1024);
     this.candidateWords = new GrowableUint32(1024);
     this.ids = new Map();
-    this.text = { strings: [], policyRules: [] };
+    this.strings = [];
     return data;
   }
 
   private id(text: string): number {
     let id = this.ids.get(text);
     if (id === undefined) {
-      this.ids.set(text, (id = this.text.strings.length));
-      this.text.strings.push(text);
+      this.ids.set(text, (id = this.strings.length));
+      this.strings.push(text);
     }
     return id;
   }
 }
 
-/** A batch ScanBatchWriter made: its entries and candidates (detector number first) as the collector and window scanner take them. */
-export function readScanBatch(
-  data: Uint8Array,
-  detectors: readonly DetectorDefinition[],
-  lineBase: number,
-): { entries: DetectionEntry[]; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
-  const [entrySection, numberSection, wordSection, textSection] = unpackSections(data);
-  const entryWords = new Uint32Array(entrySection!.buffer, entrySection!.offset, entrySection!.bytes / 4);
+/** A batch ScanBatchWriter made: its run of entries and its candidates (detector number first) as the collector and window scanner take them. */
+export function readScanBatch(data: Uint8Array, lineBase: number): { run: DetectionRun; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
+  const [files, lines, detectors, lineAts, starts, bytes, numberSection, wordSection, textSection] = unpackSections(data);
   const numbers = new Float64Array(numberSection!.buffer, numberSection!.offset, numberSection!.bytes / 8);
   const words = new Uint32Array(wordSection!.buffer, wordSection!.offset, wordSection!.bytes / 4);
   const text = JSON.parse(Buffer.from(textSection!.buffer, textSection!.offset, textSection!.bytes).toString('utf8')) as BatchText;
   const strings = text.strings;
-  const entries: DetectionEntry[] = [];
-  for (let at = 0; at < entryWords.length; at += ENTRY_WORDS) {
-    const fields = { line: entryWords[at + 1]! + lineBase, file: entryWords[at + 2]! } as EntryFields;
-    ENTRY_STRINGS.forEach((field, i) => (fields[field] = strings[entryWords[at + 3 + i]!]!));
-    const rule = entryWords[at + ENTRY_WORDS - 1]!;
-    if (rule > 0) fields.policyRule = text.policyRules[rule - 1]!;
-    entries.push(detectionEntry(detectors[entryWords[at]!]!, fields));
-  }
+  const run: DetectionRun = {
+    ids: text.ids,
+    files: new Uint32Array(files!.buffer, files!.offset, files!.bytes / 4),
+    lines: new Float64Array(lines!.buffer, lines!.offset, lines!.bytes / 8),
+    detectors: new Uint32Array(detectors!.buffer, detectors!.offset, detectors!.bytes / 4),
+    lineAts: new Uint32Array(lineAts!.buffer, lineAts!.offset, lineAts!.bytes / 4),
+    starts: new Uint32Array(starts!.buffer, starts!.offset, starts!.bytes / 4),
+    bytes: new Uint8Array(bytes!.buffer, bytes!.offset, bytes!.bytes),
+    lineBase,
+  };
   const candidates: [number, WindowCandidate<NormalizedEvent>][] = [];
   const groups = new Map<number, readonly string[]>();
   for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) {
@@ -121,5 +95,5 @@ export function readScanBatch(
     const item = copyEvent(fields as unknown as NormalizedEvent, {});
     candidates.push([numbers[n]!, { time: item.time, file: item.file, offset: item.offset, auditID: item.auditID, key: strings[words[w]!]!, distinct: strings[words[w + 1]!]!, item }]);
   }
-  return { entries, candidates, ...(text.totals ? { totals: text.totals } : {}) };
+  return { run, candidates, ...(text.totals ? { totals: text.totals } : {}) };
 }
