@@ -4,7 +4,7 @@ import type { Detection } from './findingCollector';
 import { ITEM_INDENT, type DetectionRun } from './detectionText';
 import { PrerenderedArray } from './jsonOutput';
 
-/** Bytes of the output pieces the list is written in. */
+/** Bytes of the pieces entries are copied into when their line numbers change. */
 const CHUNK_BYTES = 256 * 1024;
 
 export class DetectionList extends PrerenderedArray<Detection> {
@@ -15,6 +15,8 @@ export class DetectionList extends PrerenderedArray<Detection> {
   /** Entry k of the list is entry `orderAt[k]` of run `orderRun[k]`; null: the runs' own order. */
   private readonly orderRun: Uint32Array | null = null;
   private readonly orderAt: Uint32Array | null = null;
+  /** The bytes of the run read last (a run kept on disk is read once while its entries are written in turn). */
+  private loaded: { run: DetectionRun; bytes: Uint8Array } | null = null;
 
   /** `runs` in the order their entries were found: sorted by file and line, the order found within a line. */
   constructor(private readonly runs: readonly DetectionRun[]) {
@@ -44,53 +46,89 @@ export class DetectionList extends PrerenderedArray<Detection> {
         this.orderAt![at] = atOf[k]!;
       });
     }
-    for (const [run, i] of this.entries()) {
+    this.forEach((run, i) => {
       const id = run.ids[run.detectors[i]!]!;
       this.summary[id] = (this.summary[id] ?? 0) + 1;
-    }
+    });
   }
 
+  /**
+   * The entries' bytes in list order: entries that follow each other in a run whose lines need no change
+   * as one slice of it, entries of a later part copied with their line moved by the part's line base.
+   */
   *chunks(): Generator<Uint8Array> {
     let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let used = 0;
-    let first = true;
-    for (const [run, i] of this.entries()) {
-      const start = run.starts[i]! + (first ? 1 : 0); // the first item has no comma before it
+    // A slice of one run's bytes not yet given: [from, to) of `slice`.
+    let slice: Uint8Array | null = null;
+    let from = 0;
+    let to = 0;
+    let r = 0;
+    let next = 0;
+    for (let k = 0; k < this.length; k++) {
+      let run: DetectionRun;
+      let i: number;
+      if (this.orderRun && this.orderAt) {
+        run = this.runs[this.orderRun[k]!]!;
+        i = this.orderAt[k]!;
+      } else {
+        while (next >= this.runs[r]!.lines.length) (r++, (next = 0));
+        run = this.runs[r]!;
+        i = next++;
+      }
+      const bytes = this.bytesOf(run);
+      const start = run.starts[i]! + (k === 0 ? 1 : 0); // the first item has no comma before it
       const end = run.starts[i + 1]!;
-      first = false;
-      // Room for the entry and a line number a few digits longer (its part's line base added).
+      if (run.lineBase === 0) {
+        if (slice === bytes && to === start) {
+          to = end;
+          continue;
+        }
+        if (used > 0) {
+          yield chunk.subarray(0, used);
+          chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+          used = 0;
+        }
+        if (slice) yield slice.subarray(from, to);
+        slice = bytes;
+        from = start;
+        to = end;
+        continue;
+      }
+      if (slice) yield slice.subarray(from, to);
+      slice = null;
+      // Room for the entry and a line number a few digits longer.
       const room = end - start + 16;
       if (used + room > chunk.length) {
         if (used > 0) yield chunk.subarray(0, used);
         chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
         used = 0;
       }
-      if (run.lineBase === 0) {
-        chunk.set(run.bytes.subarray(start, end), used);
-        used += end - start;
-        continue;
-      }
       const relative = run.lines[i]!;
       const lineAt = run.starts[i]! + run.lineAts[i]!;
-      chunk.set(run.bytes.subarray(start, lineAt), used);
+      chunk.set(bytes.subarray(start, lineAt), used);
       used += lineAt - start;
       used += chunk.write(String(relative + run.lineBase), used, 'latin1');
       const after = lineAt + String(relative).length;
-      chunk.set(run.bytes.subarray(after, end), used);
+      chunk.set(bytes.subarray(after, end), used);
       used += end - after;
     }
     if (used > 0) yield chunk.subarray(0, used);
+    if (slice) yield slice.subarray(from, to);
+    this.loaded = null;
   }
 
   /** The entries as objects (JSON.parse of their text: the values and key order the text was made of). */
   objects(): Detection[] {
     const detections: Detection[] = [];
-    for (const [run, i] of this.entries()) {
-      const text = Buffer.from(run.bytes.buffer, run.bytes.byteOffset + run.starts[i]!, run.starts[i + 1]! - run.starts[i]!).toString('utf8');
+    this.forEach((run, i) => {
+      const bytes = this.bytesOf(run);
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset + run.starts[i]!, run.starts[i + 1]! - run.starts[i]!).toString('utf8');
       const detection = JSON.parse(text.slice(text.indexOf('{'))) as Detection;
       detection.line = run.lines[i]! + run.lineBase;
       detections.push(detection);
-    }
+    });
+    this.loaded = null;
     return detections;
   }
 
@@ -98,13 +136,20 @@ export class DetectionList extends PrerenderedArray<Detection> {
     return this.objects();
   }
 
-  /** [run, index in the run] of each entry, in list order. */
-  private *entries(): Generator<[DetectionRun, number]> {
+  /** Calls `f` with the run and index in it of each entry, in list order (`k`: the entry's place in the list). */
+  private forEach(f: (run: DetectionRun, i: number, k: number) => void): void {
     if (this.orderRun && this.orderAt) {
-      for (let k = 0; k < this.length; k++) yield [this.runs[this.orderRun[k]!]!, this.orderAt[k]!];
+      for (let k = 0; k < this.length; k++) f(this.runs[this.orderRun[k]!]!, this.orderAt[k]!, k);
       return;
     }
-    for (const run of this.runs) for (let i = 0; i < run.lines.length; i++) yield [run, i];
+    let k = 0;
+    for (const run of this.runs) for (let i = 0; i < run.lines.length; i++) f(run, i, k++);
+  }
+
+  private bytesOf(run: DetectionRun): Uint8Array {
+    if (!run.stored) return run.bytes;
+    if (this.loaded?.run !== run) this.loaded = { run, bytes: run.stored() };
+    return this.loaded.bytes;
   }
 }
 

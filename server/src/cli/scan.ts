@@ -45,28 +45,33 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
   const trace = await readTracePolicy(options.get('policy'));
   const work: ScanWork = { command: 'scan', selection, minSeverity, failOn: failOn === NO_FAIL ? null : failOn, ...(trace ? { policyText: trace.text } : {}) };
   const collector = new FindingCollector(work.minSeverity, work.failOn, trace?.policy);
-  let result: LogSetResult;
-  if (store) {
-    try {
-      const scanned = await scanStore(store.client, store.target, detectors, windowDetectors);
-      collector.addAll(scanned.findings);
-      result = { files: [`clickhouse:${store.target.table}`], summaries: [], errors: [], events: scanned.events, requests: scanned.requests };
-    } finally {
-      store.close();
+  // The report's entries may wait in a temporary file (FindingCollector.addRun), removed whatever happens.
+  try {
+    let result: LogSetResult;
+    if (store) {
+      try {
+        const scanned = await scanStore(store.client, store.target, detectors, windowDetectors);
+        collector.addAll(scanned.findings);
+        result = { files: [`clickhouse:${store.target.table}`], summaries: [], errors: [], events: scanned.events, requests: scanned.requests };
+      } finally {
+        store.close();
+      }
+    } else {
+      result = await scanFiles(positionals, options, work, new ScanRequests(selection, collector), err);
     }
-  } else {
-    result = await scanFiles(positionals, options, work, new ScanRequests(selection, collector), err);
+
+    const report = collector.report(result);
+    if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
+    if (format === 'json') await writeJson(report, out);
+    else if (format === 'sarif') await writeJson(scanSarif(report, collector.definitions, result), out);
+    else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
+
+    const readStatus = reportReadProblems(result, err, { details: false });
+    if (readStatus !== 0) return readStatus;
+    return collector.failing ? 1 : 0;
+  } finally {
+    collector.close();
   }
-
-  const report = collector.report(result);
-  if (settingsErrors.length > 0) report.detectorSettingsErrors = settingsErrors;
-  if (format === 'json') await writeJson(report, out);
-  else if (format === 'sarif') await writeJson(scanSarif(report, collector.definitions, result), out);
-  else out.write(scanText(report, { grouped: !options.has('ungrouped') }));
-
-  const readStatus = reportReadProblems(result, err, { details: false });
-  if (readStatus !== 0) return readStatus;
-  return collector.failing ? 1 : 0;
 }
 
 /**

@@ -7,6 +7,7 @@ import { copyEvent, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import { packSections, unpackSections } from '../auditlog/splitRead/packedBatch';
 import type { DetectionRun } from './detectionText';
 import type { FindingTotals } from './findingCollector';
+import type { SpillAppender, SpillFile } from './spillFile';
 /** Candidate numbers: detector, then these of its event (NaN for a null code or latency). */
 const CANDIDATE_NUMBERS = ['time', 'file', 'line', 'offset', 'code', 'latencyMs', 'recordBytes'] as const;
 /** Candidate words: the ids of its key, its distinct value, these strings of its event, and its groups as JSON. */
@@ -17,6 +18,8 @@ const CANDIDATE_WORDS = 3 + CANDIDATE_STRINGS.length;
 interface BatchText {
   strings: string[];
   ids: string[];
+  /** Where the run's text went in the part's temporary file, when not in the batch. */
+  stored?: { at: number; length: number };
   totals?: FindingTotals;
 }
 
@@ -25,6 +28,9 @@ export class ScanBatchWriter {
   private candidateWords = new GrowableUint32(1024);
   private ids = new Map<string, number>();
   private strings: string[] = [];
+
+  /** `spill`: where the runs' text goes instead of into the batches. */
+  constructor(private readonly spill: SpillAppender | null) {}
 
   get candidates(): number {
     return this.candidateWords.length / CANDIDATE_WORDS;
@@ -43,8 +49,10 @@ export class ScanBatchWriter {
 
   /** The batch so far with the entries of `run`, in a buffer of its own; the writer starts a new one. */
   take(run: DetectionRun, totals?: FindingTotals): Uint8Array {
-    const text: BatchText = { strings: this.strings, ids: run.ids, ...(totals ? { totals } : {}) };
-    const data = packSections([run.files, run.lines, run.detectors, run.lineAts, run.starts, run.bytes, this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(text), 'utf8')]);
+    const stored = this.spill ? { at: this.spill.append(run.bytes), length: run.bytes.length } : undefined;
+    const text: BatchText = { strings: this.strings, ids: run.ids, ...(stored ? { stored } : {}), ...(totals ? { totals } : {}) };
+    const bytes = stored ? EMPTY : run.bytes;
+    const data = packSections([run.files, run.lines, run.detectors, run.lineAts, run.starts, bytes, this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(text), 'utf8')]);
     this.candidateNumbers = new GrowableFloat64(1024);
     this.candidateWords = new GrowableUint32(1024);
     this.ids = new Map();
@@ -63,22 +71,28 @@ export class ScanBatchWriter {
 }
 
 /** A batch ScanBatchWriter made: its run of entries and its candidates (detector number first) as the collector and window scanner take them. */
-export function readScanBatch(data: Uint8Array, lineBase: number): { run: DetectionRun; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
+export function readScanBatch(data: Uint8Array, lineBase: number, spill: SpillFile | null): { run: DetectionRun; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
   const [files, lines, detectors, lineAts, starts, bytes, numberSection, wordSection, textSection] = unpackSections(data);
   const numbers = new Float64Array(numberSection!.buffer, numberSection!.offset, numberSection!.bytes / 8);
   const words = new Uint32Array(wordSection!.buffer, wordSection!.offset, wordSection!.bytes / 4);
   const text = JSON.parse(Buffer.from(textSection!.buffer, textSection!.offset, textSection!.bytes).toString('utf8')) as BatchText;
   const strings = text.strings;
+  // Copies of the small arrays: the batch's buffer (mostly text) can go once its text is kept elsewhere.
   const run: DetectionRun = {
     ids: text.ids,
-    files: new Uint32Array(files!.buffer, files!.offset, files!.bytes / 4),
-    lines: new Float64Array(lines!.buffer, lines!.offset, lines!.bytes / 8),
-    detectors: new Uint32Array(detectors!.buffer, detectors!.offset, detectors!.bytes / 4),
-    lineAts: new Uint32Array(lineAts!.buffer, lineAts!.offset, lineAts!.bytes / 4),
-    starts: new Uint32Array(starts!.buffer, starts!.offset, starts!.bytes / 4),
+    files: new Uint32Array(files!.buffer, files!.offset, files!.bytes / 4).slice(),
+    lines: new Float64Array(lines!.buffer, lines!.offset, lines!.bytes / 8).slice(),
+    detectors: new Uint32Array(detectors!.buffer, detectors!.offset, detectors!.bytes / 4).slice(),
+    lineAts: new Uint32Array(lineAts!.buffer, lineAts!.offset, lineAts!.bytes / 4).slice(),
+    starts: new Uint32Array(starts!.buffer, starts!.offset, starts!.bytes / 4).slice(),
     bytes: new Uint8Array(bytes!.buffer, bytes!.offset, bytes!.bytes),
     lineBase,
   };
+  const stored = text.stored;
+  if (stored) {
+    if (!spill) throw new Error('a scan part wrote to a temporary file this thread does not know');
+    run.stored = () => spill.read(stored.at, stored.length);
+  }
   const candidates: [number, WindowCandidate<NormalizedEvent>][] = [];
   const groups = new Map<number, readonly string[]>();
   for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) {
@@ -97,3 +111,5 @@ export function readScanBatch(data: Uint8Array, lineBase: number): { run: Detect
   }
   return { run, candidates, ...(text.totals ? { totals: text.totals } : {}) };
 }
+
+const EMPTY = new Uint8Array(0);

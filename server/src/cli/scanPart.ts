@@ -9,6 +9,7 @@ import type { PartSink, SplitConsumer } from '../auditlog/splitRead/partProtocol
 import { simulationPolicy } from '../simulation/simulationPolicy';
 import { FindingCollector } from './findingCollector';
 import { readScanBatch, ScanBatchWriter } from './scanBatch';
+import { SpillAppender, type SpillFile } from './spillFile';
 
 /** What a scan part's worker is told: the detectors and how findings are collected. */
 export interface ScanWork {
@@ -18,6 +19,8 @@ export interface ScanWork {
   failOn: Severity | null;
   /** --policy, as text (the worker makes its own SimulationPolicy of it). */
   policyText?: string;
+  /** A part's: the descriptor of the temporary file its entries' text goes to (spillFile.ts); absent: in its batches. */
+  spill?: number;
 }
 
 /** A batch goes out when it holds this many entries or candidates (fewer, larger messages). */
@@ -46,7 +49,7 @@ export class ScanRequests {
 /** The worker's side of the part of file `path`: the same decisions, the entries made text and the candidates encoded (scanBatch.ts) instead of kept. */
 export function scanPartSink(work: ScanWork, path: string): PartSink {
   const policy = work.policyText === undefined ? undefined : (simulationPolicy(work.policyText) ?? undefined);
-  const batch = new ScanBatchWriter();
+  const batch = new ScanBatchWriter(work.spill === undefined ? null : new SpillAppender(work.spill));
   const collector = new FindingCollector(work.minSeverity, work.failOn, policy, () => path);
   const requests = new ScanRequests(work.selection, collector);
   return {
@@ -62,13 +65,21 @@ export function scanPartSink(work: ScanWork, path: string): PartSink {
 }
 
 /**
- * This thread's side: each batch's run of entries (kept as the bytes it came in) and candidates added
- * to the scan's collector and window scanner as it comes, in part order, while the workers read on.
+ * This thread's side: each batch's run of entries and candidates added to the scan's collector and
+ * window scanner as it comes, in part order, while the workers read on. Each part writes its entries'
+ * text to a temporary file of the collector's (read back when the report is written), or sends it.
  */
 export function scanSplitConsumer(requests: ScanRequests, definitions: ReadonlyMap<string, DetectorDefinition>): SplitConsumer {
+  const spills = new Map<number, SpillFile>();
   return {
-    absorb(_part, data, lineBase) {
-      const { run, candidates, totals } = readScanBatch(data, lineBase);
+    workFor(part, work) {
+      const spill = requests.collector.spillFile();
+      if (!spill) return work;
+      spills.set(part, spill);
+      return { ...(work as ScanWork), spill: spill.fd };
+    },
+    absorb(part, data, lineBase) {
+      const { run, candidates, totals } = readScanBatch(data, lineBase, spills.get(part) ?? null);
       requests.collector.addRun(run);
       for (const [detector, candidate] of candidates) requests.windows.addCandidate(detector, candidate);
       if (totals) requests.collector.addTotals(totals, definitions);
