@@ -71,7 +71,11 @@ export class ScanBatchWriter {
 }
 
 /** A batch ScanBatchWriter made: its run of entries and its candidates (detector number first) as the collector and window scanner take them. */
-export function readScanBatch(data: Uint8Array, lineBase: number, spill: SpillFile | null): { run: DetectionRun; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
+export function readScanBatch(
+  data: Uint8Array,
+  lineBase: number,
+  spill: SpillFile | null,
+): { run: DetectionRun; candidates: () => [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
   const [files, lines, detectors, lineAts, starts, bytes, numberSection, wordSection, textSection] = unpackSections(data);
   const numbers = new Float64Array(numberSection!.buffer, numberSection!.offset, numberSection!.bytes / 8);
   const words = new Uint32Array(wordSection!.buffer, wordSection!.offset, wordSection!.bytes / 4);
@@ -93,6 +97,11 @@ export function readScanBatch(data: Uint8Array, lineBase: number, spill: SpillFi
     if (!spill) throw new Error('a scan part wrote to a temporary file this thread does not know');
     run.stored = () => spill.read(stored.at, stored.length);
   }
+  return { run, candidates: () => readCandidates(numbers, words, strings, lineBase), ...(text.totals ? { totals: text.totals } : {}) };
+}
+
+/** A batch's candidates as the window scanner takes them (made when the scanner needs them: objects, unlike the batch). */
+function readCandidates(numbers: Float64Array, words: Uint32Array, strings: string[], lineBase: number): [number, WindowCandidate<NormalizedEvent>][] {
   const candidates: [number, WindowCandidate<NormalizedEvent>][] = [];
   const groups = new Map<number, readonly string[]>();
   for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) {
@@ -109,7 +118,7 @@ export function readScanBatch(data: Uint8Array, lineBase: number, spill: SpillFi
     const item = copyEvent(fields as unknown as NormalizedEvent, {});
     candidates.push([numbers[n]!, { time: item.time, file: item.file, offset: item.offset, auditID: item.auditID, key: strings[words[w]!]!, distinct: strings[words[w + 1]!]!, item }]);
   }
-  return { run, candidates, ...(text.totals ? { totals: text.totals } : {}) };
+  return candidates;
 }
 
 const EMPTY = new Uint8Array(0);

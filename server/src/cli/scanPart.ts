@@ -2,7 +2,8 @@
 // requests with the same detectors and collector as the one-thread scan and sends the report entries
 // (as their JSON text) and window candidates as bytes (scanBatch.ts); this thread adds them in part
 // order, as if it had read them.
-import { compileDetectors, compileWindowDetectors, WindowScanner, type DetectorDefinition, type DetectorFinding, type DetectorSelection, type Severity } from '../auditlog/detectors';
+import { compileDetectors, compileWindowDetectors, WindowScanner, type DetectorDefinition, type DetectorFinding, type DetectorSelection, type Severity, type WindowCandidate } from '../auditlog/detectors';
+import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import { scannedDetectRequest, scannedWindowDetectors } from '../auditlog/index/scannedDecisions';
 import type { AuditRequest } from '../auditlog/requests';
 import type { PartSink, SplitConsumer } from '../auditlog/splitRead/partProtocol';
@@ -71,6 +72,7 @@ export function scanPartSink(work: ScanWork, path: string): PartSink {
  */
 export function scanSplitConsumer(requests: ScanRequests, definitions: ReadonlyMap<string, DetectorDefinition>): SplitConsumer {
   const spills = new Map<number, SpillFile>();
+  const held: (() => [number, WindowCandidate<NormalizedEvent>][])[] = [];
   return {
     workFor(part, work) {
       const spill = requests.collector.spillFile();
@@ -81,9 +83,13 @@ export function scanSplitConsumer(requests: ScanRequests, definitions: ReadonlyM
     absorb(part, data, lineBase) {
       const { run, candidates, totals } = readScanBatch(data, lineBase, spills.get(part) ?? null);
       requests.collector.addRun(run);
-      for (const [detector, candidate] of candidates) requests.windows.addCandidate(detector, candidate);
       if (totals) requests.collector.addTotals(totals, definitions);
+      held.push(candidates);
       return null;
+    },
+    // Candidates are made objects once the workers are gone: this thread's heap stays small beside theirs.
+    partsDone() {
+      for (const candidates of held.splice(0)) for (const [detector, candidate] of candidates()) requests.windows.addCandidate(detector, candidate);
     },
   };
 }
