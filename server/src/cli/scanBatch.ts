@@ -100,13 +100,58 @@ export function readScanBatch(
   return { run, candidates: () => readCandidates(numbers, words, strings, lineBase), ...(text.totals ? { totals: text.totals } : {}) };
 }
 
-/** A batch's candidates as the window scanner takes them (made when the scanner needs them: objects, unlike the batch). */
+/** A batch's candidates as the window scanner takes them (detector number first). */
 function readCandidates(numbers: Float64Array, words: Uint32Array, strings: string[], lineBase: number): [number, WindowCandidate<NormalizedEvent>][] {
+  const batch: CandidateBatch = { numbers, words, strings, lineBase, groups: new Map() };
   const candidates: [number, WindowCandidate<NormalizedEvent>][] = [];
-  const groups = new Map<number, readonly string[]>();
-  for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) {
-    const n = c * (1 + CANDIDATE_NUMBERS.length);
+  for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) candidates.push([numbers[c * (1 + CANDIDATE_NUMBERS.length)]!, new BatchCandidate(batch, c)]);
+  return candidates;
+}
+
+interface CandidateBatch {
+  numbers: Float64Array;
+  words: Uint32Array;
+  strings: string[];
+  lineBase: number;
+  /** Groups lists parsed so far, by string id. */
+  groups: Map<number, readonly string[]>;
+}
+
+/**
+ * Candidate `c` of a batch: what orders and counts it at once, its event (the fields a report prints)
+ * only when a burst reports it (most candidates are in no burst; a 1 GB scan has ~90k of them).
+ */
+class BatchCandidate implements WindowCandidate<NormalizedEvent> {
+  readonly time: number;
+  readonly file: number;
+  readonly offset: number;
+  readonly auditID: string;
+  readonly key: string;
+  readonly distinct: string;
+  private made: NormalizedEvent | null = null;
+
+  constructor(
+    private readonly batch: CandidateBatch,
+    private readonly c: number,
+  ) {
+    const n = c * (1 + CANDIDATE_NUMBERS.length) + 1;
     const w = c * CANDIDATE_WORDS;
+    this.time = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('time')]!;
+    this.file = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('file')]!;
+    this.offset = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('offset')]!;
+    this.auditID = batch.strings[batch.words[w + 3 + CANDIDATE_STRINGS.indexOf('auditID')]!]!;
+    this.key = batch.strings[batch.words[w]!]!;
+    this.distinct = batch.strings[batch.words[w + 1]!]!;
+  }
+
+  get item(): NormalizedEvent {
+    return (this.made ??= this.event());
+  }
+
+  private event(): NormalizedEvent {
+    const { numbers, words, strings, lineBase, groups } = this.batch;
+    const n = this.c * (1 + CANDIDATE_NUMBERS.length);
+    const w = this.c * CANDIDATE_WORDS;
     const fields: Record<string, unknown> = {};
     CANDIDATE_NUMBERS.forEach((field, i) => (fields[field] = numbers[n + 1 + i]!));
     for (const field of ['code', 'latencyMs'] as const) if (Number.isNaN(fields[field])) fields[field] = null;
@@ -115,10 +160,8 @@ function readCandidates(numbers: Float64Array, words: Uint32Array, strings: stri
     const groupsId = words[w + 2]!;
     if (!groups.has(groupsId)) groups.set(groupsId, JSON.parse(strings[groupsId]!) as string[]);
     fields.groups = groups.get(groupsId);
-    const item = copyEvent(fields as unknown as NormalizedEvent, {});
-    candidates.push([numbers[n]!, { time: item.time, file: item.file, offset: item.offset, auditID: item.auditID, key: strings[words[w]!]!, distinct: strings[words[w + 1]!]!, item }]);
+    return copyEvent(fields as unknown as NormalizedEvent, {});
   }
-  return candidates;
 }
 
 const EMPTY = new Uint8Array(0);
