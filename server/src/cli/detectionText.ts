@@ -121,7 +121,10 @@ export class DetectionTextWriter {
     this.detectors.push(id);
   }
 
-  /** The entries so far as a run (buffers of its own); the writer starts a new one. */
+  /**
+   * The entries so far as a run; the writer starts a new one. The run's `bytes` are the writer's until
+   * the next add (a worker sends or stores them at once: no copy); its other arrays are its own.
+   */
   take(): DetectionRun {
     this.starts.push(this.used);
     const run: DetectionRun = {
@@ -131,7 +134,7 @@ export class DetectionTextWriter {
       detectors: this.detectors.view().slice(),
       lineAts: this.lineAts.view().slice(),
       starts: this.starts.view().slice(),
-      bytes: new Uint8Array(this.bytes.subarray(0, this.used)),
+      bytes: this.bytes.subarray(0, this.used),
       lineBase: 0,
     };
     this.used = 0;

@@ -139,7 +139,7 @@ export class FindingCollector {
     return this.texts.count;
   }
 
-  /** The entries made text since the last take, as a run for the owning thread. */
+  /** The entries made text since the last take, as a run for the owning thread (its bytes valid until the next add). */
   takeRun(): DetectionRun {
     return this.texts.take();
   }
@@ -189,7 +189,8 @@ export class FindingCollector {
     const runs = this.found.map((found) => {
       if (!Array.isArray(found)) return found;
       for (const { detector, fields } of found) this.texts.add(detector, fields, result.files[fields.file]!);
-      return this.texts.take();
+      const run = this.texts.take();
+      return { ...run, bytes: run.bytes.slice() };
     });
     const detections = new DetectionList(runs);
     return {
