@@ -57,7 +57,7 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
         store.close();
       }
     } else {
-      result = await scanFiles(positionals, options, work, new ScanRequests(selection, collector), err);
+      result = await scanFiles(positionals, options, work, new ScanRequests(detectors, windowDetectors, collector), err);
     }
 
     const report = collector.report(result);
@@ -80,12 +80,11 @@ export async function runScan(argv: string[], out: Output, err: ProgressStream):
  */
 async function scanFiles(positionals: string[], options: Map<string, string | true>, work: ScanWork, requests: ScanRequests, err: ProgressStream): Promise<LogSetResult> {
   const progress = progressReporter(err, options.has('progress') || err.isTTY === true);
-  const definitions = new Map([...compileDetectors(work.selection), ...compileWindowDetectors(work.selection)].map(({ definition }) => [definition.id, definition] as const));
   const result = await readLogSet(
     positionals,
     (request) => requests.add(request),
     // The collector and the window scanner keep values, not events: the field scanner's events may be read here only.
-    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, split: splitRead(work, scanSplitConsumer(requests, definitions)) },
+    { withRotated: options.has('with-rotated'), onProgress: progress.update, fieldScanner: true, split: splitRead(work, scanSplitConsumer(requests)) },
   );
   progress.done();
   // Bursts are known once every request is in (requests complete out of time order).

@@ -2,7 +2,18 @@
 // requests with the same detectors and collector as the one-thread scan and sends the report entries
 // (as their JSON text) and window candidates as bytes (scanBatch.ts); this thread adds them in part
 // order, as if it had read them.
-import { compileDetectors, compileWindowDetectors, WindowScanner, type DetectorDefinition, type DetectorFinding, type DetectorSelection, type Severity, type WindowCandidate } from '../auditlog/detectors';
+import {
+  compileDetectors,
+  compileWindowDetectors,
+  WindowScanner,
+  type CompiledDetector,
+  type CompiledWindowDetector,
+  type DetectorDefinition,
+  type DetectorFinding,
+  type DetectorSelection,
+  type Severity,
+  type WindowCandidate,
+} from '../auditlog/detectors';
 import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import { scannedDetectRequest, scannedWindowDetectors } from '../auditlog/index/scannedDecisions';
 import type { AuditRequest } from '../auditlog/requests';
@@ -32,13 +43,17 @@ const BATCH_CANDIDATES = 2048;
 export class ScanRequests {
   readonly detect: (request: AuditRequest) => DetectorFinding[];
   readonly windows: WindowScanner;
+  /** The detectors' definitions by id (a worker's totals name its detectors). */
+  readonly definitions: ReadonlyMap<string, DetectorDefinition>;
 
   constructor(
-    selection: DetectorSelection,
+    detectors: readonly CompiledDetector[],
+    windowDetectors: readonly CompiledWindowDetector[],
     readonly collector: FindingCollector,
   ) {
-    this.detect = scannedDetectRequest(compileDetectors(selection));
-    this.windows = new WindowScanner(scannedWindowDetectors(compileWindowDetectors(selection)));
+    this.detect = scannedDetectRequest(detectors);
+    this.windows = new WindowScanner(scannedWindowDetectors(windowDetectors));
+    this.definitions = new Map([...detectors, ...windowDetectors].map(({ definition }) => [definition.id, definition] as const));
   }
 
   add(request: AuditRequest): void {
@@ -52,7 +67,7 @@ export function scanPartSink(work: ScanWork, path: string): PartSink {
   const policy = work.policyText === undefined ? undefined : (simulationPolicy(work.policyText) ?? undefined);
   const batch = new ScanBatchWriter(work.spill === undefined ? null : new SpillAppender(work.spill));
   const collector = new FindingCollector(work.minSeverity, work.failOn, policy, () => path);
-  const requests = new ScanRequests(work.selection, collector);
+  const requests = new ScanRequests(compileDetectors(work.selection), compileWindowDetectors(work.selection), collector);
   return {
     add(request) {
       collector.addAll(requests.detect(request));
@@ -70,7 +85,7 @@ export function scanPartSink(work: ScanWork, path: string): PartSink {
  * window scanner as it comes, in part order, while the workers read on. Each part writes its entries'
  * text to a temporary file of the collector's (read back when the report is written), or sends it.
  */
-export function scanSplitConsumer(requests: ScanRequests, definitions: ReadonlyMap<string, DetectorDefinition>): SplitConsumer {
+export function scanSplitConsumer(requests: ScanRequests): SplitConsumer {
   const spills = new Map<number, SpillFile>();
   const held: (() => [number, WindowCandidate<NormalizedEvent>][])[] = [];
   return {
@@ -83,7 +98,7 @@ export function scanSplitConsumer(requests: ScanRequests, definitions: ReadonlyM
     absorb(part, data, lineBase) {
       const { run, candidates, totals } = readScanBatch(data, lineBase, spills.get(part) ?? null);
       requests.collector.addRun(run);
-      if (totals) requests.collector.addTotals(totals, definitions);
+      if (totals) requests.collector.addTotals(totals, requests.definitions);
       held.push(candidates);
       return null;
     },
