@@ -22,9 +22,11 @@ export class DetectionList extends PrerenderedArray<Detection> {
   constructor(private readonly runs: readonly DetectionRun[]) {
     super();
     this.length = runs.reduce((sum, run) => sum + run.lines.length, 0);
-    if (!inFileOrder(runs)) {
-      // Requests complete out of line order only at the ends of parts and of the read (and window
-      // findings come last): sorted by the index of each entry as the stable tie-break.
+    const inOrder = entriesInFileOrder(runs);
+    if (inOrder < this.length) {
+      // Requests complete out of line order only at the ends of parts and of the read, and window
+      // findings come last: the entries after the first out of order are sorted (the index of each
+      // entry breaks ties: the order found) and merged with those before it.
       const runOf = new Uint32Array(this.length);
       const atOf = new Uint32Array(this.length);
       const files = new Float64Array(this.length);
@@ -38,13 +40,17 @@ export class DetectionList extends PrerenderedArray<Detection> {
           lines[g] = run.lines[i]! + run.lineBase;
         }
       });
-      const order = Array.from({ length: this.length }, (_, k) => k).sort((a, b) => files[a]! - files[b]! || lines[a]! - lines[b]! || a - b);
+      const before = (a: number, b: number) => files[a]! - files[b]! || lines[a]! - lines[b]! || a - b;
+      const rest = Array.from({ length: this.length - inOrder }, (_, k) => inOrder + k).sort(before);
       this.orderRun = new Uint32Array(this.length);
       this.orderAt = new Uint32Array(this.length);
-      order.forEach((k, at) => {
-        this.orderRun![at] = runOf[k]!;
-        this.orderAt![at] = atOf[k]!;
-      });
+      let a = 0;
+      let b = 0;
+      for (let at = 0; at < this.length; at++) {
+        const k = b >= rest.length || (a < inOrder && before(a, rest[b]!) < 0) ? a++ : rest[b++]!;
+        this.orderRun[at] = runOf[k]!;
+        this.orderAt[at] = atOf[k]!;
+      }
     }
     this.forEach((run, i) => {
       const id = run.ids[run.detectors[i]!]!;
@@ -153,18 +159,19 @@ export class DetectionList extends PrerenderedArray<Detection> {
   }
 }
 
-/** Whether the runs' entries, in turn, are already in file and line order. */
-function inFileOrder(runs: readonly DetectionRun[]): boolean {
+/** How many of the runs' entries, from the first, are in file and line order. */
+function entriesInFileOrder(runs: readonly DetectionRun[]): number {
   let file = -1;
   let line = -Infinity;
+  let count = 0;
   for (const run of runs) {
-    for (let i = 0; i < run.lines.length; i++) {
+    for (let i = 0; i < run.lines.length; i++, count++) {
       const f = run.files[i]!;
       const l = run.lines[i]! + run.lineBase;
-      if (f < file || (f === file && l < line)) return false;
+      if (f < file || (f === file && l < line)) return count;
       file = f;
       line = l;
     }
   }
-  return true;
+  return count;
 }
