@@ -61,14 +61,21 @@ export class DetectionList extends PrerenderedArray<Detection> {
   /**
    * The entries' bytes in list order: entries that follow each other in a run whose lines need no change
    * as one slice of it, entries of a later part copied with their line moved by the part's line base.
+   * `released()`, asked after each piece is given: whether the reader is done with it (written out),
+   * so that its memory is used again (else each piece has memory of its own).
    */
-  *chunks(): Generator<Uint8Array> {
+  *chunks(released: () => boolean = () => false): Generator<Uint8Array> {
     let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let used = 0;
-    // A slice of one run's bytes not yet given: [from, to) of `slice`.
+    // A slice of one run's bytes not yet given: [from, to) of `slice` (the bytes of `sliceRun`).
     let slice: Uint8Array | null = null;
+    let sliceRun: DetectionRun | null = null;
     let from = 0;
     let to = 0;
+    // The bytes of the run read last from its file, and whether their memory may be read into again.
+    let readRun: DetectionRun | null = null;
+    let readBytes: Uint8Array | null = null;
+    let readFree = false;
     let r = 0;
     let next = 0;
     for (let k = 0; k < this.length; k++) {
@@ -82,32 +89,47 @@ export class DetectionList extends PrerenderedArray<Detection> {
         run = this.runs[r]!;
         i = next++;
       }
-      const bytes = this.bytesOf(run);
       const start = run.starts[i]! + (k === 0 ? 1 : 0); // the first item has no comma before it
       const end = run.starts[i + 1]!;
+      if (run.lineBase === 0 && sliceRun === run && to === start) {
+        to = end;
+        continue;
+      }
+      // Whatever is pending goes first: a run read next may be read into the memory it is in.
+      if (slice) {
+        yield slice.subarray(from, to);
+        if (slice === readBytes) readFree = released();
+        slice = sliceRun = null;
+      }
+      if (run.lineBase === 0 && used > 0) {
+        yield chunk.subarray(0, used);
+        if (!released()) chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+        used = 0;
+      }
+      let bytes: Uint8Array = run.bytes;
+      if (run.stored) {
+        if (readRun !== run || readBytes === null) {
+          readBytes = run.stored(readFree && readBytes ? readBytes : undefined);
+          readRun = run;
+        }
+        readFree = false;
+        bytes = readBytes;
+      }
       if (run.lineBase === 0) {
-        if (slice === bytes && to === start) {
-          to = end;
-          continue;
-        }
-        if (used > 0) {
-          yield chunk.subarray(0, used);
-          chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-          used = 0;
-        }
-        if (slice) yield slice.subarray(from, to);
         slice = bytes;
+        sliceRun = run;
         from = start;
         to = end;
         continue;
       }
-      if (slice) yield slice.subarray(from, to);
-      slice = null;
       // Room for the entry and a line number a few digits longer.
       const room = end - start + 16;
       if (used + room > chunk.length) {
-        if (used > 0) yield chunk.subarray(0, used);
-        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
+        if (used > 0) {
+          yield chunk.subarray(0, used);
+          if (!released()) chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+        }
+        if (room > chunk.length) chunk = Buffer.allocUnsafe(room);
         used = 0;
       }
       const relative = run.lines[i]!;
@@ -118,10 +140,11 @@ export class DetectionList extends PrerenderedArray<Detection> {
       const after = lineAt + String(relative).length;
       chunk.set(bytes.subarray(after, end), used);
       used += end - after;
+      // Copied: the run's memory may be read into again.
+      if (bytes === readBytes) readFree = true;
     }
     if (used > 0) yield chunk.subarray(0, used);
     if (slice) yield slice.subarray(from, to);
-    this.loaded = null;
   }
 
   /** The entries as objects (JSON.parse of their text: the values and key order the text was made of). */

@@ -26,8 +26,8 @@ export interface DetectionRun {
   starts: Uint32Array;
   bytes: Uint8Array;
   lineBase: number;
-  /** Where the bytes are when they were moved out of memory (`bytes` is then empty). */
-  stored?: () => Uint8Array;
+  /** Where the bytes are when they were moved out of memory (`bytes` is then empty): read into `into` when it is big enough. */
+  stored?: (into?: Uint8Array) => Uint8Array;
 }
 
 /** A report entry before its file is named (`file`: the file's index). */

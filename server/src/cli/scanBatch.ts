@@ -95,7 +95,7 @@ export function readScanBatch(
   const stored = text.stored;
   if (stored) {
     if (!spill) throw new Error('a scan part wrote to a temporary file this thread does not know');
-    run.stored = () => spill.read(stored.at, stored.length);
+    run.stored = (into) => spill.read(stored.at, stored.length, into);
   }
   return { run, candidates: () => readCandidates(numbers, words, strings, lineBase), ...(text.totals ? { totals: text.totals } : {}) };
 }

@@ -25,9 +25,9 @@ export class SpillFile {
     }
   }
 
-  /** `length` bytes from `at`. */
-  read(at: number, length: number): Uint8Array {
-    const bytes = Buffer.allocUnsafe(length);
+  /** `length` bytes from `at`, read into `into` when it is big enough. */
+  read(at: number, length: number, into?: Uint8Array): Uint8Array {
+    const bytes = into && into.buffer.byteLength - into.byteOffset >= length ? new Uint8Array(into.buffer, into.byteOffset, length) : Buffer.allocUnsafe(length);
     let read = 0;
     while (read < length) {
       const n = readSync(this.fd, bytes, read, length - read, at + read);

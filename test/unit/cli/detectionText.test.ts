@@ -44,10 +44,34 @@ function entryText(run: DetectionRun, i: number): string {
   return Buffer.from(run.bytes.subarray(run.starts[i]!, run.starts[i + 1]!)).toString('utf8');
 }
 
-async function written(value: unknown): Promise<string> {
+/**
+ * What writeJson writes. `consumed`: the output says each piece is written out when write returns (a
+ * file), so the list reuses the memory of the pieces it gave: they are copied here as they come.
+ */
+async function written(value: unknown, consumed = false): Promise<string> {
+  if (consumed) {
+    const copies: string[] = [];
+    await writeJson(value, { write: (piece: string | Uint8Array) => copies.push(typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8')), writableLength: 0 });
+    return copies.join('');
+  }
+  // Otherwise the pieces are kept as given and read at the end: memory used again would show.
   const pieces: (string | Uint8Array)[] = [];
   await writeJson(value, { write: (piece: string | Uint8Array) => pieces.push(piece) });
   return pieces.map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8'))).join('');
+}
+
+/** The run with its bytes moved out of memory (as a part's temporary file holds them), read into the memory given when big enough. */
+function storedRun(run: DetectionRun): DetectionRun {
+  const kept = Buffer.from(run.bytes);
+  return {
+    ...run,
+    bytes: new Uint8Array(0),
+    stored: (into) => {
+      const bytes = into && into.buffer.byteLength - into.byteOffset >= kept.length ? new Uint8Array(into.buffer, into.byteOffset, kept.length) : new Uint8Array(kept.length);
+      bytes.set(kept);
+      return bytes;
+    },
+  };
 }
 
 describe('scan entries rendered as JSON text', () => {
@@ -76,19 +100,19 @@ describe('scan entries rendered as JSON text', () => {
     await fc.assert(
       fc.asyncProperty(
         // Lists of more than 64 entries are written as bytes (fewer: by JSON.stringify, through toJSON); both are checked.
-        fc.array(fc.record({ lineBase: fc.oneof(fc.constant(0), fc.nat(2_000_000)), entries: fc.array(fc.tuple(detector, fields(fc.nat(200)), text), { maxLength: 40, size: 'max' }) }), { maxLength: 5, size: 'max' }),
+        fc.array(fc.record({ lineBase: fc.oneof(fc.constant(0), fc.nat(2_000_000)), stored: fc.boolean(), entries: fc.array(fc.tuple(detector, fields(fc.nat(200)), text), { maxLength: 40, size: 'max' }) }), { maxLength: 5, size: 'max' }),
         async (runs) => {
           const made: DetectionRun[] = [];
           const expected: { file: number; line: number; object: Record<string, unknown> }[] = [];
           const names = ['a.log', 'b/ü.log', 'c "log"'];
-          for (const { lineBase, entries } of runs) {
+          for (const { lineBase, stored, entries } of runs) {
             const writer = new DetectionTextWriter();
             for (const [d, f] of entries) {
               writer.add(d, f, names[f.file]!);
               expected.push({ file: f.file, line: f.line + lineBase, object: { ...detectionEntry(d, { ...f, line: f.line + lineBase }), file: names[f.file]! } });
             }
-            const run = writer.take();
-            made.push({ ...run, bytes: run.bytes.slice(), lineBase });
+            const run = { ...writer.take(), lineBase };
+            made.push(stored ? storedRun(run) : { ...run, bytes: run.bytes.slice() });
           }
           const ordered = expected
             .map((e, i) => ({ ...e, i }))
@@ -97,7 +121,9 @@ describe('scan entries rendered as JSON text', () => {
           const list = new DetectionList(made);
           assert.equal(list.length, ordered.length);
           const report = { count: ordered.length, detections: list, after: 'end' };
-          assert.equal(await written(report), `${JSON.stringify({ count: ordered.length, detections: ordered, after: 'end' }, null, 2)}\n`);
+          const expectedText = `${JSON.stringify({ count: ordered.length, detections: ordered, after: 'end' }, null, 2)}\n`;
+          assert.equal(await written(report), expectedText);
+          assert.equal(await written(report, true), expectedText, 'the same when the memory of written pieces is used again');
           assert.equal(JSON.stringify(report, null, 2), JSON.stringify({ count: ordered.length, detections: ordered, after: 'end' }, null, 2));
           const summary: Record<string, number> = {};
           for (const o of ordered) summary[o.detector as string] = (summary[o.detector as string] ?? 0) + 1;
