@@ -153,10 +153,11 @@ class BatchCandidate implements WindowCandidate<NormalizedEvent> {
     const n = this.c * (1 + CANDIDATE_NUMBERS.length);
     const w = this.c * CANDIDATE_WORDS;
     const fields: Record<string, unknown> = {};
-    CANDIDATE_NUMBERS.forEach((field, i) => (fields[field] = numbers[n + 1 + i]!));
-    for (const field of ['code', 'latencyMs'] as const) if (Number.isNaN(fields[field])) fields[field] = null;
+    for (let i = 0; i < CANDIDATE_NUMBERS.length; i++) fields[CANDIDATE_NUMBERS[i]!] = numbers[n + 1 + i]!;
+    if (Number.isNaN(fields.code)) fields.code = null;
+    if (Number.isNaN(fields.latencyMs)) fields.latencyMs = null;
     fields.line = (fields.line as number) + lineBase;
-    CANDIDATE_STRINGS.forEach((field, i) => (fields[field] = strings[words[w + 3 + i]!]!));
+    for (let i = 0; i < CANDIDATE_STRINGS.length; i++) fields[CANDIDATE_STRINGS[i]!] = strings[words[w + 3 + i]!]!;
     const groupsId = words[w + 2]!;
     if (!groups.has(groupsId)) groups.set(groupsId, JSON.parse(strings[groupsId]!) as string[]);
     fields.groups = groups.get(groupsId);
