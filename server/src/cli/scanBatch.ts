@@ -29,8 +29,8 @@ export class ScanBatchWriter {
   private ids = new Map<string, number>();
   private strings: string[] = [];
 
-  /** `spill`: where the runs' text goes instead of into the batches. */
-  constructor(private readonly spill: SpillAppender | null) {}
+  /** `spill`: where the runs' text goes instead of into the batches (until a write to it fails: a full disk). */
+  constructor(private spill: SpillAppender | null) {}
 
   get candidates(): number {
     return this.candidateWords.length / CANDIDATE_WORDS;
@@ -49,7 +49,7 @@ export class ScanBatchWriter {
 
   /** The batch so far with the entries of `run`, in a buffer of its own; the writer starts a new one. */
   take(run: DetectionRun, totals?: FindingTotals): Uint8Array {
-    const stored = this.spill ? { at: this.spill.append(run.bytes), length: run.bytes.length } : undefined;
+    const stored = this.stored(run.bytes);
     const text: BatchText = { strings: this.strings, ids: run.ids, ...(stored ? { stored } : {}), ...(totals ? { totals } : {}) };
     const bytes = stored ? EMPTY : run.bytes;
     const data = packSections([run.files, run.lines, run.detectors, run.lineAts, run.starts, bytes, this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(text), 'utf8')]);
@@ -58,6 +58,18 @@ export class ScanBatchWriter {
     this.ids = new Map();
     this.strings = [];
     return data;
+  }
+
+  /** Where `bytes` went in the temporary file; undefined when they are to travel in the batch. */
+  private stored(bytes: Uint8Array): { at: number; length: number } | undefined {
+    if (!this.spill) return undefined;
+    try {
+      return { at: this.spill.append(bytes), length: bytes.length };
+    } catch {
+      // No room left for it (or the file is gone): this and the next runs travel in their batches.
+      this.spill = null;
+      return undefined;
+    }
   }
 
   private id(text: string): number {

@@ -37,9 +37,14 @@ export class SpillFile {
     return bytes;
   }
 
+  /** Closes and removes the file; a file that cannot be removed is left (the report was written). */
   close(): void {
-    closeSync(this.fd);
-    if (!this.removed) unlinkSync(this.path);
+    try {
+      closeSync(this.fd);
+      if (!this.removed) unlinkSync(this.path);
+    } catch {
+      // Nothing to tell the user of a scan that succeeded.
+    }
   }
 }
 
