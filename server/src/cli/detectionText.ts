@@ -154,8 +154,13 @@ export class DetectionTextWriter {
   }
 }
 
+/** Characters JSON.stringify writes escaped in a string (surrogates: it escapes the lone ones). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A value as it is written at an entry's keys (two spaces deeper than the item). */
 function valueText(value: unknown): string {
+  // Most strings (names, IDs) have nothing to escape: quoted as they are, without JSON.stringify's call.
+  if (typeof value === 'string') return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
   return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2).replace(/\n/g, `\n${ITEM_INDENT}  `) : JSON.stringify(value);
 }
 
