@@ -2,7 +2,7 @@ import { compileDetectors, compileWindowDetectors, SEVERITIES, type DetectorSele
 import { readLogSet, type LogSetResult } from '../auditlog/readLogSet';
 import { readFile } from 'node:fs/promises';
 import { cannotRead } from '../fileErrors';
-import { simulationPolicy, type SimulationPolicy } from '../simulation/simulationPolicy';
+import type { SimulationPolicy } from '../simulation/simulationPolicy';
 import { choice, parseArgs, UsageError } from './args';
 import { readDetectorsOption } from './detectorSettingsOption';
 import { progressReporter, type ProgressStream } from '../auditlog/progressLine';
@@ -101,7 +101,8 @@ async function readTracePolicy(value: string | true | undefined): Promise<{ poli
   } catch (error) {
     throw new Error(cannotRead(`policy ${value}`, error));
   }
-  const policy = simulationPolicy(text);
+  // The policy's parser (YAML, its JSON Schema) is loaded for --policy only: a scan starts ~20 ms sooner without it.
+  const policy = (require('../simulation/simulationPolicy') as typeof import('../simulation/simulationPolicy')).simulationPolicy(text);
   if (!policy || policy.policy.rules.length === 0) throw new Error(`${value} is not an audit policy with rules`);
   return { policy, text };
 }
