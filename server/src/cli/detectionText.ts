@@ -164,9 +164,11 @@ function valueText(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2).replace(/\n/g, `\n${ITEM_INDENT}  `) : JSON.stringify(value);
 }
 
+/** Part of each marker: no detector's title or references (a user's settings file) can hold one by chance or design. */
+const NONCE = Math.random().toString(36).slice(2);
+
 function makeTemplate(detector: DetectorDefinition, optional: number): Template {
-  // Control characters are written escaped: a marker cannot be mistaken for a value JSON.stringify wrote.
-  const marker = (variable: Variable) => `\u0000k8s-audit:${variable}\u0000`;
+  const marker = (variable: Variable) => `\u0000${NONCE}:${variable}\u0000`;
   const present = (variable: Variable) => (variable === 'command' ? optional & 1 : variable === 'owner' ? optional & 2 : variable === 'policyRule' ? optional & 4 : 1) !== 0;
   const fields: Record<string, unknown> = { file: 0 };
   for (const variable of VARIABLES) {
