@@ -149,11 +149,17 @@ export class DetectionList extends PrerenderedArray<Detection> {
 
   /** The entries as objects (JSON.parse of their text: the values and key order the text was made of). */
   objects(): Detection[] {
+    // A run's entries are parsed at once, as the array their text is the items of (one JSON.parse per run).
+    const parsed = new Map<DetectionRun, Detection[]>();
     const detections: Detection[] = [];
     this.forEach((run, i) => {
-      const bytes = this.bytesOf(run);
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset + run.starts[i]!, run.starts[i + 1]! - run.starts[i]!).toString('utf8');
-      const detection = JSON.parse(text.slice(text.indexOf('{'))) as Detection;
+      let entries = parsed.get(run);
+      if (!entries) {
+        const bytes = this.bytesOf(run);
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset, run.starts[run.lines.length]!).toString('utf8');
+        parsed.set(run, (entries = JSON.parse(`[${text.slice(1)}]`) as Detection[]));
+      }
+      const detection = entries[i]!;
       detection.line = run.lines[i]! + run.lineBase;
       detections.push(detection);
     });
