@@ -37,10 +37,16 @@ export interface SarifRun<Results extends object[] | LazyList<object> = object[]
  * scanning services expect), else an absolute file URI. Percent-encoded either way.
  */
 export function artifactLocation(file: string, cwd = process.cwd()): { uri: string; uriBaseId?: string } {
+  // A scan's results name the same file hundreds of thousands of times: its URI is made once.
+  if (lastArtifact?.file === file && lastArtifact.cwd === cwd) return { ...lastArtifact.location };
   const base = baseUri(cwd);
   const absolute = pathToFileURL(resolve(cwd, file)).href;
-  return absolute.startsWith(base) ? { uri: absolute.slice(base.length), uriBaseId: SRCROOT } : { uri: absolute };
+  const location = absolute.startsWith(base) ? { uri: absolute.slice(base.length), uriBaseId: SRCROOT } : { uri: absolute };
+  lastArtifact = { file, cwd, location };
+  return { ...location };
 }
+
+let lastArtifact: { file: string; cwd: string; location: { uri: string; uriBaseId?: string } } | null = null;
 
 export function physicalLocation(file: string, region?: SarifRegion) {
   return { physicalLocation: { artifactLocation: artifactLocation(file), ...(region ? { region } : {}) } };

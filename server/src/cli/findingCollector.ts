@@ -6,6 +6,9 @@ import { controllingOwner, resourcePath } from '../auditlog/requestTarget';
 import { decidingRule, type DecidingRule } from '../simulation/ruleOfEvent';
 import type { SimulationPolicy } from '../simulation/simulationPolicy';
 import { damagedFiles } from './readProblems';
+import { DetectionTextWriter, type DetectionRun, type EntryFields } from './detectionText';
+import { DetectionList } from './detectionList';
+import { SpillFile } from './spillFile';
 
 export interface Detection {
   detector: string;
@@ -35,7 +38,8 @@ export interface ScanReport {
   skipped: { file: string; line: number; reason: string }[];
   /** Skipped records beyond the ones listed (the reader keeps details of the first 1000 per file). */
   skippedCount: number;
-  detections: Detection[];
+  /** In file and line order; written to a JSON report as the text it was made as (detectionList.ts). */
+  detections: DetectionList;
   summary: Record<string, number>;
   /** Findings not listed because they are below --min-severity (info, by default). */
   hiddenBelowMinSeverity: number;
@@ -52,37 +56,6 @@ export interface ScanReport {
   fileDetails: { file: string; bytes: number; gzip: boolean; framing: string; formats: Record<string, number>; events: number; skipped: number }[];
 }
 
-/** A report entry as collected: `file` is the file's index until report() names it. */
-export type DetectionEntry = Omit<Detection, 'file'> & { file: number | string };
-
-/** What an entry says besides its detector's own fields (`file`: the file's index; '' for no command, no owner). */
-export type EntryFields = Pick<Detection, 'line' | 'auditID' | 'user' | 'verb' | 'resource' | 'namespace' | 'name' | 'policyRule'> & { command: string; owner: string; file: number };
-
-/**
- * A report entry: the one place its keys and their order are written. Optional keys are set in their
- * place, not spread in (an object per spread; a scan of a few GB makes hundreds of thousands of entries).
- */
-export function detectionEntry(detector: DetectorDefinition, f: EntryFields): DetectionEntry {
-  const entry: Partial<DetectionEntry> = {
-    detector: detector.id,
-    title: detector.title,
-    severity: detector.severity,
-    line: f.line,
-    auditID: f.auditID,
-    user: f.user,
-    verb: f.verb,
-    resource: f.resource,
-    namespace: f.namespace,
-    name: f.name,
-  };
-  if (f.command) entry.command = f.command;
-  if (f.owner) entry.owner = f.owner;
-  entry.references = detector.references;
-  if (f.policyRule !== undefined) entry.policyRule = f.policyRule;
-  entry.file = f.file;
-  return entry as DetectionEntry;
-}
-
 /** The totals of a collector besides its entries (a part's, sent from its worker as JSON). */
 export interface FindingTotals {
   failing: boolean;
@@ -92,6 +65,9 @@ export interface FindingTotals {
   definitions: string[];
 }
 
+/** Entries collected before the files' names are known (made text in report()). */
+type Pending = { detector: DetectorDefinition; fields: EntryFields }[];
+
 /**
  * Turns findings into report entries as requests complete, keeping only strings: holding the
  * findings themselves would keep every flagged event (bodies included) in memory until the end.
@@ -99,8 +75,10 @@ export interface FindingTotals {
 export class FindingCollector {
   readonly definitions = new Map<string, DetectorDefinition>();
   failing = false;
-  /** In the key order of a Detection. */
-  private detections: DetectionEntry[] = [];
+  /** The entries in the order found: runs of text (a worker's, or made here), or entries kept to be made text. */
+  private readonly found: (DetectionRun | Pending)[] = [];
+  private readonly texts = new DetectionTextWriter();
+  private readonly spills: SpillFile[] = [];
   private readonly unknown: Record<string, { count: number; reason: string }> = {};
   private hidden = 0;
 
@@ -109,8 +87,8 @@ export class FindingCollector {
     private readonly failOn: Severity | null,
     /** --policy: secret values found in the log are traced to the rule of this policy that logs them. */
     private readonly policy?: SimulationPolicy,
-    /** Where entries go instead of this collector's list (a worker encodes them for the owning thread). */
-    private readonly keep?: (detector: DetectorDefinition, fields: EntryFields) => void,
+    /** A file's name by its index, when known while reading (a worker's part): entries are made text as found. */
+    private readonly fileName?: (file: number) => string,
   ) {}
 
   addAll(findings: DetectorFinding[]): void {
@@ -147,17 +125,52 @@ export class FindingCollector {
       ...(this.policy && detector.id === SECRET_VALUES_DETECTOR ? { policyRule: decidingRule(this.policy, e) } : {}),
       file: e.file,
     };
-    if (this.keep) this.keep(detector, fields);
-    else this.detections.push(detectionEntry(detector, fields));
+    if (this.fileName) {
+      this.texts.add(detector, fields, this.fileName(fields.file));
+      return;
+    }
+    let pending = this.found.at(-1);
+    if (pending === undefined || !Array.isArray(pending)) this.found.push((pending = []));
+    pending.push({ detector, fields });
+  }
+
+  /** Entries made text since the last take (a worker's, with a file name known). */
+  get textCount(): number {
+    return this.texts.count;
+  }
+
+  /** The entries made text since the last take, as a run for the owning thread (its bytes valid until the next add). */
+  takeRun(): DetectionRun {
+    return this.texts.take();
   }
 
   totals(): FindingTotals {
     return { failing: this.failing, hidden: this.hidden, unknown: this.unknown, definitions: [...this.definitions.keys()] };
   }
 
-  /** Another collector's entries (made of a worker's batch), as if its findings came here next. */
-  addEntries(entries: readonly DetectionEntry[]): void {
-    for (const entry of entries) this.detections.push(entry);
+  /** Another collector's entries (a worker's run), as if its findings came here next. */
+  addRun(run: DetectionRun): void {
+    this.found.push(run);
+  }
+
+  /**
+   * A temporary file for a worker's entries (their text waits there for the report instead of in
+   * memory beside the workers': 1 GB, 350-400 MB peak otherwise), removed by close(); null when none
+   * can be made.
+   */
+  spillFile(): SpillFile | null {
+    try {
+      const spill = new SpillFile();
+      this.spills.push(spill);
+      return spill;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Removes the temporary files (once the report is written). */
+  close(): void {
+    for (const spill of this.spills.splice(0)) spill.close();
   }
 
   /** Another collector's totals, as if its findings came here next (an unknown's reason is its first). */
@@ -172,12 +185,14 @@ export class FindingCollector {
   }
 
   report(result: LogSetResult): ScanReport {
-    // Requests complete out of order (long exec sessions last); report in file order. Sorted and named
-    // in place: a scan of a few GB holds hundreds of thousands of them, once.
-    const ordered = this.detections.sort((a, b) => (a.file as number) - (b.file as number) || a.line - b.line);
-    for (const d of ordered) d.file = result.files[d.file as number]!;
-    const summary: Record<string, number> = {};
-    for (const d of ordered) summary[d.detector] = (summary[d.detector] ?? 0) + 1;
+    // Requests complete out of order (long exec sessions last); the list is in file order.
+    const runs = this.found.map((found) => {
+      if (!Array.isArray(found)) return found;
+      for (const { detector, fields } of found) this.texts.add(detector, fields, result.files[fields.file]!);
+      const run = this.texts.take();
+      return { ...run, bytes: run.bytes.slice() };
+    });
+    const detections = new DetectionList(runs);
     return {
       files: result.files,
       format: describeFormats(result.summaries),
@@ -185,8 +200,8 @@ export class FindingCollector {
       requests: result.requests,
       skipped: result.summaries.flatMap((s) => s.skipped.map((k) => ({ file: result.files[k.file]!, line: k.line, reason: k.reason }))),
       skippedCount: result.summaries.reduce((sum, s) => sum + s.skippedCount, 0),
-      detections: ordered as Detection[],
-      summary,
+      detections,
+      summary: detections.summary,
       hiddenBelowMinSeverity: this.hidden,
       minSeverity: this.minSeverity,
       unknown: this.unknown,

@@ -5,7 +5,24 @@
 import { LazyList } from '../lazyList';
 
 /** stdout, or anything with write (a test's collector); `writableNeedDrain` and events when it is a stream. */
-export type Output = { write(text: string): unknown; writableNeedDrain?: boolean; once?: (event: 'drain', listener: () => void) => unknown };
+export type Output = { write(text: string | Uint8Array): unknown; writableNeedDrain?: boolean; writableLength?: number; once?: (event: 'drain', listener: () => void) => unknown };
+
+/**
+ * An array whose items are JSON text already (scan's detections, rendered where they were found):
+ * written as its bytes where its items sit at `itemIndent`; JSON.stringify writes the items toJSON gives,
+ * the same text.
+ */
+export abstract class PrerenderedArray<T> {
+  abstract readonly length: number;
+  /** Where the items' text is indented: the array must be written where its items sit there. */
+  abstract readonly itemIndent: string;
+  /**
+   * The items' UTF-8 text: each after a comma, a line break and `itemIndent`, the first without its
+   * comma. `released()` says, after each piece, whether it was written out (its memory may be used again).
+   */
+  abstract chunks(released?: () => boolean): Iterable<Uint8Array>;
+  abstract toJSON(): T[];
+}
 
 /** Arrays longer than this are written element by element (and the containers holding them, key by key). */
 const BIG_ARRAY = 64;
@@ -28,15 +45,25 @@ export async function writeJson(value: unknown, out: Output): Promise<void> {
   let pending: string[] = [];
   let chars = 0;
   const flush = async () => {
-    out.write(pending.join(''));
+    if (pending.length > 0) out.write(pending.join(''));
     pending = [];
     chars = 0;
     const waiting = drained(out);
     if (waiting) await waiting;
   };
-  for (const piece of pieces(value, '')) {
-    pending.push(piece);
-    chars += piece.length;
+  // A piece is written out when nothing is left in the stream (a file, or a pipe after it drained below).
+  const released = () => out.writableLength === 0;
+  for (const piece of pieces(value, '', released)) {
+    if (typeof piece === 'string') {
+      pending.push(piece);
+      chars += piece.length;
+    } else {
+      // Bytes (a prerendered array's) go out as they are, after the text before them.
+      if (pending.length > 0) out.write(pending.join(''));
+      pending = [];
+      out.write(piece);
+      chars += piece.length;
+    }
     if (chars >= FLUSH_CHARS) await flush();
   }
   pending.push('\n');
@@ -45,7 +72,7 @@ export async function writeJson(value: unknown, out: Output): Promise<void> {
 
 /** Plain arrays and objects (no toJSON) that hold a big array somewhere in their first levels. */
 function isBig(value: unknown, depth = 3): boolean {
-  if (value instanceof LazyList) return value.length > BIG_ARRAY;
+  if (value instanceof LazyList || value instanceof PrerenderedArray) return value.length > BIG_ARRAY;
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) return value.length > BIG_ARRAY || (depth > 0 && value.some((item) => isBig(item, depth - 1)));
   if (depth === 0) return false;
@@ -59,9 +86,16 @@ function omitted(value: unknown): boolean {
 }
 
 /** The text of `value` at `indent`, in pieces. */
-function* pieces(value: unknown, indent: string): Generator<string> {
+function* pieces(value: unknown, indent: string, released?: () => boolean): Generator<string | Uint8Array> {
+  if (value instanceof PrerenderedArray && value.length > 0) {
+    if (value.itemIndent !== `${indent}  `) throw new Error(`a prerendered array for items at "${value.itemIndent}" written at "${indent}  "`);
+    yield '[';
+    yield* value.chunks(released);
+    yield `\n${indent}]`;
+    return;
+  }
   if ((value instanceof LazyList && value.length > 0) || (Array.isArray(value) && isBig(value))) {
-    yield* itemPieces(value as { length: number; slice(start: number, end: number): unknown[] }, indent);
+    yield* itemPieces(value as { length: number; slice(start: number, end: number): unknown[] }, indent, released);
     return;
   }
   if (!isBig(value)) {
@@ -77,14 +111,14 @@ function* pieces(value: unknown, indent: string): Generator<string> {
     const item = (value as Record<string, unknown>)[key];
     if (omitted(item)) continue;
     yield `${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `;
-    yield* pieces(item, inner);
+    yield* pieces(item, inner, released);
     first = false;
   }
   yield `\n${indent}}`;
 }
 
 /** The items of a non-empty array (or lazy list), a slice at a time; items that are big themselves one by one. */
-function* itemPieces(list: { length: number; slice(start: number, end: number): unknown[] }, indent: string): Generator<string> {
+function* itemPieces(list: { length: number; slice(start: number, end: number): unknown[] }, indent: string, released?: () => boolean): Generator<string | Uint8Array> {
   const inner = `${indent}  `;
   yield '[';
   for (let at = 0; at < list.length; at += SLICE) {
@@ -93,7 +127,7 @@ function* itemPieces(list: { length: number; slice(start: number, end: number): 
     if (slice.some((item) => isBig(item))) {
       for (let i = 0; i < slice.length; i++) {
         yield `${i === 0 ? '' : ','}\n${inner}`;
-        yield* pieces(omitted(slice[i]) ? null : slice[i], inner);
+        yield* pieces(omitted(slice[i]) ? null : slice[i], inner, released);
       }
       continue;
     }

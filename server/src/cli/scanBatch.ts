@@ -1,55 +1,39 @@
-// The bytes a scan part's worker sends (scanPart.ts): report entries and window candidates as numbers
-// and string ids over a table of the batch's distinct strings, in one transferred buffer.
-import type { DetectorDefinition, WindowCandidate } from '../auditlog/detectors';
+// The bytes a scan part's worker sends (scanPart.ts): report entries as their JSON text (a run,
+// detectionText.ts) and window candidates as numbers and string ids over a table of the batch's
+// distinct strings, in one transferred buffer.
+import type { WindowCandidate } from '../auditlog/detectors';
 import { GrowableFloat64, GrowableUint32 } from '../auditlog/index/growable';
 import { copyEvent, type NormalizedEvent } from '../auditlog/normalizedEvent';
 import { packSections, unpackSections } from '../auditlog/splitRead/packedBatch';
-import type { DecidingRule } from '../simulation/ruleOfEvent';
-import { detectionEntry, type DetectionEntry, type EntryFields, type FindingTotals } from './findingCollector';
-
-/** Entry words: detector, line, file, the ids of these strings, then its policy rule + 1 (0: none). */
-const ENTRY_STRINGS = ['auditID', 'user', 'verb', 'resource', 'namespace', 'name', 'command', 'owner'] as const;
-const ENTRY_WORDS = 3 + ENTRY_STRINGS.length + 1;
+import type { DetectionRun } from './detectionText';
+import type { FindingTotals } from './findingCollector';
+import type { SpillAppender, SpillFile } from './spillFile';
 /** Candidate numbers: detector, then these of its event (NaN for a null code or latency). */
 const CANDIDATE_NUMBERS = ['time', 'file', 'line', 'offset', 'code', 'latencyMs', 'recordBytes'] as const;
 /** Candidate words: the ids of its key, its distinct value, these strings of its event, and its groups as JSON. */
 const CANDIDATE_STRINGS = ['auditID', 'stage', 'level', 'user', 'impersonatedUser', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'sourceIP', 'userAgent', 'format'] as const;
 const CANDIDATE_WORDS = 3 + CANDIDATE_STRINGS.length;
 
-/** JSON beside the numbers: the string table, policy rules, and the part's totals in its last batch. */
+/** JSON beside the numbers: the candidates' string table, the run's detector ids, and the part's totals in its last batch. */
 interface BatchText {
   strings: string[];
-  policyRules: (DecidingRule | null)[];
+  ids: string[];
+  /** Where the run's text went in the part's temporary file, when not in the batch. */
+  stored?: { at: number; length: number };
   totals?: FindingTotals;
 }
 
 export class ScanBatchWriter {
-  private entryWords = new GrowableUint32(4096);
   private candidateNumbers = new GrowableFloat64(1024);
   private candidateWords = new GrowableUint32(1024);
   private ids = new Map<string, number>();
-  private text: BatchText = { strings: [], policyRules: [] };
+  private strings: string[] = [];
 
-  constructor(
-    /** Detector id → its number in the selection (the owning thread compiles the same selection). */
-    private readonly positions: ReadonlyMap<string, number>,
-  ) {}
-
-  get entries(): number {
-    return this.entryWords.length / ENTRY_WORDS;
-  }
+  /** `spill`: where the runs' text goes instead of into the batches (until a write to it fails: a full disk). */
+  constructor(private spill: SpillAppender | null) {}
 
   get candidates(): number {
     return this.candidateWords.length / CANDIDATE_WORDS;
-  }
-
-  entry(detector: DetectorDefinition, fields: EntryFields): void {
-    const words = this.entryWords;
-    words.push(this.positions.get(detector.id)!);
-    words.push(fields.line);
-    words.push(fields.file);
-    for (const field of ENTRY_STRINGS) words.push(this.id(fields[field]));
-    words.push(fields.policyRule === undefined ? 0 : this.text.policyRules.push(fields.policyRule));
   }
 
   candidate(detector: number, candidate: WindowCandidate<NormalizedEvent>): void {
@@ -63,63 +47,134 @@ export class ScanBatchWriter {
     for (const field of CANDIDATE_STRINGS) words.push(this.id(event[field]));
   }
 
-  /** The batch so far, in a buffer of its own; the writer starts a new one. */
-  take(totals?: FindingTotals): Uint8Array {
-    if (totals) this.text.totals = totals;
-    const data = packSections([this.entryWords.view(), this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(this.text), 'utf8')]);
-    this.entryWords = new GrowableUint32(4096);
+  /** The batch so far with the entries of `run`, in a buffer of its own; the writer starts a new one. */
+  take(run: DetectionRun, totals?: FindingTotals): Uint8Array {
+    const stored = this.stored(run.bytes);
+    const text: BatchText = { strings: this.strings, ids: run.ids, ...(stored ? { stored } : {}), ...(totals ? { totals } : {}) };
+    const bytes = stored ? EMPTY : run.bytes;
+    const data = packSections([run.files, run.lines, run.detectors, run.lineAts, run.starts, bytes, this.candidateNumbers.view(), this.candidateWords.view(), Buffer.from(JSON.stringify(text), 'utf8')]);
     this.candidateNumbers = new GrowableFloat64(1024);
     this.candidateWords = new GrowableUint32(1024);
     this.ids = new Map();
-    this.text = { strings: [], policyRules: [] };
+    this.strings = [];
     return data;
+  }
+
+  /** Where `bytes` went in the temporary file; undefined when they are to travel in the batch. */
+  private stored(bytes: Uint8Array): { at: number; length: number } | undefined {
+    if (!this.spill) return undefined;
+    try {
+      return { at: this.spill.append(bytes), length: bytes.length };
+    } catch {
+      // No room left for it (or the file is gone): this and the next runs travel in their batches.
+      this.spill = null;
+      return undefined;
+    }
   }
 
   private id(text: string): number {
     let id = this.ids.get(text);
     if (id === undefined) {
-      this.ids.set(text, (id = this.text.strings.length));
-      this.text.strings.push(text);
+      this.ids.set(text, (id = this.strings.length));
+      this.strings.push(text);
     }
     return id;
   }
 }
 
-/** A batch ScanBatchWriter made: its entries and candidates (detector number first) as the collector and window scanner take them. */
+/** A batch ScanBatchWriter made: its run of entries and its candidates (detector number first) as the collector and window scanner take them. */
 export function readScanBatch(
   data: Uint8Array,
-  detectors: readonly DetectorDefinition[],
   lineBase: number,
-): { entries: DetectionEntry[]; candidates: [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
-  const [entrySection, numberSection, wordSection, textSection] = unpackSections(data);
-  const entryWords = new Uint32Array(entrySection!.buffer, entrySection!.offset, entrySection!.bytes / 4);
+  spill: SpillFile | null,
+): { run: DetectionRun; candidates: () => [number, WindowCandidate<NormalizedEvent>][]; totals?: FindingTotals } {
+  const [files, lines, detectors, lineAts, starts, bytes, numberSection, wordSection, textSection] = unpackSections(data);
   const numbers = new Float64Array(numberSection!.buffer, numberSection!.offset, numberSection!.bytes / 8);
   const words = new Uint32Array(wordSection!.buffer, wordSection!.offset, wordSection!.bytes / 4);
   const text = JSON.parse(Buffer.from(textSection!.buffer, textSection!.offset, textSection!.bytes).toString('utf8')) as BatchText;
   const strings = text.strings;
-  const entries: DetectionEntry[] = [];
-  for (let at = 0; at < entryWords.length; at += ENTRY_WORDS) {
-    const fields = { line: entryWords[at + 1]! + lineBase, file: entryWords[at + 2]! } as EntryFields;
-    ENTRY_STRINGS.forEach((field, i) => (fields[field] = strings[entryWords[at + 3 + i]!]!));
-    const rule = entryWords[at + ENTRY_WORDS - 1]!;
-    if (rule > 0) fields.policyRule = text.policyRules[rule - 1]!;
-    entries.push(detectionEntry(detectors[entryWords[at]!]!, fields));
+  // Copies of the small arrays: the batch's buffer (mostly text) can go once its text is kept elsewhere.
+  const run: DetectionRun = {
+    ids: text.ids,
+    files: new Uint32Array(files!.buffer, files!.offset, files!.bytes / 4).slice(),
+    lines: new Float64Array(lines!.buffer, lines!.offset, lines!.bytes / 8).slice(),
+    detectors: new Uint32Array(detectors!.buffer, detectors!.offset, detectors!.bytes / 4).slice(),
+    lineAts: new Uint32Array(lineAts!.buffer, lineAts!.offset, lineAts!.bytes / 4).slice(),
+    starts: new Uint32Array(starts!.buffer, starts!.offset, starts!.bytes / 4).slice(),
+    bytes: new Uint8Array(bytes!.buffer, bytes!.offset, bytes!.bytes),
+    lineBase,
+  };
+  const stored = text.stored;
+  if (stored) {
+    if (!spill) throw new Error('a scan part wrote to a temporary file this thread does not know');
+    run.stored = (into) => spill.read(stored.at, stored.length, into);
   }
+  return { run, candidates: () => readCandidates(numbers, words, strings, lineBase), ...(text.totals ? { totals: text.totals } : {}) };
+}
+
+/** A batch's candidates as the window scanner takes them (detector number first). */
+function readCandidates(numbers: Float64Array, words: Uint32Array, strings: string[], lineBase: number): [number, WindowCandidate<NormalizedEvent>][] {
+  const batch: CandidateBatch = { numbers, words, strings, lineBase, groups: new Map() };
   const candidates: [number, WindowCandidate<NormalizedEvent>][] = [];
-  const groups = new Map<number, readonly string[]>();
-  for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) {
-    const n = c * (1 + CANDIDATE_NUMBERS.length);
+  for (let c = 0; c * CANDIDATE_WORDS < words.length; c++) candidates.push([numbers[c * (1 + CANDIDATE_NUMBERS.length)]!, new BatchCandidate(batch, c)]);
+  return candidates;
+}
+
+interface CandidateBatch {
+  numbers: Float64Array;
+  words: Uint32Array;
+  strings: string[];
+  lineBase: number;
+  /** Groups lists parsed so far, by string id. */
+  groups: Map<number, readonly string[]>;
+}
+
+/**
+ * Candidate `c` of a batch: what orders and counts it at once, its event (the fields a report prints)
+ * only when a burst reports it (most candidates are in no burst; a 1 GB scan has ~90k of them).
+ */
+class BatchCandidate implements WindowCandidate<NormalizedEvent> {
+  readonly time: number;
+  readonly file: number;
+  readonly offset: number;
+  readonly auditID: string;
+  readonly key: string;
+  readonly distinct: string;
+  private made: NormalizedEvent | null = null;
+
+  constructor(
+    private readonly batch: CandidateBatch,
+    private readonly c: number,
+  ) {
+    const n = c * (1 + CANDIDATE_NUMBERS.length) + 1;
     const w = c * CANDIDATE_WORDS;
+    this.time = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('time')]!;
+    this.file = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('file')]!;
+    this.offset = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('offset')]!;
+    this.auditID = batch.strings[batch.words[w + 3 + CANDIDATE_STRINGS.indexOf('auditID')]!]!;
+    this.key = batch.strings[batch.words[w]!]!;
+    this.distinct = batch.strings[batch.words[w + 1]!]!;
+  }
+
+  get item(): NormalizedEvent {
+    return (this.made ??= this.event());
+  }
+
+  private event(): NormalizedEvent {
+    const { numbers, words, strings, lineBase, groups } = this.batch;
+    const n = this.c * (1 + CANDIDATE_NUMBERS.length);
+    const w = this.c * CANDIDATE_WORDS;
     const fields: Record<string, unknown> = {};
-    CANDIDATE_NUMBERS.forEach((field, i) => (fields[field] = numbers[n + 1 + i]!));
-    for (const field of ['code', 'latencyMs'] as const) if (Number.isNaN(fields[field])) fields[field] = null;
+    for (let i = 0; i < CANDIDATE_NUMBERS.length; i++) fields[CANDIDATE_NUMBERS[i]!] = numbers[n + 1 + i]!;
+    if (Number.isNaN(fields.code)) fields.code = null;
+    if (Number.isNaN(fields.latencyMs)) fields.latencyMs = null;
     fields.line = (fields.line as number) + lineBase;
-    CANDIDATE_STRINGS.forEach((field, i) => (fields[field] = strings[words[w + 3 + i]!]!));
+    for (let i = 0; i < CANDIDATE_STRINGS.length; i++) fields[CANDIDATE_STRINGS[i]!] = strings[words[w + 3 + i]!]!;
     const groupsId = words[w + 2]!;
     if (!groups.has(groupsId)) groups.set(groupsId, JSON.parse(strings[groupsId]!) as string[]);
     fields.groups = groups.get(groupsId);
-    const item = copyEvent(fields as unknown as NormalizedEvent, {});
-    candidates.push([numbers[n]!, { time: item.time, file: item.file, offset: item.offset, auditID: item.auditID, key: strings[words[w]!]!, distinct: strings[words[w + 1]!]!, item }]);
+    return copyEvent(fields as unknown as NormalizedEvent, {});
   }
-  return { entries, candidates, ...(text.totals ? { totals: text.totals } : {}) };
 }
+
+const EMPTY = new Uint8Array(0);

@@ -18,8 +18,9 @@ const SHOWN_PER_GROUP = 3;
  */
 export function scanText(report: ScanReport, options: { grouped: boolean }): string {
   const lines: string[] = [];
+  const detections = report.detections.objects();
   if (options.grouped) {
-    for (const group of groupFindings(report.detections)) {
+    for (const group of groupFindings(detections)) {
       lines.push(...group.slice(0, SHOWN_PER_GROUP).map(findingLine));
       const rest = group.length - SHOWN_PER_GROUP;
       if (rest > 0) {
@@ -28,7 +29,7 @@ export function scanText(report: ScanReport, options: { grouped: boolean }): str
       }
     }
   } else {
-    lines.push(...report.detections.map(findingLine));
+    lines.push(...detections.map(findingLine));
   }
   for (const s of report.skipped) lines.push(`${s.file}:${s.line}: skipped: ${s.reason}`);
   if (report.skippedCount > report.skipped.length) lines.push(`… and ${report.skippedCount - report.skipped.length} more skipped record(s)`);
@@ -88,7 +89,8 @@ function sarifResult(d: Detection) {
 }
 
 export function scanSarif(report: ScanReport, definitions: ReadonlyMap<string, DetectorDefinition>, result: LogSetResult) {
-  const ruleIds = [...new Set(report.detections.map((d) => d.detector))].sort();
+  const detections = report.detections.objects();
+  const ruleIds = [...new Set(detections.map((d) => d.detector))].sort();
   const problems: RunProblem[] = [
     ...result.errors.map((e) => ({ level: 'error' as const, message: cannotRead(e.file, e.message), file: e.file })),
     ...result.summaries.flatMap((summary) => summary.skipped.filter((skip) => skip.damage).map((skip) => ({ level: 'warning' as const, message: skip.reason, file: summary.path, line: skip.line }))),
@@ -99,7 +101,7 @@ export function scanSarif(report: ScanReport, definitions: ReadonlyMap<string, D
       return { id, name: d.title, shortDescription: { text: d.title }, fullDescription: { text: d.description }, help: { text: d.remediation }, properties: { severity: d.severity, references: d.references } };
     }),
     // Made as they are written: a scan of a few GB has hundreds of thousands.
-    results: new LazyList(report.detections.length, (i) => sarifResult(report.detections[i]!)),
+    results: new LazyList(detections.length, (i) => sarifResult(detections[i]!)),
     problems,
     executionSuccessful: result.errors.length === 0,
   });

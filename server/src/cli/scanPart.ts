@@ -1,21 +1,26 @@
 // `k8s-audit scan` on a file read in parts (auditlog/splitRead/): each part's worker decides its
 // requests with the same detectors and collector as the one-thread scan and sends the report entries
-// and window candidates as bytes (scanBatch.ts); this thread adds them in part order, as if it had read them.
+// (as their JSON text) and window candidates as bytes (scanBatch.ts); this thread adds them in part
+// order, as if it had read them.
 import {
   compileDetectors,
   compileWindowDetectors,
   WindowScanner,
+  type CompiledDetector,
+  type CompiledWindowDetector,
   type DetectorDefinition,
   type DetectorFinding,
   type DetectorSelection,
   type Severity,
+  type WindowCandidate,
 } from '../auditlog/detectors';
+import type { NormalizedEvent } from '../auditlog/normalizedEvent';
 import { scannedDetectRequest, scannedWindowDetectors } from '../auditlog/index/scannedDecisions';
 import type { AuditRequest } from '../auditlog/requests';
 import type { PartSink, SplitConsumer } from '../auditlog/splitRead/partProtocol';
-import { simulationPolicy } from '../simulation/simulationPolicy';
 import { FindingCollector } from './findingCollector';
 import { readScanBatch, ScanBatchWriter } from './scanBatch';
+import { SpillAppender, type SpillFile } from './spillFile';
 
 /** What a scan part's worker is told: the detectors and how findings are collected. */
 export interface ScanWork {
@@ -25,6 +30,8 @@ export interface ScanWork {
   failOn: Severity | null;
   /** --policy, as text (the worker makes its own SimulationPolicy of it). */
   policyText?: string;
+  /** A part's: the descriptor of the temporary file its entries' text goes to (spillFile.ts); absent: in its batches. */
+  spill?: number;
 }
 
 /** A batch goes out when it holds this many entries or candidates (fewer, larger messages). */
@@ -35,13 +42,17 @@ const BATCH_CANDIDATES = 2048;
 export class ScanRequests {
   readonly detect: (request: AuditRequest) => DetectorFinding[];
   readonly windows: WindowScanner;
+  /** The detectors' definitions by id (a worker's totals name its detectors). */
+  readonly definitions: ReadonlyMap<string, DetectorDefinition>;
 
   constructor(
-    selection: DetectorSelection,
+    detectors: readonly CompiledDetector[],
+    windowDetectors: readonly CompiledWindowDetector[],
     readonly collector: FindingCollector,
   ) {
-    this.detect = scannedDetectRequest(compileDetectors(selection));
-    this.windows = new WindowScanner(scannedWindowDetectors(compileWindowDetectors(selection)));
+    this.detect = scannedDetectRequest(detectors);
+    this.windows = new WindowScanner(scannedWindowDetectors(windowDetectors));
+    this.definitions = new Map([...detectors, ...windowDetectors].map(({ definition }) => [definition.id, definition] as const));
   }
 
   add(request: AuditRequest): void {
@@ -50,50 +61,50 @@ export class ScanRequests {
   }
 }
 
-/** The worker's side: the same decisions, the entries and candidates encoded (scanBatch.ts) instead of kept. */
-export function scanPartSink(work: ScanWork): PartSink {
-  const policy = work.policyText === undefined ? undefined : (simulationPolicy(work.policyText) ?? undefined);
-  const positions = new Map<string, number>();
-  compileDetectors(work.selection).forEach(({ definition }, i) => positions.has(definition.id) || positions.set(definition.id, i));
-  const batch = new ScanBatchWriter(positions);
-  const requests = new ScanRequests(work.selection, new FindingCollector(work.minSeverity, work.failOn, policy, (detector, fields) => batch.entry(detector, fields)));
+/** The worker's side of the part of file `path`: the same decisions, the entries made text and the candidates encoded (scanBatch.ts) instead of kept. */
+export function scanPartSink(work: ScanWork, path: string): PartSink {
+  // The policy's parser (YAML, its JSON Schema) is loaded only for --policy: a part's worker starts ~15 ms sooner without it.
+  const policy = work.policyText === undefined ? undefined : ((require('../simulation/simulationPolicy') as typeof import('../simulation/simulationPolicy')).simulationPolicy(work.policyText) ?? undefined);
+  const batch = new ScanBatchWriter(work.spill === undefined ? null : new SpillAppender(work.spill));
+  const collector = new FindingCollector(work.minSeverity, work.failOn, policy, () => path);
+  const requests = new ScanRequests(compileDetectors(work.selection), compileWindowDetectors(work.selection), collector);
   return {
     add(request) {
-      requests.collector.addAll(requests.detect(request));
+      collector.addAll(requests.detect(request));
       requests.windows.candidatesOf(request, (detector, candidate) => batch.candidate(detector, candidate));
     },
     take(final) {
-      if (final) return batch.take(requests.collector.totals());
-      return batch.entries >= BATCH_ENTRIES || batch.candidates >= BATCH_CANDIDATES ? batch.take() : null;
+      if (final) return batch.take(collector.takeRun(), collector.totals());
+      return collector.textCount >= BATCH_ENTRIES || batch.candidates >= BATCH_CANDIDATES ? batch.take(collector.takeRun()) : null;
     },
   };
 }
 
 /**
- * This thread's side: each batch's entries and candidates added to the scan's collector and window
- * scanner, once every part is read. Until then the batches are kept as they came: while the workers
- * run, this thread's heap stays small, and the entries are made after the workers' memory is freed
- * (measured on 1 GB: 285 MB peak, 351 MB when made as they came).
+ * This thread's side: each batch's run of entries and candidates added to the scan's collector and
+ * window scanner as it comes, in part order, while the workers read on. Each part writes its entries'
+ * text to a temporary file of the collector's (read back when the report is written), or sends it.
  */
-export function scanSplitConsumer(requests: ScanRequests, selection: DetectorSelection, definitions: ReadonlyMap<string, DetectorDefinition>): SplitConsumer {
-  const detectors = compileDetectors(selection).map(({ definition }) => definition);
-  const batches: { data: Uint8Array; lineBase: number }[] = [];
+export function scanSplitConsumer(requests: ScanRequests): SplitConsumer {
+  const spills = new Map<number, SpillFile>();
+  const held: (() => [number, WindowCandidate<NormalizedEvent>][])[] = [];
   return {
-    absorb(_part, data, lineBase) {
-      batches.push({ data, lineBase });
+    workFor(part, work) {
+      const spill = requests.collector.spillFile();
+      if (!spill) return work;
+      spills.set(part, spill);
+      return { ...(work as ScanWork), spill: spill.fd };
+    },
+    absorb(part, data, lineBase) {
+      const { run, candidates, totals } = readScanBatch(data, lineBase, spills.get(part) ?? null);
+      requests.collector.addRun(run);
+      if (totals) requests.collector.addTotals(totals, requests.definitions);
+      held.push(candidates);
       return null;
     },
+    // Candidates are made objects once the workers are gone: this thread's heap stays small beside theirs.
     partsDone() {
-      for (let b = 0; b < batches.length; b++) {
-        const { data, lineBase } = batches[b]!;
-        batches[b] = { data: EMPTY, lineBase }; // its entries are made: the bytes can go
-        const { entries, candidates, totals } = readScanBatch(data, detectors, lineBase);
-        requests.collector.addEntries(entries);
-        for (const [detector, candidate] of candidates) requests.windows.addCandidate(detector, candidate);
-        if (totals) requests.collector.addTotals(totals, definitions);
-      }
+      for (const candidates of held.splice(0)) for (const [detector, candidate] of candidates()) requests.windows.addCandidate(detector, candidate);
     },
   };
 }
-
-const EMPTY = new Uint8Array(0);

@@ -4,7 +4,7 @@ import { servePart } from '../auditlog/splitRead/partWorker';
 import { queryPartSink, type QueryWork } from './queryPart';
 import { scanPartSink, type ScanWork } from './scanPart';
 
-servePart((work) => {
+servePart((work, job) => {
   const command = work as ScanWork | QueryWork;
-  return command.command === 'scan' ? scanPartSink(command) : queryPartSink(command);
+  return command.command === 'scan' ? scanPartSink(command, job.path) : queryPartSink(command);
 });

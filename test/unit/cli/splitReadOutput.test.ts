@@ -5,7 +5,7 @@
 // many requests straddle the cut in every way a request can.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planSplit } from '../../../server/src/auditlog/splitRead/readSplitFile';
@@ -158,6 +158,18 @@ describe('k8s-audit scan and query: a file read in two parts prints what one thr
       assertSameOutput(['query', log, '', '--limit', String(limit), '--format', 'table']);
       assertSameOutput(['query', log, '', '--limit', String(limit), '--format', 'count']);
     }
+  });
+
+  it('scan: the parts write their entries to a temporary file, or send them when none can be made: the same report, nothing left behind', async () => {
+    const log = await writeLog('straddle-spill.log', straddlingLog(37));
+    const noTemp = join(tmp, 'no-such-folder');
+    for (const format of ['json', 'text']) {
+      assertSameCliOutput(['scan', log, '--format', format, '--min-severity', 'info'], { K8S_AUDIT_SPLIT_MIN_BYTES: '1e18' }, { K8S_AUDIT_SPLIT_MIN_BYTES: '1', TMPDIR: noTemp });
+    }
+    const temp = join(tmp, 'temp');
+    mkdirSync(temp);
+    assertSameCliOutput(['scan', log, '--format', 'json'], { K8S_AUDIT_SPLIT_MIN_BYTES: '1e18' }, { K8S_AUDIT_SPLIT_MIN_BYTES: '1', TMPDIR: temp });
+    assert.deepEqual(readdirSync(temp), [], 'the temporary files are gone');
   });
 
   it('a CLI bundle shipped without dist/splitWorker.js reads on one thread: the same output, no error', async () => {

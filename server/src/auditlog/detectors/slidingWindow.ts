@@ -97,9 +97,10 @@ export function windowDistinct(spec: WindowSpec, get: (field: WindowField) => st
 /** Feeds candidates (any order; rows without a time are not counted) through one window; returns the hits in time order. */
 export function runWindow<T>(spec: WindowSpec, candidates: WindowCandidate<T>[]): T[] {
   const hits: T[] = [];
-  const window = new SlidingWindow<T>({ threshold: spec.threshold, windowMs: spec.windowMs, distinct: spec.distinct !== undefined }, (item) => hits.push(item));
+  // A candidate's item is read only when it is a hit (a worker's candidates make theirs then: cli/scanBatch.ts).
+  const window = new SlidingWindow<WindowCandidate<T>>({ threshold: spec.threshold, windowMs: spec.windowMs, distinct: spec.distinct !== undefined }, (candidate) => hits.push(candidate.item));
   const ordered = candidates.filter((c) => !Number.isNaN(c.time)).sort(compareWindowCandidates);
-  for (const c of ordered) window.add(c.key, c.time, c.distinct, c.item);
+  for (const c of ordered) window.add(c.key, c.time, c.distinct, c);
   return hits;
 }
 

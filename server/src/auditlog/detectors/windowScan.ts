@@ -16,22 +16,27 @@ export class WindowScanner {
   }
 
   add(request: AuditRequest): void {
-    this.candidatesOf(request, (detector, candidate) => this.addCandidate(detector, candidate));
+    let light: NormalizedEvent | undefined;
+    this.candidatesOf(request, (detector, candidate) => {
+      // Only the fields a report prints: the decoded Event (bodies) is not kept.
+      light ??= copyEvent(candidate.item, {});
+      this.addCandidate(detector, { ...candidate, item: light });
+    });
   }
 
-  /** The candidates a request is for each detector (numbered as given), without keeping them. */
+  /**
+   * The candidates a request is for each detector (numbered as given), without keeping them: their
+   * item is the request's primary stage itself, to be read at once (a worker encodes its fields).
+   */
   candidatesOf(request: AuditRequest, take: (detector: number, candidate: WindowCandidate<NormalizedEvent>) => void): void {
     const event = request.primary;
-    let light: NormalizedEvent | undefined;
     for (let d = 0; d < this.detectors.length; d++) {
       const { definition, matches } = this.detectors[d]!;
       if (Number.isNaN(event.time) || !matches(event)) continue;
       const get = (field: keyof NormalizedEvent & string) => event[field] as string;
       const key = windowKey(definition.window, get);
       if (key === null) continue;
-      // Only the fields a report prints: the decoded Event (bodies) is not kept.
-      light ??= copyEvent(event, {});
-      take(d, { time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: light });
+      take(d, { time: event.time, file: event.file, offset: event.offset, auditID: event.auditID, key, distinct: windowDistinct(definition.window, get), item: event });
     }
   }
 

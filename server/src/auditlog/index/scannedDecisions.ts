@@ -34,6 +34,9 @@ export function scannedWindowDetectors(detectors: readonly CompiledWindowDetecto
   return detectors.map((detector) => ({ ...detector, matches: scannedEventPredicate(detector.condition) }));
 }
 
+/** Most requests: shared, never added to. */
+const NO_FINDINGS: DetectorFinding[] = [];
+
 /** detectRequest, faster on requests the field scanner read: the same findings in the same order. */
 export function scannedDetectRequest(detectors: readonly CompiledDetector[]): (request: AuditRequest) => DetectorFinding[] {
   const positions = new Map(detectors.map((detector, i) => [detector.definition.id, i]));
@@ -46,6 +49,7 @@ export function scannedDetectRequest(detectors: readonly CompiledDetector[]): (r
     if (!byRow || !(primary instanceof ScannedEvent)) return detectRequest(request, detectors);
     entries.length = 0;
     views.of(primary)(0, () => primary, entries);
+    if (entries.length === 0) return NO_FINDINGS;
     return entries.map((entry): DetectorFinding => {
       const detector = detectors[entry >>> 1]!.definition;
       return (entry & 1) === 1 ? { detector, outcome: 'unknown', event: primary, reason: unknownReason(primary.level, detector.needsLevel) } : { detector, outcome: 'hit', event: primary };

@@ -48,17 +48,20 @@ export class ScannedEventColumns implements RowColumns {
 /** Something made per scanner over a view of its events (dictionary ids mean nothing to another scanner). */
 export class ScannerViews<T> {
   private readonly views = new WeakMap<FieldScanner, { columns: ScannedEventColumns; value: T }>();
+  /** The last scanner's view (a read has one scanner: no map lookup per event). */
+  private last: { scanner: FieldScanner; view: { columns: ScannedEventColumns; value: T } } | null = null;
 
   constructor(private readonly make: (columns: ScannedEventColumns) => T) {}
 
   /** What `make` gave for the event's scanner, its view now showing the event. */
   of(event: ScannedEvent): T {
-    let view = this.views.get(event.scanner);
+    let view = this.last?.scanner === event.scanner ? this.last.view : this.views.get(event.scanner);
     if (view === undefined) {
       const columns = new ScannedEventColumns(event.scanner);
       view = { columns, value: this.make(columns) };
       this.views.set(event.scanner, view);
     }
+    if (this.last?.scanner !== event.scanner) this.last = { scanner: event.scanner, view };
     view.columns.of(event);
     return view.value;
   }

@@ -54,4 +54,6 @@ export interface SplitConsumer {
   absorb(part: number, data: Uint8Array, lineBase: number): Promise<void> | null;
   /** Every batch is in (before the requests left open at the end are handed over). */
   partsDone?(): void;
+  /** What part `part` is told, when it is more than the read's `work` (default: `work`). */
+  workFor?(part: number, work: unknown): unknown;
 }

@@ -12,7 +12,7 @@ import { UnackedBatches } from '../index/unackedBatches';
  */
 const MAX_UNTAKEN = 64;
 
-export function servePart(makeSink: (work: unknown) => PartSink): void {
+export function servePart(makeSink: (work: unknown, job: PartJob) => PartSink): void {
   const port = parentPort;
   if (!port) throw new Error('a split read part must run in a worker thread');
   const job = workerData as PartJob;
@@ -24,7 +24,7 @@ export function servePart(makeSink: (work: unknown) => PartSink): void {
     untaken.posted();
     post({ type: 'batch', data: own }, [own.buffer as ArrayBuffer]);
   };
-  readPart(job, makeSink(job.work), send, () => untaken.ready()).then(
+  readPart(job, makeSink(job.work, job), send, () => untaken.ready()).then(
     (end) => {
       post({ type: 'end', end }, [end.held.buffer as ArrayBuffer, ...(end.starts ? [end.starts.lengths.buffer as ArrayBuffer, end.starts.bytes.buffer as ArrayBuffer] : [])]);
       port.removeAllListeners('message');

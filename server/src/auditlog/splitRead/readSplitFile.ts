@@ -49,7 +49,7 @@ export async function readSplitFile(
     part,
     start,
     end: plan.starts[part + 1] ?? plan.size,
-    work: split.work,
+    work: split.consumer.workFor ? split.consumer.workFor(part, split.work) : split.work,
     ...(split.fieldScannerInputBytes !== undefined ? { fieldScannerInputBytes: split.fieldScannerInputBytes } : {}),
   }));
   const order = new PartOrder(split.consumer);

@@ -45,11 +45,26 @@ export function countStarts(starts: { lengths: Uint32Array; bytes: Uint8Array },
   const counts = new Map<string, number>();
   if (wanted.size === 0) return counts;
   const bytes = Buffer.from(starts.bytes.buffer, starts.bytes.byteOffset, starts.bytes.byteLength);
+  // Only an ID whose length and first bytes are a wanted one's is made a string (a part of 500 MB started ~400k).
+  const prints = new Set<number>();
+  for (const id of wanted) {
+    const utf8 = Buffer.from(id, 'utf8');
+    prints.add(fingerprint(utf8, 0, utf8.length));
+  }
   let at = 0;
   for (const length of starts.lengths) {
-    const id = bytes.toString('utf8', at, at + length);
+    if (prints.has(fingerprint(bytes, at, length))) {
+      const id = bytes.toString('utf8', at, at + length);
+      if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
     at += length;
-    if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** The length and first four bytes of the `length` bytes at `at`, as one number. */
+function fingerprint(bytes: Uint8Array, at: number, length: number): number {
+  let print = length;
+  for (let i = 0; i < 4 && i < length; i++) print = print * 256 + bytes[at + i]!;
+  return print;
 }
