@@ -83,13 +83,18 @@ export class DetectionTextWriter {
   private readonly templates = new Map<DetectorDefinition, Template[]>();
   /** The entries' UTF-8 text so far (each entry's text is written here at once: no string outlives its entry). */
   private bytes = Buffer.allocUnsafe(1024 * 1024);
+  // The run being written (reset by take()).
   private used = 0;
-  private starts = new GrowableUint32(1024);
-  private files = new GrowableUint32(1024);
-  private lines = new GrowableFloat64(1024);
-  private detectors = new GrowableUint32(1024);
-  private lineAts = new GrowableUint32(1024);
-  private ids = new Map<string, number>();
+  private starts!: GrowableUint32;
+  private files!: GrowableUint32;
+  private lines!: GrowableFloat64;
+  private detectors!: GrowableUint32;
+  private lineAts!: GrowableUint32;
+  private ids!: Map<string, number>;
+
+  constructor() {
+    this.startRun();
+  }
 
   get count(): number {
     return this.starts.length;
@@ -137,6 +142,11 @@ export class DetectionTextWriter {
       bytes: this.bytes.subarray(0, this.used),
       lineBase: 0,
     };
+    this.startRun();
+    return run;
+  }
+
+  private startRun(): void {
     this.used = 0;
     this.starts = new GrowableUint32(1024);
     this.files = new GrowableUint32(1024);
@@ -144,7 +154,6 @@ export class DetectionTextWriter {
     this.detectors = new GrowableUint32(1024);
     this.lineAts = new GrowableUint32(1024);
     this.ids = new Map();
-    return run;
   }
 
   private template(detector: DetectorDefinition, optional: number): Template {

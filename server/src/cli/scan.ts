@@ -12,7 +12,7 @@ import { writeJson, type Output } from './jsonOutput';
 import { scanStore } from '../store/storeScan';
 import { CLICKHOUSE_OPTIONS, clickhouseTarget } from './clickhouseOption';
 import { FindingCollector } from './findingCollector';
-import { ScanRequests, scanSplitConsumer, type ScanWork } from './scanPart';
+import { ScanRequests, scanSplitConsumer, tracePolicy, type ScanWork } from './scanPart';
 import { splitRead } from './splitOption';
 
 export type { Detection, ScanReport } from './findingCollector';
@@ -101,8 +101,7 @@ async function readTracePolicy(value: string | true | undefined): Promise<{ poli
   } catch (error) {
     throw new Error(cannotRead(`policy ${value}`, error));
   }
-  // The policy's parser (YAML, its JSON Schema) is loaded for --policy only: a scan starts ~20 ms sooner without it.
-  const policy = (require('../simulation/simulationPolicy') as typeof import('../simulation/simulationPolicy')).simulationPolicy(text);
+  const policy = tracePolicy(text);
   if (!policy || policy.policy.rules.length === 0) throw new Error(`${value} is not an audit policy with rules`);
   return { policy, text };
 }

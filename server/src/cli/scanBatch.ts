@@ -13,6 +13,11 @@ const CANDIDATE_NUMBERS = ['time', 'file', 'line', 'offset', 'code', 'latencyMs'
 /** Candidate words: the ids of its key, its distinct value, these strings of its event, and its groups as JSON. */
 const CANDIDATE_STRINGS = ['auditID', 'stage', 'level', 'user', 'impersonatedUser', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name', 'requestURI', 'sourceIP', 'userAgent', 'format'] as const;
 const CANDIDATE_WORDS = 3 + CANDIDATE_STRINGS.length;
+/** Where a candidate's time, file and offset are among its numbers (after its detector), and its auditID among its words. */
+const TIME_AT = 1 + CANDIDATE_NUMBERS.indexOf('time');
+const FILE_AT = 1 + CANDIDATE_NUMBERS.indexOf('file');
+const OFFSET_AT = 1 + CANDIDATE_NUMBERS.indexOf('offset');
+const AUDIT_ID_AT = 3 + CANDIDATE_STRINGS.indexOf('auditID');
 
 /** JSON beside the numbers: the candidates' string table, the run's detector ids, and the part's totals in its last batch. */
 interface BatchText {
@@ -146,12 +151,12 @@ class BatchCandidate implements WindowCandidate<NormalizedEvent> {
     private readonly batch: CandidateBatch,
     private readonly c: number,
   ) {
-    const n = c * (1 + CANDIDATE_NUMBERS.length) + 1;
+    const n = c * (1 + CANDIDATE_NUMBERS.length);
     const w = c * CANDIDATE_WORDS;
-    this.time = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('time')]!;
-    this.file = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('file')]!;
-    this.offset = batch.numbers[n + CANDIDATE_NUMBERS.indexOf('offset')]!;
-    this.auditID = batch.strings[batch.words[w + 3 + CANDIDATE_STRINGS.indexOf('auditID')]!]!;
+    this.time = batch.numbers[n + TIME_AT]!;
+    this.file = batch.numbers[n + FILE_AT]!;
+    this.offset = batch.numbers[n + OFFSET_AT]!;
+    this.auditID = batch.strings[batch.words[w + AUDIT_ID_AT]!]!;
     this.key = batch.strings[batch.words[w]!]!;
     this.distinct = batch.strings[batch.words[w + 1]!]!;
   }
